@@ -1,0 +1,54 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { HTTPException } from "hono/http-exception";
+import { handleGraphQL } from "./graphql/yoga";
+import { authenticate, limitBody, requestId, requireJson } from "./http/middleware";
+import { errorToResponse, problemFor, problemResponse } from "./http/problem";
+import type { AppEnv } from "./http/types";
+import { catalogRoutes } from "./modules/catalog/rest";
+import { ServiceError } from "./shared/errors";
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use("*", requestId());
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && !(error instanceof ServiceError)) {
+      // Hono's own validators throw HTTPException (e.g. malformed JSON): a client error, not ours.
+      const code = error.status === 413 ? "PAYLOAD_TOO_LARGE" : error.status === 415 ? "UNSUPPORTED_MEDIA_TYPE" : "BAD_REQUEST";
+      return errorToResponse(c, new ServiceError(code, error.message || "The request is malformed."));
+    }
+    return errorToResponse(c, error);
+  });
+  app.notFound((c) => problemResponse(c, problemFor("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+
+  // Liveness only: answers without touching D1 or any other binding.
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+  app.use("/v1/*", limitBody(), requireJson(), authenticate());
+  app.route("/v1", catalogRoutes);
+
+  app.use("/graphql", limitBody(), authenticate());
+  app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminApiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "Admin API key (`esk_admin_…`), sent as `Authorization: Bearer <key>`.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Edgeshop API",
+      version: "1.0.0",
+      description:
+        "Headless commerce on one Cloudflare Worker. Errors are RFC 9457 problem details (`application/problem+json`); list endpoints page with `limit` and `cursor`; money is integer minor units with an ISO 4217 currency.",
+    },
+    servers: [{ url: "/", description: "This deployment" }],
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edgeshop API reference" }));
+
+  return app;
+}
+
+export const app = createApp();

@@ -1,0 +1,53 @@
+import type { Database } from "./db/client";
+import { createDb } from "./db/client";
+import type { Env } from "./env";
+import { ServiceError } from "./shared/errors";
+
+/** Who is calling. Resolved once per request by the auth middleware; services authorise against it. */
+export type Actor =
+  | { kind: "anonymous" }
+  | { kind: "admin"; keyId: string; scopes: readonly string[] }
+  | { kind: "customer"; customerId: string };
+
+export type AdminScope = "catalog:write" | "admin:*";
+
+/**
+ * Everything a service needs for one request. Built once per request and passed down;
+ * nothing request-scoped lives at module scope because isolates are reused across requests.
+ */
+export interface ServiceContext {
+  env: Env;
+  db: Database;
+  actor: Actor;
+  requestId: string;
+  /** Work that may finish after the response (ExecutionContext.waitUntil). */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export function createServiceContext(args: {
+  env: Env;
+  actor: Actor;
+  requestId: string;
+  waitUntil?: (promise: Promise<unknown>) => void;
+}): ServiceContext {
+  return {
+    env: args.env,
+    db: createDb(args.env.DB),
+    actor: args.actor,
+    requestId: args.requestId,
+    waitUntil: args.waitUntil ?? ((p) => void p.catch(() => undefined)),
+  };
+}
+
+export function isAdmin(actor: Actor): actor is Extract<Actor, { kind: "admin" }> {
+  return actor.kind === "admin";
+}
+
+/** Throws 401 for anonymous callers and 403 for callers without the scope. */
+export function requireAdmin(actor: Actor, scope: AdminScope): void {
+  if (actor.kind === "anonymous") throw new ServiceError("UNAUTHENTICATED", "An admin API key is required.");
+  if (actor.kind !== "admin") throw new ServiceError("FORBIDDEN", "This operation needs an admin API key.");
+  if (!actor.scopes.includes(scope) && !actor.scopes.includes("admin:*")) {
+    throw new ServiceError("FORBIDDEN", `This API key lacks the '${scope}' scope.`);
+  }
+}

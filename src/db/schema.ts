@@ -1,0 +1,4 @@
+// Every module's tables, for drizzle-kit and for the typed client. Modules own their tables;
+// only a module's own service queries them.
+export * from "../modules/catalog/tables";
+export * from "../modules/access/tables";

@@ -1,0 +1,12 @@
+import type { ServiceContext } from "../context";
+import { createCatalogLoaders, type CatalogLoaders } from "../modules/catalog/loaders";
+
+/** Per-request GraphQL context: the service context plus request-scoped DataLoaders. */
+export interface GraphQLContext {
+  services: ServiceContext;
+  loaders: { catalog: CatalogLoaders };
+}
+
+export function createGraphQLContext(services: ServiceContext): GraphQLContext {
+  return { services, loaders: { catalog: createCatalogLoaders(services.db) } };
+}

@@ -1,0 +1,5 @@
+import { builder } from "./builder";
+// Each module registers its types and fields on the builder when imported.
+import "../modules/catalog/graphql";
+
+export const schema = builder.toSchema({ sortSchema: false });

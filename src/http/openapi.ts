@@ -1,0 +1,50 @@
+import { OpenAPIHono, z, type Hook } from "@hono/zod-openapi";
+import { errorCodes, problemType, type ErrorCode } from "../shared/errors";
+import { Problem } from "../shared/schemas";
+import { validationError } from "../shared/validation";
+import { errorToResponse } from "./problem";
+import type { AppEnv } from "./types";
+
+/** zod failures in params, query or body become one 400 problem with a pointer per field. */
+const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
+  if (!result.success) return errorToResponse(c, validationError(result.error));
+  return undefined;
+};
+
+/** Every module's REST router is an OpenAPIHono with the shared validation hook. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { "application/json": { schema } }, description };
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T, description = "JSON body.") {
+  return { body: { content: { "application/json": { schema } }, required: true, description } };
+}
+
+/** Problem responses a route can produce, documented with their stable `type` URI. */
+export function problems(...codes: ErrorCode[]) {
+  const out: Record<number, { description: string; content: { "application/problem+json": { schema: typeof Problem } } }> = {};
+  for (const code of codes) {
+    const { status, title } = errorCodes[code];
+    const previous = out[status]?.description;
+    out[status] = {
+      description: previous ? `${previous} / ${title} (${problemType(code)})` : `${title} (${problemType(code)})`,
+      content: { "application/problem+json": { schema: Problem } },
+    };
+  }
+  return out;
+}
+
+export const adminSecurity = [{ adminApiKey: [] }];
+
+export function listOf<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({
+      data: z.array(item),
+      next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` to get the next page; null on the last page." }),
+    })
+    .openapi(name);
+}

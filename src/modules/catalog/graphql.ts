@@ -1,0 +1,305 @@
+import { builder, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
+import { forwardArgs, toConnection } from "../../graphql/connection";
+import { ServiceError } from "../../shared/errors";
+import type { Category, ProductRecord, SearchHit, Variant } from "./schemas";
+import * as catalog from "./service";
+
+const ProductStatusEnum = builder.enumType("ProductStatus", {
+  description: "Only ACTIVE products are visible to the public.",
+  values: { DRAFT: { value: "draft" }, ACTIVE: { value: "active" }, ARCHIVED: { value: "archived" } } as const,
+});
+
+const ProductSortEnum = builder.enumType("ProductSort", {
+  values: {
+    NEWEST: { value: "newest", description: "Newest first." },
+    PRICE_ASC: { value: "price_asc", description: "Lowest price first." },
+    PRICE_DESC: { value: "price_desc", description: "Highest price first." },
+    TITLE_ASC: { value: "title_asc", description: "Alphabetical." },
+  } as const,
+});
+
+export const ProductRef = builder.objectRef<ProductRecord>("Product");
+export const VariantRef = builder.objectRef<Variant>("Variant");
+export const CategoryRef = builder.objectRef<Category>("Category");
+const SearchHitRef = builder.objectRef<SearchHit>("SearchHit");
+
+ProductRef.implement({
+  description: "Something you sell, with its purchasable variants.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    slug: t.exposeString("slug", { description: "URL-safe unique handle." }),
+    title: t.exposeString("title"),
+    description: t.exposeString("description"),
+    status: t.field({ type: ProductStatusEnum, resolve: (p) => p.status }),
+    images: t.exposeStringList("images", { description: "Image URLs, first is the primary image." }),
+    attributes: t.field({ type: [KeyValueRef], resolve: (p) => toKeyValues(p.attributes) }),
+    priceRange: t.field({
+      type: builder.objectRef<NonNullable<ProductRecord["priceRange"]>>("PriceRange").implement({
+        fields: (f) => ({ min: f.field({ type: MoneyRef, resolve: (r) => r.min }), max: f.field({ type: MoneyRef, resolve: (r) => r.max }) }),
+      }),
+      nullable: true,
+      description: "Lowest and highest variant price; null when the product has no variants.",
+      resolve: (p) => p.priceRange,
+    }),
+    variants: t.field({ type: [VariantRef], resolve: (p, _args, ctx) => ctx.loaders.catalog.variantsByProduct.load(p.id) }),
+    categories: t.field({ type: [CategoryRef], resolve: (p, _args, ctx) => ctx.loaders.catalog.categoriesByProduct.load(p.id) }),
+    createdAt: t.exposeString("createdAt", { description: "RFC 3339 UTC." }),
+    updatedAt: t.exposeString("updatedAt", { description: "RFC 3339 UTC." }),
+  }),
+});
+
+VariantRef.implement({
+  description: "A purchasable version of a product, identified by its SKU.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    sku: t.exposeString("sku"),
+    title: t.exposeString("title"),
+    options: t.field({ type: [KeyValueRef], resolve: (v) => toKeyValues(v.options) }),
+    price: t.field({ type: MoneyRef, resolve: (v) => v.price }),
+    compareAtPrice: t.field({ type: MoneyRef, nullable: true, description: "The 'was' price, if any.", resolve: (v) => v.compareAtPrice }),
+    position: t.exposeInt("position"),
+  }),
+});
+
+CategoryRef.implement({
+  description: "A node of the category tree.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    slug: t.exposeString("slug"),
+    description: t.exposeString("description", { nullable: true }),
+    depth: t.exposeInt("depth", { description: "0 for a root category." }),
+    position: t.exposeInt("position"),
+    parent: t.field({
+      type: CategoryRef,
+      nullable: true,
+      resolve: (c, _args, ctx) => (c.parentId ? ctx.loaders.catalog.categoryById.load(c.parentId) : null),
+    }),
+    children: t.field({ type: [CategoryRef], resolve: (c, _args, ctx) => ctx.loaders.catalog.childrenByCategory.load(c.id) }),
+    products: t.connection({
+      type: ProductRef,
+      description: "Active products in this category or its descendants.",
+      args: { sort: t.arg({ type: ProductSortEnum }) },
+      resolve: async (c, args, ctx) =>
+        toConnection(await catalog.listProductRecords(ctx.services, { ...forwardArgs(args), category: c.id, ...(args.sort && { sort: args.sort }) })),
+    }),
+  }),
+});
+
+SearchHitRef.implement({
+  fields: (t) => ({
+    product: t.field({ type: ProductRef, resolve: (h) => h.product }),
+    score: t.exposeFloat("score", { description: "bm25 relevance; lower is more relevant." }),
+    titleHighlight: t.string({ description: "Title with matches wrapped in <mark> (HTML-escaped).", resolve: (h) => h.highlights.title }),
+    descriptionSnippet: t.string({ description: "Description snippet around the matches, <mark>ed.", resolve: (h) => h.highlights.description }),
+  }),
+});
+
+/** Read fields answer null for something that does not exist (or is hidden); other errors propagate. */
+async function orNull<T>(load: () => Promise<T>): Promise<T | null> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
+    throw error;
+  }
+}
+
+function byIdOrSlug(args: { id?: string | null; slug?: string | null }): string {
+  const key = args.id ?? args.slug;
+  if (!key || (args.id && args.slug)) {
+    throw new ServiceError("VALIDATION_FAILED", "Pass exactly one of id or slug.", { errors: [{ pointer: "/id", detail: "Pass id or slug." }] });
+  }
+  return key;
+}
+
+builder.queryFields((t) => ({
+  products: t.connection({
+    type: ProductRef,
+    description: "Active products (admins may ask for any status), filtered and sorted like GET /v1/products.",
+    args: {
+      category: t.arg.string({ description: "Category id or slug; includes descendants." }),
+      minPrice: t.arg.int({ description: "Lowest variant price at least this (minor units)." }),
+      maxPrice: t.arg.int({ description: "Lowest variant price at most this (minor units)." }),
+      sort: t.arg({ type: ProductSortEnum }),
+      status: t.arg({ type: ProductStatusEnum, description: "Admin only." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const { first, after, last, before, ...filters } = args;
+      return toConnection(await catalog.listProductRecords(ctx.services, { ...forwardArgs({ first, after, last, before }), ...dropNulls(filters) }));
+    },
+  }),
+  product: t.field({
+    type: ProductRef,
+    nullable: true,
+    description: "A product by id or slug; null when it does not exist or is not visible to you.",
+    args: { id: t.arg.id(), slug: t.arg.string() },
+    resolve: (_root, args, ctx) => orNull(() => catalog.getProductRecord(ctx.services, byIdOrSlug(args))),
+  }),
+  categories: t.field({
+    type: [CategoryRef],
+    description: "Root categories; walk `children` for the tree.",
+    resolve: async (_root, _args, ctx) => (await catalog.categoryTree(ctx.services)).map(({ children: _children, ...c }) => c),
+  }),
+  category: t.field({
+    type: CategoryRef,
+    nullable: true,
+    args: { id: t.arg.id(), slug: t.arg.string() },
+    resolve: (_root, args, ctx) => orNull(() => catalog.getCategory(ctx.services, byIdOrSlug(args))),
+  }),
+  search: t.connection({
+    type: SearchHitRef,
+    description: "Full-text search over active products, ranked by bm25.",
+    args: { query: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) =>
+      toConnection(await catalog.searchProducts(ctx.services, { q: args.query, ...forwardArgs(args) })),
+  }),
+}));
+
+const CreateVariantInputRef = builder.inputType("CreateVariantInput", {
+  fields: (t) => ({
+    sku: t.string({ required: true }),
+    title: t.string(),
+    options: t.field({ type: [KeyValueInput] }),
+    price: t.field({ type: MoneyInput, required: true }),
+    compareAtPrice: t.field({ type: MoneyInput }),
+    position: t.int(),
+  }),
+});
+
+const UpdateVariantInputRef = builder.inputType("UpdateVariantInput", {
+  description: "Only the fields you send change; compareAtPrice: null clears it.",
+  fields: (t) => ({
+    sku: t.string(),
+    title: t.string(),
+    options: t.field({ type: [KeyValueInput] }),
+    price: t.field({ type: MoneyInput }),
+    compareAtPrice: t.field({ type: MoneyInput }),
+    position: t.int(),
+  }),
+});
+
+const CreateProductInputRef = builder.inputType("CreateProductInput", {
+  fields: (t) => ({
+    title: t.string({ required: true }),
+    slug: t.string({ description: "Derived from the title when omitted." }),
+    description: t.string(),
+    status: t.field({ type: ProductStatusEnum, description: "DRAFT when omitted." }),
+    images: t.stringList(),
+    attributes: t.field({ type: [KeyValueInput] }),
+    categoryIds: t.idList(),
+    variants: t.field({ type: [CreateVariantInputRef] }),
+  }),
+});
+
+const UpdateProductInputRef = builder.inputType("UpdateProductInput", {
+  description: "Only the fields you send change; categoryIds replaces the whole set.",
+  fields: (t) => ({
+    title: t.string(),
+    slug: t.string(),
+    description: t.string(),
+    status: t.field({ type: ProductStatusEnum }),
+    images: t.stringList(),
+    attributes: t.field({ type: [KeyValueInput] }),
+    categoryIds: t.idList(),
+  }),
+});
+
+const CreateCategoryInputRef = builder.inputType("CreateCategoryInput", {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    slug: t.string(),
+    parentId: t.id({ description: "Omit or null for a root category." }),
+    description: t.string(),
+    position: t.int(),
+  }),
+});
+
+const UpdateCategoryInputRef = builder.inputType("UpdateCategoryInput", {
+  description: "Changing parentId moves the whole subtree; parentId: null makes it a root.",
+  fields: (t) => ({
+    name: t.string(),
+    slug: t.string(),
+    parentId: t.id(),
+    description: t.string(),
+    position: t.int(),
+  }),
+});
+
+type KV = { name: string; value: string }[] | null | undefined;
+const variantInput = (v: { options?: KV } & Record<string, unknown>, keep: string[] = []) =>
+  dropNulls({ ...v, options: fromKeyValues(v.options) }, keep);
+const productInput = (p: { attributes?: KV; variants?: ({ options?: KV } & Record<string, unknown>)[] | null } & Record<string, unknown>) =>
+  dropNulls({ ...p, attributes: fromKeyValues(p.attributes), variants: p.variants?.map((v) => variantInput(v)) });
+
+builder.mutationFields((t) => ({
+  createProduct: t.field({
+    type: ProductRef,
+    description: "Create a product with its variants in one atomic write. Admin.",
+    args: { input: t.arg({ type: CreateProductInputRef, required: true }) },
+    resolve: (_root, args, ctx) => catalog.createProduct(ctx.services, productInput(args.input)),
+  }),
+  updateProduct: t.field({
+    type: ProductRef,
+    description: "Partially update a product. Admin.",
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateProductInputRef, required: true }) },
+    resolve: (_root, args, ctx) => catalog.updateProduct(ctx.services, args.id, productInput(args.input)),
+  }),
+  archiveProduct: t.field({
+    type: ProductRef,
+    description: "Hide a product from the public without deleting it. Admin.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => catalog.archiveProduct(ctx.services, args.id),
+  }),
+  deleteProduct: t.field({
+    type: DeletedRef,
+    description: "Delete a product with its variants. Admin.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      await catalog.deleteProduct(ctx.services, args.id);
+      return { deletedId: args.id };
+    },
+  }),
+  createVariant: t.field({
+    type: VariantRef,
+    description: "Add a variant to a product. Admin.",
+    args: { productId: t.arg.id({ required: true }), input: t.arg({ type: CreateVariantInputRef, required: true }) },
+    resolve: (_root, args, ctx) => catalog.createVariant(ctx.services, args.productId, variantInput(args.input)),
+  }),
+  updateVariant: t.field({
+    type: VariantRef,
+    description: "Partially update a variant. Admin.",
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateVariantInputRef, required: true }) },
+    resolve: (_root, args, ctx) => catalog.updateVariant(ctx.services, args.id, variantInput(args.input, ["compareAtPrice"])),
+  }),
+  deleteVariant: t.field({
+    type: DeletedRef,
+    description: "Delete a variant. Admin.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      await catalog.deleteVariant(ctx.services, args.id);
+      return { deletedId: args.id };
+    },
+  }),
+  createCategory: t.field({
+    type: CategoryRef,
+    description: "Create a category. Admin.",
+    args: { input: t.arg({ type: CreateCategoryInputRef, required: true }) },
+    resolve: (_root, args, ctx) => catalog.createCategory(ctx.services, dropNulls(args.input)),
+  }),
+  updateCategory: t.field({
+    type: CategoryRef,
+    description: "Update or move a category. Admin.",
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateCategoryInputRef, required: true }) },
+    resolve: (_root, args, ctx) => catalog.updateCategory(ctx.services, args.id, dropNulls(args.input, ["parentId", "description"])),
+  }),
+  deleteCategory: t.field({
+    type: DeletedRef,
+    description: "Delete a category without subcategories. Admin.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      await catalog.deleteCategory(ctx.services, args.id);
+      return { deletedId: args.id };
+    },
+  }),
+}));

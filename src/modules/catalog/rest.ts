@@ -1,0 +1,247 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import * as catalog from "./service";
+import {
+  Category,
+  CategoryNode,
+  CreateCategoryInput,
+  CreateProductInput,
+  CreateVariantInput,
+  ListProductsInput,
+  Product,
+  SearchHit,
+  SearchInput,
+  UpdateCategoryInput,
+  UpdateProductInput,
+  UpdateVariantInput,
+  Variant,
+} from "./schemas";
+
+const tags = ["Catalog"];
+const adminTags = ["Catalog admin"];
+const IdOrSlugParam = (example: string) =>
+  z.object({ idOrSlug: z.string().min(1).max(120).openapi({ param: { name: "idOrSlug", in: "path" }, example }) });
+const IdParam = (example: string) => z.object({ id: z.string().min(1).max(120).openapi({ param: { name: "id", in: "path" }, example }) });
+
+const ProductList = listOf(Product, "ProductList");
+const SearchResults = listOf(SearchHit, "SearchResults");
+const CategoryTree = z.object({ data: z.array(CategoryNode) }).openapi("CategoryTree");
+
+export const catalogRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/products",
+      tags,
+      summary: "List products",
+      description:
+        "Active products, newest first by default. Filter by category (its descendants included) and by the lowest variant price; page with `cursor`. Admins may pass `status`.",
+      request: { query: ListProductsInput },
+      responses: { 200: json(ProductList, "A page of products."), ...problems("VALIDATION_FAILED", "FORBIDDEN", "NOT_FOUND") },
+    }),
+    async (c) => {
+      const page = await catalog.listProducts(c.get("services"), c.req.valid("query"));
+      return c.json({ data: page.items, next_cursor: page.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/products/{idOrSlug}",
+      tags,
+      summary: "Get a product by id or slug",
+      request: { params: IdOrSlugParam("classic-cotton-tee") },
+      responses: { 200: json(Product, "The product with its variants."), ...problems("NOT_FOUND") },
+    }),
+    async (c) => c.json(await catalog.getProduct(c.get("services"), c.req.valid("param").idOrSlug), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/categories",
+      tags,
+      summary: "The category tree",
+      responses: { 200: json(CategoryTree, "Root categories with nested children.") },
+    }),
+    async (c) => c.json({ data: await catalog.categoryTree(c.get("services")) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/categories/{idOrSlug}",
+      tags,
+      summary: "Get a category by id or slug",
+      request: { params: IdOrSlugParam("menswear") },
+      responses: { 200: json(Category, "The category."), ...problems("NOT_FOUND") },
+    }),
+    async (c) => c.json(await catalog.getCategory(c.get("services"), c.req.valid("param").idOrSlug), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/search",
+      tags,
+      summary: "Full-text search",
+      description: "Searches title, description and SKUs of active products (every word must match, as a prefix), ranked by bm25 with highlighted snippets.",
+      request: { query: SearchInput },
+      responses: { 200: json(SearchResults, "Ranked hits."), ...problems("VALIDATION_FAILED") },
+    }),
+    async (c) => {
+      const page = await catalog.searchProducts(c.get("services"), c.req.valid("query"));
+      return c.json({ data: page.items, next_cursor: page.nextCursor }, 200);
+    },
+  )
+  // ---------------------------------------------------------------- admin
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/products",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Create a product",
+      description: "Creates a product (draft unless `status` says otherwise) with its variants in one atomic write.",
+      request: jsonBody(CreateProductInput),
+      responses: {
+        201: json(Product, "The created product."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "CONFLICT", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await catalog.createProduct(c.get("services"), c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/products/{id}",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Update a product",
+      description: "Partial update: only the fields sent change. `categoryIds` replaces the whole set.",
+      request: { params: IdParam("prod_..."), ...jsonBody(UpdateProductInput) },
+      responses: {
+        200: json(Product, "The updated product."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await catalog.updateProduct(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/products/{id}/archive",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Archive a product",
+      description: "Hides the product from the public without deleting it.",
+      request: { params: IdParam("prod_...") },
+      responses: { 200: json(Product, "The archived product."), ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+    }),
+    async (c) => c.json(await catalog.archiveProduct(c.get("services"), c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/products/{id}",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Delete a product",
+      description: "Deletes the product with its variants and category links.",
+      request: { params: IdParam("prod_...") },
+      responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+    }),
+    async (c) => {
+      await catalog.deleteProduct(c.get("services"), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/products/{id}/variants",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Add a variant",
+      request: { params: IdParam("prod_..."), ...jsonBody(CreateVariantInput) },
+      responses: {
+        201: json(Variant, "The created variant."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await catalog.createVariant(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/variants/{id}",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Update a variant",
+      request: { params: IdParam("var_..."), ...jsonBody(UpdateVariantInput) },
+      responses: {
+        200: json(Variant, "The updated variant."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await catalog.updateVariant(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/variants/{id}",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Delete a variant",
+      request: { params: IdParam("var_...") },
+      responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+    }),
+    async (c) => {
+      await catalog.deleteVariant(c.get("services"), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/categories",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Create a category",
+      request: jsonBody(CreateCategoryInput),
+      responses: {
+        201: json(Category, "The created category."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await catalog.createCategory(c.get("services"), c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/categories/{id}",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Update or move a category",
+      description: "Changing `parentId` moves the whole subtree; moving a category under its own descendant is a 409.",
+      request: { params: IdParam("cat_..."), ...jsonBody(UpdateCategoryInput) },
+      responses: {
+        200: json(Category, "The updated category."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await catalog.updateCategory(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/categories/{id}",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Delete a category",
+      description: "Only a category without subcategories can be deleted (409 otherwise); its product links go with it.",
+      request: { params: IdParam("cat_...") },
+      responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
+    }),
+    async (c) => {
+      await catalog.deleteCategory(c.get("services"), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,180 @@
+import { z } from "@hono/zod-openapi";
+import { Money, PageCursor, PageLimit, Slug, Timestamp } from "../../shared/schemas";
+
+export const ProductStatus = z.enum(["draft", "active", "archived"]).openapi("ProductStatus", {
+  description: "Only `active` products are visible to the public.",
+});
+export type ProductStatus = z.infer<typeof ProductStatus>;
+
+const Options = z
+  .record(z.string().min(1).max(40), z.string().min(1).max(100))
+  .refine((o) => Object.keys(o).length <= 10, "At most 10 options.")
+  .openapi({ example: { size: "M", colour: "Navy" } });
+const Attributes = z
+  .record(z.string().min(1).max(60), z.string().max(500))
+  .refine((o) => Object.keys(o).length <= 50, "At most 50 attributes.")
+  .openapi({ example: { material: "organic cotton" } });
+const ImageUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const Sku = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Letters, digits, dot, dash and underscore only.")
+  .openapi({ example: "TEE-NAVY-M" });
+
+export const Variant = z
+  .object({
+    id: z.string().openapi({ example: "var_01jd4x..." }),
+    productId: z.string(),
+    sku: z.string(),
+    title: z.string(),
+    options: z.record(z.string(), z.string()),
+    price: Money,
+    compareAtPrice: Money.nullable(),
+    position: z.number().int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Variant");
+export type Variant = z.infer<typeof Variant>;
+
+export const Category = z
+  .object({
+    id: z.string().openapi({ example: "cat_01jd4x..." }),
+    parentId: z.string().nullable(),
+    name: z.string(),
+    slug: z.string(),
+    description: z.string().nullable(),
+    depth: z.number().int().openapi({ description: "0 for a root category." }),
+    position: z.number().int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Category");
+export type Category = z.infer<typeof Category>;
+
+export type CategoryNode = Category & { children: CategoryNode[] };
+export const CategoryNode: z.ZodType<CategoryNode> = Category.extend({
+  children: z.array(z.lazy(() => CategoryNode)),
+}).openapi("CategoryNode");
+
+export const PriceRange = z.object({ min: Money, max: Money }).openapi("PriceRange");
+
+export const Product = z
+  .object({
+    id: z.string().openapi({ example: "prod_01jd4x..." }),
+    slug: z.string(),
+    title: z.string(),
+    description: z.string(),
+    status: ProductStatus,
+    images: z.array(z.string()),
+    attributes: z.record(z.string(), z.string()),
+    categoryIds: z.array(z.string()),
+    variants: z.array(Variant),
+    priceRange: PriceRange.nullable().openapi({ description: "Lowest and highest variant price; null without variants." }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Product");
+export type Product = z.infer<typeof Product>;
+
+/** A product row before variants and categories are attached (what GraphQL resolves lazily). */
+export type ProductRecord = Omit<Product, "variants" | "categoryIds">;
+
+export const ProductSort = z.enum(["newest", "price_asc", "price_desc", "title_asc"]).openapi("ProductSort");
+export type ProductSort = z.infer<typeof ProductSort>;
+
+export const ListProductsInput = z
+  .object({
+    limit: PageLimit,
+    cursor: PageCursor,
+    category: z.string().min(1).max(120).optional().openapi({ description: "Category id or slug; includes its descendants." }),
+    minPrice: z.coerce.number().int().min(0).optional().openapi({ description: "Lowest variant price at least this (minor units)." }),
+    maxPrice: z.coerce.number().int().min(0).optional().openapi({ description: "Lowest variant price at most this (minor units)." }),
+    sort: ProductSort.default("newest"),
+    status: ProductStatus.optional().openapi({ description: "Admin only; the public always sees `active`." }),
+  })
+  .refine((q) => q.minPrice === undefined || q.maxPrice === undefined || q.minPrice <= q.maxPrice, {
+    message: "minPrice must not exceed maxPrice.",
+    path: ["minPrice"],
+  });
+export type ListProductsInput = z.input<typeof ListProductsInput>;
+
+export const SearchInput = z.object({
+  q: z.string().trim().min(1).max(200).openapi({ description: "Words to find in title, description or SKU.", example: "cotton tee" }),
+  limit: PageLimit,
+  cursor: PageCursor,
+});
+export type SearchInput = z.input<typeof SearchInput>;
+
+export const SearchHit = z
+  .object({
+    product: Product,
+    score: z.number().openapi({ description: "bm25 relevance; lower is better, as SQLite reports it." }),
+    highlights: z.object({
+      title: z.string().openapi({ description: "Title with matches wrapped in <mark>." }),
+      description: z.string().openapi({ description: "Snippet of the description around the matches." }),
+    }),
+  })
+  .openapi("SearchHit");
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const CreateVariantInput = z
+  .object({
+    sku: Sku,
+    title: z.string().trim().min(1).max(200).optional(),
+    options: Options.optional(),
+    price: Money,
+    compareAtPrice: Money.nullable().optional(),
+    position: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict()
+  .openapi("CreateVariantInput");
+export type CreateVariantInput = z.input<typeof CreateVariantInput>;
+
+export const UpdateVariantInput = CreateVariantInput.partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "Provide at least one field to change.")
+  .openapi("UpdateVariantInput");
+export type UpdateVariantInput = z.input<typeof UpdateVariantInput>;
+
+const productFields = {
+  title: z.string().trim().min(1).max(200),
+  slug: Slug.optional().openapi({ description: "Derived from the title when omitted." }),
+  description: z.string().max(20_000).optional(),
+  status: ProductStatus.optional(),
+  images: z.array(ImageUrl).max(20).optional(),
+  attributes: Attributes.optional(),
+  categoryIds: z.array(z.string().min(1).max(64)).max(20).optional(),
+};
+
+export const CreateProductInput = z
+  .object({ ...productFields, variants: z.array(CreateVariantInput).max(100).optional() })
+  .strict()
+  .openapi("CreateProductInput");
+export type CreateProductInput = z.input<typeof CreateProductInput>;
+
+export const UpdateProductInput = z
+  .object({ ...productFields, title: productFields.title.optional(), slug: Slug.optional() })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "Provide at least one field to change.")
+  .openapi("UpdateProductInput");
+export type UpdateProductInput = z.input<typeof UpdateProductInput>;
+
+export const CreateCategoryInput = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    slug: Slug.optional(),
+    parentId: z.string().min(1).max(64).nullable().optional(),
+    description: z.string().max(5_000).nullable().optional(),
+    position: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict()
+  .openapi("CreateCategoryInput");
+export type CreateCategoryInput = z.input<typeof CreateCategoryInput>;
+
+export const UpdateCategoryInput = CreateCategoryInput.partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "Provide at least one field to change.")
+  .openapi("UpdateCategoryInput");
+export type UpdateCategoryInput = z.input<typeof UpdateCategoryInput>;

@@ -1,0 +1,77 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const categories = sqliteTable(
+  "categories",
+  {
+    id: text("id").primaryKey(),
+    parentId: text("parent_id"),
+    name: text("name").notNull(),
+    slug: text("slug").notNull().unique(),
+    description: text("description"),
+    /** Materialised path of ancestor ids including this one, e.g. `/cat_a/cat_b/`: descendants share its prefix. */
+    path: text("path").notNull(),
+    depth: integer("depth").notNull(),
+    position: integer("position").notNull().default(0),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("categories_parent_idx").on(t.parentId, t.position), index("categories_path_idx").on(t.path)],
+);
+
+export const products = sqliteTable(
+  "products",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull().unique(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    status: text("status", { enum: ["draft", "active", "archived"] }).notNull(),
+    images: text("images", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    /** Lowest variant price, kept by the same batch that writes variants: lets listings filter and sort by price. */
+    priceMin: integer("price_min"),
+    priceMax: integer("price_max"),
+    currency: text("currency"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("products_status_created_idx").on(t.status, t.createdAt, t.id),
+    index("products_status_price_idx").on(t.status, t.priceMin, t.id),
+    index("products_status_title_idx").on(t.status, t.title, t.id),
+  ],
+);
+
+export const productCategories = sqliteTable(
+  "product_categories",
+  {
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    categoryId: text("category_id")
+      .notNull()
+      .references(() => categories.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.categoryId] }), index("product_categories_category_idx").on(t.categoryId)],
+);
+
+export const variants = sqliteTable(
+  "variants",
+  {
+    id: text("id").primaryKey(),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    sku: text("sku").notNull().unique(),
+    title: text("title").notNull(),
+    options: text("options", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    priceAmount: integer("price_amount").notNull(),
+    currency: text("currency").notNull(),
+    compareAtAmount: integer("compare_at_amount"),
+    position: integer("position").notNull().default(0),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("variants_product_idx").on(t.productId, t.position)],
+);

@@ -1,0 +1,52 @@
+/**
+ * One error vocabulary for the whole house. Services throw `ServiceError`; REST renders it as
+ * RFC 9457 problem details and GraphQL as `extensions.code`, both from this table.
+ */
+export const errorCodes = {
+  VALIDATION_FAILED: { status: 400, title: "Your request parameters didn't validate." },
+  BAD_REQUEST: { status: 400, title: "The request is malformed." },
+  UNAUTHENTICATED: { status: 401, title: "Authentication is required." },
+  FORBIDDEN: { status: 403, title: "You are not allowed to do this." },
+  NOT_FOUND: { status: 404, title: "The resource does not exist." },
+  METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed." },
+  CONFLICT: { status: 409, title: "The request conflicts with the current state." },
+  PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "The request content type is not supported." },
+  INTERNAL: { status: 500, title: "Something went wrong on our side." },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** A field-level complaint: `pointer` is a JSON Pointer (RFC 6901) into the request input. */
+export interface FieldError {
+  pointer: string;
+  detail: string;
+}
+
+export class ServiceError extends Error {
+  readonly code: ErrorCode;
+  readonly errors: FieldError[] | undefined;
+  /** Extra members copied into the problem document and GraphQL extensions. */
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, detail: string, options: { errors?: FieldError[]; extra?: Record<string, unknown> } = {}) {
+    super(detail);
+    this.name = "ServiceError";
+    this.code = code;
+    this.errors = options.errors;
+    this.extra = options.extra;
+  }
+
+  get status(): number {
+    return errorCodes[this.code].status;
+  }
+}
+
+export const notFound = (what: string, id: string) => new ServiceError("NOT_FOUND", `${what} '${id}' was not found.`);
+export const conflict = (detail: string, extra?: Record<string, unknown>) =>
+  new ServiceError("CONFLICT", detail, extra ? { extra } : {});
+
+/** Stable URI per problem kind, e.g. `https://edgeshop.dev/problems/validation-failed`. */
+export function problemType(code: ErrorCode): string {
+  return `https://edgeshop.dev/problems/${code.toLowerCase().replaceAll("_", "-")}`;
+}

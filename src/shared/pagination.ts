@@ -1,0 +1,38 @@
+import { ServiceError } from "./errors";
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** A keyset position: the sort value of the last row seen and its id as tie-breaker. */
+export interface Cursor {
+  v: string | number | null;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return btoa(JSON.stringify([cursor.v, cursor.id])).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+}
+
+export function decodeCursor(raw: string, pointer = "/cursor"): Cursor {
+  try {
+    const json = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
+    const parsed: unknown = JSON.parse(json);
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === "string") {
+      const [v, id] = parsed as [unknown, string];
+      if (v === null || typeof v === "string" || typeof v === "number") return { v, id };
+    }
+  } catch {
+    // fall through to the validation error below
+  }
+  throw new ServiceError("VALIDATION_FAILED", "The cursor is not valid.", {
+    errors: [{ pointer, detail: "Not a cursor returned by this API." }],
+  });
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Cursor of each item, in order, for Relay edges. */
+  cursors: string[];
+  nextCursor: string | null;
+  hasPreviousPage: boolean;
+}

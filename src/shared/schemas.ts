@@ -1,0 +1,59 @@
+import { z } from "@hono/zod-openapi";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination";
+
+/** Money in integer minor units plus ISO 4217 currency. Never floats. */
+export const Money = z
+  .object({
+    amount: z.number().int().min(0).max(100_000_000_00).openapi({ example: 1999, description: "Amount in minor units (cents)." }),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "Must be an ISO 4217 code such as EUR.")
+      .openapi({ example: "EUR", description: "ISO 4217 currency code." }),
+  })
+  .openapi("Money");
+export type Money = z.infer<typeof Money>;
+
+export const Timestamp = z.string().openapi({ example: "2026-11-26T09:30:00.000Z", description: "RFC 3339 UTC timestamp." });
+
+/** `?limit=` shared by every list endpoint; the cap is hard. */
+export const PageLimit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_PAGE_SIZE)
+  .default(DEFAULT_PAGE_SIZE)
+  .openapi({ description: `Page size, 1 to ${MAX_PAGE_SIZE}.`, example: 20 });
+
+export const PageCursor = z.string().min(1).max(512).optional().openapi({ description: "`next_cursor` from the previous page." });
+
+export const Slug = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lowercase letters, digits and single dashes.");
+
+export const ProblemFieldError = z.object({ pointer: z.string(), detail: z.string() }).openapi("ProblemFieldError");
+
+export const Problem = z
+  .object({
+    type: z.string().openapi({ example: "https://edgeshop.dev/problems/validation-failed" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    request_id: z.string().optional(),
+    errors: z.array(ProblemFieldError).optional(),
+  })
+  .openapi("Problem", { description: "RFC 9457 problem details, served as application/problem+json." });
+
+export function slugify(text: string): string {
+  return (
+    text
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 120) || "item"
+  );
+}
