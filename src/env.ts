@@ -1,11 +1,16 @@
+import type { IdempotencyObject } from "./http/idempotency-object";
+import type { RateLimiterObject } from "./http/rate-limiter-object";
+import type { InventoryObject } from "./modules/inventory/inventory-object";
+import type { OrderFeedObject } from "./modules/orders/order-feed-object";
+
 /** Bindings declared in wrangler.toml, plus secrets from `.dev.vars` / `wrangler secret put`. */
 export interface Env {
   DB: D1Database;
   EVENTS: Queue;
-  INVENTORY: DurableObjectNamespace;
-  RATE_LIMITER: DurableObjectNamespace;
-  IDEMPOTENCY: DurableObjectNamespace;
-  ORDER_FEED: DurableObjectNamespace;
+  INVENTORY: DurableObjectNamespace<InventoryObject>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
+  IDEMPOTENCY: DurableObjectNamespace<IdempotencyObject>;
+  ORDER_FEED: DurableObjectNamespace<OrderFeedObject>;
   /** "development" enables GraphiQL and introspection; anything else is production. */
   ENVIRONMENT: string;
   SHIPPING_RATES: string;
