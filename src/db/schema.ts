@@ -2,3 +2,4 @@
 // only a module's own service queries them.
 export * from "../modules/catalog/tables";
 export * from "../modules/access/tables";
+export * from "../modules/events/tables";

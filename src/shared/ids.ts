@@ -9,6 +9,7 @@ export const idPrefixes = {
   variant: "var",
   category: "cat",
   apiKey: "key",
+  event: "evt",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

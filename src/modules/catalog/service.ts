@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { isUniqueViolation, likePrefix } from "../../shared/db-errors";
+import { eventInsert } from "../events/outbox";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
@@ -439,13 +440,15 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
 
   const at = now();
   const id = newId("product");
+  const slug = input.slug ?? slugify(input.title);
+  const status = input.status ?? "draft";
   const statements: BatchItem<"sqlite">[] = [
     ctx.db.insert(products).values({
       id,
-      slug: input.slug ?? slugify(input.title),
+      slug,
       title: input.title,
       description: input.description ?? "",
-      status: input.status ?? "draft",
+      status,
       images: input.images ?? [],
       attributes: input.attributes ?? {},
       createdAt: at,
@@ -457,6 +460,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
     statements.push(ctx.db.insert(variants).values(input.variants.map((v, i) => variantValues(id, v, i, at))));
     statements.push(refreshPriceRange(ctx.db, id, at));
   }
+  statements.push(productEvent(ctx, "product.created", { id, slug, title: input.title, status }, at));
   await runBatch(ctx.db, statements);
   return getProduct(ctx, id);
 }
@@ -474,6 +478,7 @@ export async function updateProduct(ctx: ServiceContext, id: string, rawInput: u
     statements.push(ctx.db.delete(productCategories).where(eq(productCategories.productId, existing.id)));
     if (unique.length > 0) statements.push(ctx.db.insert(productCategories).values(unique.map((categoryId) => ({ productId: existing.id, categoryId }))));
   }
+  statements.push(productEvent(ctx, "product.updated", { id: existing.id, changed: Object.keys(input).sort() }, at));
   await runBatch(ctx.db, statements);
   return getProduct(ctx, existing.id);
 }
@@ -484,8 +489,14 @@ export async function archiveProduct(ctx: ServiceContext, id: string): Promise<P
 
 export async function deleteProduct(ctx: ServiceContext, id: string): Promise<void> {
   requireAdmin(ctx.actor, "catalog:write");
-  const deleted = await ctx.db.delete(products).where(eq(products.id, id)).returning({ id: products.id });
-  if (deleted.length === 0) throw notFound("Product", id);
+  const existing = await ctx.db.select({ id: products.id, slug: products.slug }).from(products).where(eq(products.id, id)).get();
+  if (!existing) throw notFound("Product", id);
+  await runBatch(ctx.db, [ctx.db.delete(products).where(eq(products.id, id)), productEvent(ctx, "product.deleted", existing)]);
+}
+
+/** Product events go in the same batch as the change (transactional outbox). */
+function productEvent(ctx: ServiceContext, type: "product.created" | "product.updated" | "product.deleted", data: Record<string, unknown> & { id: string }, at = now()) {
+  return eventInsert(ctx.db, { type, resource: { type: "product", id: data.id }, data }, at);
 }
 
 async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
@@ -505,7 +516,11 @@ export async function createVariant(ctx: ServiceContext, productId: string, rawI
   assertVariantSet([input], product.priceRange?.min.currency ?? null, "");
   const at = now();
   const values = variantValues(product.id, input, input.position ?? 0, at);
-  await runBatch(ctx.db, [ctx.db.insert(variants).values(values), refreshPriceRange(ctx.db, product.id, at)]);
+  await runBatch(ctx.db, [
+    ctx.db.insert(variants).values(values),
+    refreshPriceRange(ctx.db, product.id, at),
+    productEvent(ctx, "product.updated", { id: product.id, changed: ["variants"], variantId: values.id }, at),
+  ]);
   return getVariant(ctx, values.id);
 }
 
@@ -536,6 +551,7 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
       })
       .where(eq(variants.id, id)),
     refreshPriceRange(ctx.db, existing.productId, at),
+    productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ]);
   return getVariant(ctx, id);
 }
@@ -543,7 +559,12 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
 export async function deleteVariant(ctx: ServiceContext, id: string): Promise<void> {
   requireAdmin(ctx.actor, "catalog:write");
   const existing = await getVariantRow(ctx.db, id);
-  await runBatch(ctx.db, [ctx.db.delete(variants).where(eq(variants.id, id)), refreshPriceRange(ctx.db, existing.productId, now())]);
+  const at = now();
+  await runBatch(ctx.db, [
+    ctx.db.delete(variants).where(eq(variants.id, id)),
+    refreshPriceRange(ctx.db, existing.productId, at),
+    productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
+  ]);
 }
 
 export async function createCategory(ctx: ServiceContext, rawInput: unknown): Promise<Category> {
