@@ -5,8 +5,3 @@ export function isUniqueViolation(error: unknown, column: string): boolean {
   }
   return false;
 }
-
-/** Escape a value for `LIKE ? ESCAPE '\'` prefix matching. */
-export function likePrefix(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-}

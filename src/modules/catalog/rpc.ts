@@ -1,32 +1,42 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { createServiceContext } from "../../context";
+import { createServiceContext, type ServiceContext } from "../../context";
 import type { Env } from "../../env";
+import { ServiceError, type ErrorCode, type FieldError } from "../../shared/errors";
 import type { ListProductsInput, SearchInput } from "./schemas";
 import * as catalog from "./service";
 
+/** RPC results carry errors as data: thrown errors lose their fields crossing the boundary. */
+export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; errors?: FieldError[] } };
+
 /**
  * The catalog's public surface over a service binding (RPC): the seam along which the catalog can
- * later become its own Worker. Calls run as an anonymous (public) actor; validation and errors are
- * the service's own, so a bad input rejects with the same ServiceError message as over HTTP.
+ * later become its own Worker. Calls run as an anonymous (public) actor with the service's own
+ * validation and rules.
  */
 export class CatalogService extends WorkerEntrypoint<Env> {
-  private services() {
-    return createServiceContext({ env: this.env, actor: { kind: "anonymous" }, requestId: `rpc_${crypto.randomUUID()}`, waitUntil: (p) => this.ctx.waitUntil(p) });
-  }
-
   listProducts(input: ListProductsInput = {}) {
-    return catalog.listProducts(this.services(), input);
+    return this.run((ctx) => catalog.listProducts(ctx, input));
   }
 
   getProduct(idOrSlug: string) {
-    return catalog.getProduct(this.services(), idOrSlug);
+    return this.run((ctx) => catalog.getProduct(ctx, idOrSlug));
   }
 
   searchProducts(input: SearchInput) {
-    return catalog.searchProducts(this.services(), input);
+    return this.run((ctx) => catalog.searchProducts(ctx, input));
   }
 
   categoryTree() {
-    return catalog.categoryTree(this.services());
+    return this.run((ctx) => catalog.categoryTree(ctx));
+  }
+
+  private async run<T>(operation: (ctx: ServiceContext) => Promise<T>): Promise<RpcResult<T>> {
+    const ctx = createServiceContext({ env: this.env, actor: { kind: "anonymous" }, requestId: `rpc_${crypto.randomUUID()}`, waitUntil: (p) => this.ctx.waitUntil(p) });
+    try {
+      return { ok: true, value: await operation(ctx) };
+    } catch (error) {
+      if (error instanceof ServiceError) return { ok: false, error: { code: error.code, message: error.message, ...(error.errors && { errors: error.errors }) } };
+      throw error;
+    }
   }
 }

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
-import { isUniqueViolation, likePrefix } from "../../shared/db-errors";
+import { isUniqueViolation } from "../../shared/db-errors";
 import { eventInsert } from "../events/outbox";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
@@ -176,6 +176,15 @@ async function findCategory(db: Database, idOrSlug: string): Promise<CategoryRow
     .get();
 }
 
+/**
+ * Categories whose materialised path starts with `path` (the category and its descendants), as an
+ * index-friendly range: paths hold only [0-9a-z_/], all below "~". (D1 caps LIKE patterns at 50 bytes.)
+ * listProductRecords inlines the same range with the path as a subquery.
+ */
+function inSubtree(path: string): SQL {
+  return sql`(${categories.path} >= ${path} AND ${categories.path} < ${path + "~"})`;
+}
+
 const NULL_PRICE_HIGH = sql`coalesce(${products.priceMin}, 9007199254740991)`;
 const NULL_PRICE_LOW = sql`coalesce(${products.priceMin}, -1)`;
 
@@ -193,12 +202,12 @@ export async function listProductRecords(ctx: ServiceContext, rawInput: unknown)
   const where: (SQL | undefined)[] = [visibleStatus(ctx, input.status)];
 
   if (input.category) {
-    const category = await findCategory(ctx.db, input.category);
-    if (!category) throw notFound("Category", input.category);
+    // The category's path is looked up inside the same statement: filtering costs no extra query.
+    const path = sql`(SELECT ${categories.path} FROM ${categories} WHERE ${categories.id} = ${input.category} OR ${categories.slug} = ${input.category})`;
     where.push(
       sql`${products.id} IN (SELECT ${productCategories.productId} FROM ${productCategories}
           INNER JOIN ${categories} ON ${categories.id} = ${productCategories.categoryId}
-          WHERE ${categories.path} LIKE ${likePrefix(category.path)} ESCAPE '\\')`,
+          WHERE ${categories.path} >= ${path} AND ${categories.path} < ${path} || '~')`,
     );
   }
   if (input.minPrice !== undefined) where.push(sql`${products.priceMin} >= ${input.minPrice}`);
@@ -220,6 +229,9 @@ export async function listProductRecords(ctx: ServiceContext, rawInput: unknown)
       sort.dir === "asc" ? asc(products.id) : desc(products.id),
     )
     .limit(input.limit + 1);
+
+  // An empty page may mean an unknown category: only then is it worth a query to tell the two apart.
+  if (rows.length === 0 && input.category && !(await findCategory(ctx.db, input.category))) throw notFound("Category", input.category);
 
   const pageRows = rows.slice(0, input.limit);
   const cursors = pageRows.map((r) => encodeCursor({ v: sort.value(r), id: r.id }));
@@ -624,7 +636,7 @@ export async function updateCategory(ctx: ServiceContext, id: string, rawInput: 
           path: sql`${newPath} || substr(${categories.path}, ${existing.path.length + 1})`,
           depth: sql`${categories.depth} + ${depthDelta}`,
         })
-        .where(sql`${categories.path} LIKE ${likePrefix(existing.path)} ESCAPE '\\'`),
+        .where(inSubtree(existing.path)),
     );
     statements.push(ctx.db.update(categories).set({ parentId: parent?.id ?? null }).where(eq(categories.id, id)));
   }
