@@ -1,0 +1,13 @@
+// `npm run dev`: migrate the local D1, start the Worker on http://127.0.0.1:8787 and seed the demo
+// catalog (idempotent, so an already seeded database is left as it is). Offline: everything is local.
+import { applyMigrationsLocally, ensureDevVars, startWorker } from "./local.mjs";
+import { seed } from "./seed.mjs";
+
+const vars = ensureDevVars();
+applyMigrationsLocally();
+const port = Number(process.env.PORT ?? 8787);
+const server = await startWorker({ port, quiet: false });
+await seed(server.url, process.env.ADMIN_API_KEY ?? vars.ADMIN_API_KEY);
+console.log(`\nEdgeshop is running on ${server.url}\n  REST      ${server.url}/v1/products\n  GraphQL   ${server.url}/graphql\n  OpenAPI   ${server.url}/openapi.json  (reference: ${server.url}/docs)\n`);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.child.kill(signal));
+server.child.on("exit", (code) => process.exit(code ?? 0));

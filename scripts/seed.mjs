@@ -1,0 +1,69 @@
+// `npm run seed`: load the demo catalog (and starting stock) through the admin API of a local Worker.
+// Idempotent: categories and products are looked up by slug first and only created when missing;
+// stock is only set for SKUs that were never stocked. Set SEED_URL to seed an already running server.
+import { demoCategories, demoProducts } from "./catalog-data.mjs";
+// Imported lazily by the CLI below so that tests can import seed() inside workerd.
+const local = () => import("./local.mjs");
+
+export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fetch } = {}) {
+  const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
+  const api = async (method, path, body) => {
+    const res = await fetcher(baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  const categoryIds = new Map();
+  let createdCategories = 0;
+  for (const c of demoCategories()) {
+    let res = await api("GET", `/v1/categories/${c.slug}`);
+    if (res.status === 404) {
+      res = await api("POST", "/v1/categories", { name: c.name, slug: c.slug, position: c.position, parentId: c.parent ? categoryIds.get(c.parent) : null });
+      if (res.status !== 201) throw new Error(`category ${c.slug}: ${res.status} ${JSON.stringify(res.body)}`);
+      createdCategories++;
+    }
+    categoryIds.set(c.slug, res.body.id);
+  }
+
+  const products = demoProducts();
+  let createdProducts = 0;
+  const queue = [...products];
+  const worker = async () => {
+    for (let p = queue.shift(); p; p = queue.shift()) {
+      const existing = await api("GET", `/v1/products/${p.slug}`);
+      if (existing.status === 200) continue;
+      const res = await api("POST", "/v1/products", {
+        title: p.title,
+        slug: p.slug,
+        status: p.status,
+        description: p.description,
+        images: p.images,
+        attributes: p.attributes,
+        categoryIds: [categoryIds.get(p.categorySlug)],
+        variants: p.variants.map(({ stock: _stock, ...v }) => v),
+      });
+      if (res.status !== 201) throw new Error(`product ${p.slug}: ${res.status} ${JSON.stringify(res.body)}`);
+      createdProducts++;
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+  log(`seed: ${createdCategories} categories and ${createdProducts} products created (${demoCategories().length} and ${products.length} in the demo catalog)`);
+  return { createdCategories, createdProducts };
+}
+
+if (typeof process !== "undefined" && import.meta.url === `file://${process.argv?.[1]}`) {
+  const { applyMigrationsLocally, ensureDevVars, startWorker } = await local();
+  const vars = ensureDevVars();
+  const adminKey = process.env.ADMIN_API_KEY ?? vars.ADMIN_API_KEY;
+  if (process.env.SEED_URL) {
+    await seed(process.env.SEED_URL, adminKey);
+  } else {
+    applyMigrationsLocally();
+    const server = await startWorker({ port: Number(process.env.SEED_PORT ?? 8799) });
+    try {
+      await seed(server.url, adminKey);
+    } finally {
+      await server.stop();
+    }
+  }
+}
