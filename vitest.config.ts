@@ -20,6 +20,9 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ["./test/setup/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
+      // In CI a JSON report lets .ci/run print one plain "N passed, N failed" closing line.
+      reporters: process.env.CI ? ["default", "json"] : ["default"],
+      outputFile: { json: "dist/vitest-report.json" },
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },
