@@ -110,7 +110,7 @@ describe("addresses", () => {
 
   it("manages addresses through GraphQL and exposes them on me", async () => {
     const { token } = await signUp();
-    const added = await gqlAs(`mutation ($input: AddressInput!) { addAddress(input: $input) { id country isDefaultShipping } }`, { input: paris }, { token });
+    const added = await gqlAs(`mutation ($input: CustomerAddressInput!) { addAddress(input: $input) { id country isDefaultShipping } }`, { input: paris }, { token });
     expect(added.errors).toBeUndefined();
     const id = added.data.addAddress.id;
     expect(added.data.addAddress).toMatchObject({ country: "FR", isDefaultShipping: true });
@@ -132,7 +132,7 @@ describe("addresses", () => {
     expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(["/country", "/phone"]);
     const missing = await call("POST", "/v1/me/addresses", { token, body: { name: "Ada", country: "DE" } });
     expect(missing.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(["/city", "/line1"]);
-    const gql = await gqlAs(`mutation ($input: AddressInput!) { addAddress(input: $input) { id } }`, { input: { ...berlin, country: "Germany" } }, { token });
+    const gql = await gqlAs(`mutation ($input: CustomerAddressInput!) { addAddress(input: $input) { id } }`, { input: { ...berlin, country: "Germany" } }, { token });
     expect(gql.errors![0]!.extensions.errors[0].pointer).toBe("/country");
     expect(await addressCount(customer.id)).toBe(0);
 

@@ -6,7 +6,7 @@ import type { Address, AuthResult, Customer } from "./schemas";
 import * as customers from "./service";
 
 export const CustomerRef = builder.objectRef<Customer>("Customer");
-export const AddressRef = builder.objectRef<Address>("Address");
+export const AddressRef = builder.objectRef<Address>("CustomerAddress");
 
 AddressRef.implement({
   description: "A postal address in a customer's address book.",
@@ -102,7 +102,7 @@ const ChangePasswordInputRef = builder.inputType("ChangePasswordInput", {
 });
 
 const addressInputFields = (required: boolean) =>
-  builder.inputType(required ? "AddressInput" : "UpdateAddressInput", {
+  builder.inputType(required ? "CustomerAddressInput" : "UpdateCustomerAddressInput", {
     description: required
       ? "A new address. A customer's first address becomes the default shipping and billing address unless it says otherwise."
       : "Only the fields you send change; company, line2, region, postalCode or phone null clears it.",

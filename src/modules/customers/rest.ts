@@ -24,7 +24,7 @@ const customerSecurity = [{ customerToken: [] }];
 const IdParam = (example: string) => z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example }) });
 
 const CustomerList = listOf(Customer, "CustomerList");
-const AddressList = z.object({ data: z.array(Address) }).openapi("AddressList");
+const AddressList = z.object({ data: z.array(Address) }).openapi("CustomerAddressList");
 const PasswordChanged = z
   .object({ customer: Customer, revokedTokens: z.number().int().openapi({ description: "Other tokens revoked by the change." }) })
   .openapi("PasswordChanged");

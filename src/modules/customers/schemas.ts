@@ -122,7 +122,7 @@ const addressFields = {
   isDefaultBilling: z.boolean().optional().openapi({ description: "Make this the default billing address." }),
 };
 
-export const AddressInput = z.object(addressFields).strict().openapi("AddressInput", {
+export const AddressInput = z.object(addressFields).strict().openapi("CustomerAddressInput", {
   description: "A customer's first address becomes the default shipping and billing address unless it says otherwise.",
 });
 export type AddressInput = z.input<typeof AddressInput>;
@@ -131,7 +131,7 @@ export const UpdateAddressInput = z
   .object({ ...addressFields, name: addressFields.name.optional(), line1: addressFields.line1.optional(), city: addressFields.city.optional(), country: Country.optional() })
   .strict()
   .refine((v) => Object.keys(v).length > 0, "Provide at least one field to change.")
-  .openapi("UpdateAddressInput");
+  .openapi("UpdateCustomerAddressInput");
 export type UpdateAddressInput = z.input<typeof UpdateAddressInput>;
 
 export const Address = z
@@ -151,7 +151,7 @@ export const Address = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .openapi("Address");
+  .openapi("CustomerAddress");
 export type Address = z.infer<typeof Address>;
 
 export const CustomerWithAddresses = Customer.extend({ addresses: z.array(Address) }).openapi("CustomerWithAddresses");
