@@ -6,6 +6,7 @@ import { authenticate, limitBody, requestId, requireJson } from "./http/middlewa
 import { errorToResponse, problemFor, problemResponse } from "./http/problem";
 import type { AppEnv } from "./http/types";
 import { catalogRoutes } from "./modules/catalog/rest";
+import { customerRoutes } from "./modules/customers/rest";
 import { ServiceError } from "./shared/errors";
 
 export function createApp() {
@@ -27,6 +28,7 @@ export function createApp() {
 
   app.use("/v1/*", limitBody(), requireJson(), authenticate());
   app.route("/v1", catalogRoutes);
+  app.route("/v1", customerRoutes);
 
   app.use("/graphql", limitBody(), authenticate());
   app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));
@@ -35,6 +37,11 @@ export function createApp() {
     type: "http",
     scheme: "bearer",
     description: "Admin API key (`esk_admin_…`), sent as `Authorization: Bearer <key>`.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "customerToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "Customer token (`ectok_…`) from sign-up or sign-in, sent as `Authorization: Bearer <token>`.",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

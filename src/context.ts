@@ -3,13 +3,16 @@ import { createDb } from "./db/client";
 import type { Env } from "./env";
 import { ServiceError } from "./shared/errors";
 
-/** Who is calling. Resolved once per request by the auth middleware; services authorise against it. */
+/**
+ * Who is calling. Resolved once per request by the auth middleware; services authorise against it.
+ * A customer's `tokenId` names the bearer token the request presented (what sign-out revokes).
+ */
 export type Actor =
   | { kind: "anonymous" }
   | { kind: "admin"; keyId: string; scopes: readonly string[] }
-  | { kind: "customer"; customerId: string };
+  | { kind: "customer"; customerId: string; tokenId?: string };
 
-export type AdminScope = "catalog:write" | "admin:*";
+export type AdminScope = "catalog:write" | "customers:read" | "admin:*";
 
 /**
  * Everything a service needs for one request. Built once per request and passed down;
@@ -20,6 +23,8 @@ export interface ServiceContext {
   db: Database;
   actor: Actor;
   requestId: string;
+  /** The caller's IP (`CF-Connecting-IP`), for per-client throttling; absent outside HTTP. */
+  clientIp?: string;
   /** Work that may finish after the response (ExecutionContext.waitUntil). */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -28,6 +33,7 @@ export function createServiceContext(args: {
   env: Env;
   actor: Actor;
   requestId: string;
+  clientIp?: string;
   waitUntil?: (promise: Promise<unknown>) => void;
 }): ServiceContext {
   return {
@@ -35,6 +41,7 @@ export function createServiceContext(args: {
     db: createDb(args.env.DB),
     actor: args.actor,
     requestId: args.requestId,
+    ...(args.clientIp && { clientIp: args.clientIp }),
     waitUntil: args.waitUntil ?? ((p) => void p.catch(() => undefined)),
   };
 }

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createServiceContext, type Actor } from "../context";
 import { createDb } from "../db/client";
 import { authenticateAdminKey, ADMIN_KEY_PREFIX } from "../modules/access/service";
+import { authenticateCustomerToken, CUSTOMER_TOKEN_PREFIX } from "../modules/customers";
 import { ServiceError } from "../shared/errors";
 import { errorToResponse, problemFor, problemResponse } from "./problem";
 import type { AppEnv } from "./types";
@@ -49,6 +50,7 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
       if (!match) throw new ServiceError("UNAUTHENTICATED", "Use 'Authorization: Bearer <token>'.");
       const token = match[1]!;
       if (token.startsWith(ADMIN_KEY_PREFIX)) actor = await authenticateAdminKey(c.env, createDb(c.env.DB), token);
+      else if (token.startsWith(CUSTOMER_TOKEN_PREFIX)) actor = await authenticateCustomerToken(c.env, createDb(c.env.DB), token);
       else throw new ServiceError("UNAUTHENTICATED", "The bearer token is not valid.");
     }
   } catch (error) {
@@ -56,7 +58,13 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
   }
   c.set(
     "services",
-    createServiceContext({ env: c.env, actor, requestId: c.get("requestId"), waitUntil: (p) => c.executionCtx.waitUntil(p) }),
+    createServiceContext({
+      env: c.env,
+      actor,
+      requestId: c.get("requestId"),
+      clientIp: c.req.header("cf-connecting-ip"),
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
+    }),
   );
   await next();
 };

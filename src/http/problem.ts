@@ -29,6 +29,7 @@ export function errorToResponse(c: Context, error: unknown): Response {
   const requestId = c.get("requestId") as string | undefined;
   const instance = new URL(c.req.url).pathname;
   if (error instanceof ServiceError) {
+    const retryAfter = error.extra?.retryAfterSeconds;
     return problemResponse(
       c,
       problemFor(error.code, error.message, {
@@ -37,6 +38,7 @@ export function errorToResponse(c: Context, error: unknown): Response {
         ...(error.errors && { errors: error.errors }),
         ...error.extra,
       }),
+      typeof retryAfter === "number" ? { "retry-after": String(Math.ceil(retryAfter)) } : {},
     );
   }
   logUnexpected(error, requestId, c.req.method, instance);

@@ -12,6 +12,7 @@ export const errorCodes = {
   CONFLICT: { status: 409, title: "The request conflicts with the current state." },
   PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "The request content type is not supported." },
+  RATE_LIMITED: { status: 429, title: "Too many requests." },
   INTERNAL: { status: 500, title: "Something went wrong on our side." },
 } as const;
 

@@ -10,6 +10,9 @@ export const idPrefixes = {
   category: "cat",
   apiKey: "key",
   event: "evt",
+  customer: "cus",
+  customerToken: "ctok",
+  address: "addr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,0 +1,5 @@
+// The customers module's public surface: what the HTTP middleware and other modules may use.
+export { CUSTOMER_TOKEN_PREFIX } from "./config";
+export { authenticateCustomerToken } from "./tokens";
+export { requireCustomer, type CustomerActor } from "./actor";
+export type { Address, Customer } from "./schemas";

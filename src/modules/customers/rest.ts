@@ -1,0 +1,205 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import * as addresses from "./addresses";
+import {
+  Address,
+  AddressInput,
+  AuthResult,
+  ChangePasswordInput,
+  Customer,
+  CustomerWithAddresses,
+  ListCustomersInput,
+  SignInInput,
+  SignOutInput,
+  SignOutResult,
+  SignUpInput,
+  UpdateAddressInput,
+  UpdateProfileInput,
+} from "./schemas";
+import * as customers from "./service";
+
+const tags = ["Customers"];
+const adminTags = ["Customers admin"];
+const customerSecurity = [{ customerToken: [] }];
+const IdParam = (example: string) => z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example }) });
+
+const CustomerList = listOf(Customer, "CustomerList");
+const AddressList = z.object({ data: z.array(Address) }).openapi("CustomerAddressList");
+const PasswordChanged = z
+  .object({ customer: Customer, revokedTokens: z.number().int().openapi({ description: "Other tokens revoked by the change." }) })
+  .openapi("PasswordChanged");
+
+export const customerRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/customers",
+      tags,
+      summary: "Sign up",
+      description:
+        "Creates a customer and signs them in: the answer carries a bearer token (`ectok_…`). To keep registered emails private, an email that already has an account gets the same 201 answer, but no account is created and the token is never valid (the next call with it is a 401): a client that gets a 401 right after signing up should offer to sign in or reset the password. Emails are trimmed and lowercased.",
+      request: jsonBody(SignUpInput),
+      responses: { 201: json(AuthResult, "Signed up."), ...problems("VALIDATION_FAILED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE") },
+    }),
+    async (c) => c.json(await customers.signUp(c.get("services"), c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/customers/sign-in",
+      tags,
+      summary: "Sign in",
+      description:
+        "Exchanges email and password for a bearer token valid 30 days. Unknown email and wrong password give the same 401. Failed attempts are throttled per email and per client IP: over the limit the answer is a 429 with `Retry-After` (seconds), also for the right password. With `cartToken`, the guest cart is merged into the customer's cart.",
+      request: jsonBody(SignInInput),
+      responses: {
+        200: json(AuthResult, "Signed in."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "RATE_LIMITED", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await customers.signIn(c.get("services"), c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/customers/sign-out",
+      tags,
+      security: customerSecurity,
+      summary: "Sign out",
+      description: "Revokes the bearer token sent with this request; with `{ \"everywhere\": true }` every token of the customer. The body is optional.",
+      request: { body: { content: { "application/json": { schema: SignOutInput } }, required: false } },
+      responses: { 200: json(SignOutResult, "Signed out."), ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN") },
+    }),
+    async (c) => c.json(await customers.signOut(c.get("services"), c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me",
+      tags,
+      security: customerSecurity,
+      summary: "The signed-in customer",
+      responses: { 200: json(Customer, "Your profile."), ...problems("UNAUTHENTICATED", "FORBIDDEN") },
+    }),
+    async (c) => c.json(await customers.getMe(c.get("services")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/me",
+      tags,
+      security: customerSecurity,
+      summary: "Update your profile",
+      description: "Partial update: only the fields sent change; `null` clears `name` or `phone`. Changing `marketingConsent` records when it changed.",
+      request: jsonBody(UpdateProfileInput),
+      responses: { 200: json(Customer, "The updated profile."), ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "UNSUPPORTED_MEDIA_TYPE") },
+    }),
+    async (c) => c.json(await customers.updateProfile(c.get("services"), c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/me/password",
+      tags,
+      security: customerSecurity,
+      summary: "Change your password",
+      description:
+        "Needs the current password (a wrong one is a 400 with pointer `/currentPassword`, and counts as a failed sign-in for throttling). Every other token of the customer is revoked; the one sent with this request keeps working.",
+      request: jsonBody(ChangePasswordInput),
+      responses: {
+        200: json(PasswordChanged, "Password changed."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await customers.changePassword(c.get("services"), c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me/addresses",
+      tags,
+      security: customerSecurity,
+      summary: "Your addresses",
+      responses: { 200: json(AddressList, "Oldest first."), ...problems("UNAUTHENTICATED", "FORBIDDEN") },
+    }),
+    async (c) => c.json({ data: await addresses.listMyAddresses(c.get("services")) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/me/addresses",
+      tags,
+      security: customerSecurity,
+      summary: "Add an address",
+      description: `Your first address becomes the default shipping and billing address unless you say otherwise; \`isDefaultShipping\`/\`isDefaultBilling\` move the default here. At most 50 addresses (409 beyond).`,
+      request: jsonBody(AddressInput),
+      responses: {
+        201: json(Address, "The new address."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await addresses.addAddress(c.get("services"), c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/me/addresses/{id}",
+      tags,
+      security: customerSecurity,
+      summary: "Update an address",
+      description: "Partial update of one of your addresses. Another customer's address id is a 404, like one that does not exist.",
+      request: { params: IdParam("addr_..."), ...jsonBody(UpdateAddressInput) },
+      responses: {
+        200: json(Address, "The updated address."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await addresses.updateAddress(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/me/addresses/{id}",
+      tags,
+      security: customerSecurity,
+      summary: "Delete an address",
+      description: "Deleting a default address leaves you without that default until you pick another.",
+      request: { params: IdParam("addr_...") },
+      responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+    }),
+    async (c) => {
+      await addresses.deleteAddress(c.get("services"), c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  )
+  // ---------------------------------------------------------------- admin
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/customers",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "List customers",
+      description: "Newest first; page with `cursor`. Needs the `customers:read` scope.",
+      request: { query: ListCustomersInput },
+      responses: { 200: json(CustomerList, "A page of customers."), ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN") },
+    }),
+    async (c) => {
+      const page = await customers.listCustomers(c.get("services"), c.req.valid("query"));
+      return c.json({ data: page.items, next_cursor: page.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/customers/{id}",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Get a customer",
+      description: "A customer with their addresses. Needs the `customers:read` scope.",
+      request: { params: IdParam("cus_...") },
+      responses: { 200: json(CustomerWithAddresses, "The customer."), ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+    }),
+    async (c) => c.json(await customers.getCustomer(c.get("services"), c.req.valid("param").id), 200),
+  );
+
