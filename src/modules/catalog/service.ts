@@ -106,6 +106,13 @@ export async function variantsByProductIds(db: Database, productIds: readonly st
   return groupBy(rows.map(toVariant), (v) => v.productId);
 }
 
+/** Which of these SKUs belong to a variant (any product status): one query. */
+export async function existingSkus(db: Database, skus: readonly string[]): Promise<Set<string>> {
+  if (skus.length === 0) return new Set();
+  const rows = await db.select({ sku: variants.sku }).from(variants).where(inArray(variants.sku, [...new Set(skus)]));
+  return new Set(rows.map((r) => r.sku));
+}
+
 /** One query for the categories of many products. */
 export async function categoriesByProductIds(db: Database, productIds: readonly string[]): Promise<Map<string, Category[]>> {
   if (productIds.length === 0) return new Map();
