@@ -124,6 +124,24 @@ describe("holdAll", () => {
   });
 });
 
+describe("holdAll under contention", () => {
+  it("never leaves a partial hold behind when many owners race for the same SKUs", async () => {
+    const [a, b] = [await stocked(3, "RA"), await stocked(3, "RB")];
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_v, i) => holdAll(env, { owner: `cart:race-${i}`, ttlMs: 60_000, lines: [{ sku: a, quantity: 1 }, { sku: b, quantity: 1 }] })),
+    );
+    const won = results.filter((r) => r.ok).length;
+    // Holds run in parallel, so under contention two owners can each win one SKU and both roll back:
+    // fewer than 3 may win, but never more, and losers never keep anything.
+    expect(won).toBeLessThanOrEqual(3);
+    const levels = await getStockLevels(env, [a, b]);
+    // Every winner holds one of each; every loser holds nothing.
+    expect(levels.get(a)).toMatchObject({ reserved: won, available: 3 - won });
+    expect(levels.get(b)).toMatchObject({ reserved: won, available: 3 - won });
+    for (const sku of [a, b]) await expectLedgerConsistent(sku);
+  });
+});
+
 describe("commitHolds and returnSale", () => {
   it("commits once per order and returns stock exactly once under concurrency", async () => {
     const sku = await stocked(6);
