@@ -1,7 +1,8 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import { holdStock } from "../src/modules/inventory";
+import type { InventoryObject } from "../src/modules/inventory/inventory-object";
 import { projectionStatements } from "../src/modules/inventory/projection";
 import { sha256Hex } from "../src/shared/crypto";
 import { call, gql, unique } from "./helpers";
@@ -185,6 +186,23 @@ describe("availability projection", () => {
     const db = createDb(env.DB);
     await db.batch(projectionStatements(db, { sku, onHand: 6, reserved: 0, available: 6, sold: 0, version: 1, updatedAt: null }, 6, 5));
     expect(await projected(sku)).toEqual({ on_hand: 6, reserved: 4, available: 2, version: 2 });
+  });
+
+  it("keeps the change when the projection write fails, and converges through the alarm", async () => {
+    const sku = newSku("FLAKY");
+    await productWith(sku);
+    // Make D1 refuse this SKU's projection rows for a while.
+    await env.DB.exec(`CREATE TRIGGER fail_${sku.replaceAll("-", "_")} BEFORE INSERT ON stock_levels WHEN NEW.sku = '${sku}' BEGIN SELECT RAISE(ABORT, 'd1 unavailable'); END;`);
+    expect(await setStock(sku, 9)).toMatchObject({ onHand: 9, version: 1 });
+    expect(await projected(sku)).toBeNull();
+    const stub = env.INVENTORY.get(env.INVENTORY.idFromName(sku));
+    await runInDurableObject(stub, async (_object, state) => {
+      expect(await state.storage.getAlarm()).not.toBeNull();
+    });
+    await env.DB.exec(`DROP TRIGGER fail_${sku.replaceAll("-", "_")};`);
+    // Run the alarm handler now rather than waiting the 5 s retry delay.
+    await runInDurableObject(stub, (object: InventoryObject) => object.alarm());
+    expect(await projected(sku)).toEqual({ on_hand: 9, reserved: 0, available: 9, version: 1 });
   });
 
   it("records inventory.low and inventory.out_of_stock when the threshold is crossed", async () => {
