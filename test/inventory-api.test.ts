@@ -265,6 +265,12 @@ describe("catalog integration", () => {
         { sku: outA, availability: { available: 0, inStock: false } },
       ]),
     );
+    const category = await call("POST", "/v1/categories", { admin: true, body: { name: unique("Stock cat") } });
+    for (const p of [stocked, empty]) await call("PATCH", `/v1/products/${p.id}`, { admin: true, body: { categoryIds: [category.body.id] } });
+    const inCategory = await gql(`query($id: ID!) { category(id: $id) { products(inStock: true) { edges { node { id } } } } }`, { id: category.body.id });
+    expect(inCategory.data.category.products.edges.map((e: any) => e.node.id)).toEqual([stocked.id]);
+    expect((await call("GET", `/v1/products?category=${category.body.id}&inStock=true`)).body.data.map((p: any) => p.id)).toEqual([stocked.id]);
+
     const gqlOut = (await gql(LIST, { inStock: false, first: 100 })).data.products.edges.map((e: any) => e.node);
     expect(gqlOut.find((n: any) => n.id === empty.id).variants).toEqual([{ sku: never, availability: { available: 0, inStock: false } }]);
   });

@@ -66,14 +66,21 @@ export async function holdAll(
   const settled = await Promise.allSettled(
     [...lines].map(([sku, quantity]) => stockOf(env, sku).hold(sku, input.owner, quantity, input.ttlMs)),
   );
-  const changed = settled.flatMap((s) => (s.status === "fulfilled" && s.value.ok ? [s.value] : []));
-  const failures = settled.flatMap((s): HoldFailure[] =>
-    s.status === "fulfilled" && !s.value.ok ? [{ sku: s.value.sku, requested: s.value.requested, available: s.value.available }] : [],
-  );
-  const crashed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  const changed: Extract<HoldOutcome, { ok: true }>[] = [];
+  const failures: HoldFailure[] = [];
+  let crashed: PromiseRejectedResult | undefined;
+  for (const s of settled) {
+    if (s.status === "rejected") crashed ??= s;
+    else if (s.value.ok) changed.push(s.value);
+    else failures.push({ sku: s.value.sku, requested: s.value.requested, available: s.value.available });
+  }
   if (failures.length === 0 && !crashed) return { ok: true };
 
-  await Promise.allSettled(changed.map((h) => h.ok && stockOf(env, h.sku).restoreHold(h.sku, input.owner, h.previous)));
+  const restored = await Promise.allSettled(changed.map((h) => stockOf(env, h.sku).restoreHold(h.sku, input.owner, h.previous)));
+  restored.forEach((r, i) => {
+    // Only a hold this call LOWERED can fail to come back (its units were taken meanwhile); say so.
+    if (r.status === "rejected" || !r.value) console.warn(JSON.stringify({ level: "warn", msg: "holdAll could not restore a hold", sku: changed[i]!.sku, owner: input.owner }));
+  });
   if (crashed) throw crashed.reason;
   return { ok: false, failures };
 }
