@@ -1,6 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createServiceContext } from "../src/context";
 import { createDb } from "../src/db/client";
+import { handleGraphQL } from "../src/graphql/yoga";
 import { holdStock } from "../src/modules/inventory";
 import type { InventoryObject } from "../src/modules/inventory/inventory-object";
 import { projectionStatements } from "../src/modules/inventory/projection";
@@ -282,5 +284,45 @@ describe("OpenAPI", () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/inventory/{sku}", "/v1/inventory/{sku}/ledger", "/v1/inventory/{sku}/adjustments", "/v1/inventory"]));
     expect(doc.paths["/v1/products"].get.parameters.find((p: any) => p.name === "inStock").schema.type).toBe("boolean");
     expect(doc.components.schemas.Variant.properties.availability).toBeDefined();
+  });
+});
+
+describe("GraphQL availability batching", () => {
+  /** Run a query with a D1 binding that counts the statements it is asked to prepare. */
+  async function countingQuery(query: string, variables: Record<string, unknown>) {
+    let statements = 0;
+    const DB = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare") return (sql: string) => (statements++, target.prepare(sql));
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const services = createServiceContext({ env: { ...env, DB }, actor: { kind: "anonymous" }, requestId: "req_counting_0001" });
+    const res = await handleGraphQL(new Request("http://edgeshop.test/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) }), services);
+    const body = (await res.json()) as { data?: any; errors?: unknown[] };
+    expect(body.errors).toBeUndefined();
+    return { body, statements };
+  }
+
+  it("loads the availability of a whole page in one query, whatever its size", async () => {
+    const category = (await call("POST", "/v1/categories", { admin: true, body: { name: unique("Batch cat") } })).body;
+    const skus: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const three = [newSku("B"), newSku("B"), newSku("B")];
+      skus.push(...three);
+      const product = await productWith(...three);
+      await call("PATCH", `/v1/products/${product.id}`, { admin: true, body: { categoryIds: [category.id] } });
+    }
+    await call("PUT", "/v1/inventory", { admin: true, body: { levels: skus.map((sku, i) => ({ sku, onHand: i })) } });
+    const query = `query($id: ID!, $first: Int) { category(id: $id) { products(first: $first) { edges { node { variants { sku availability { available inStock } } } } } } }`;
+    const small = await countingQuery(query, { id: category.id, first: 2 });
+    const large = await countingQuery(query, { id: category.id, first: 8 });
+    const variants = large.body.data.category.products.edges.flatMap((e: any) => e.node.variants);
+    expect(variants).toHaveLength(24);
+    for (const v of variants) expect(v.availability).toEqual({ available: skus.indexOf(v.sku), inStock: skus.indexOf(v.sku) > 0 });
+    expect(large.statements).toBe(small.statements);
+    // The category (looked up twice: the field and the listing filter), its products, their variants, their availability.
+    expect(large.statements).toBe(5);
   });
 });
