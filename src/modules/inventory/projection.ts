@@ -1,4 +1,4 @@
-import { inArray, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../db/client";
 import { eventInsert } from "../events/outbox";
@@ -55,14 +55,18 @@ export function projectionStatements(
   return [upsert];
 }
 
-/** One query for the availability of many SKUs; a SKU never stocked is simply not in stock. */
+/**
+ * One query for the availability of many SKUs; a SKU never stocked is simply not in stock. The SKUs
+ * travel as one JSON parameter because D1 allows only 100 bound parameters per query and a page of
+ * products can have far more variants than that.
+ */
 export async function availabilityBySkus(db: Database, skus: readonly string[]): Promise<Map<string, Availability>> {
   const result = new Map<string, Availability>(skus.map((sku) => [sku, { available: 0, inStock: false }]));
   if (skus.length === 0) return result;
   const rows = await db
     .select({ sku: stockLevels.sku, available: stockLevels.available })
     .from(stockLevels)
-    .where(inArray(stockLevels.sku, [...new Set(skus)]));
+    .where(sql`${stockLevels.sku} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(skus)])}))`);
   for (const row of rows) result.set(row.sku, { available: row.available, inStock: row.available > 0 });
   return result;
 }
@@ -70,9 +74,4 @@ export async function availabilityBySkus(db: Database, skus: readonly string[]):
 /** Subquery of the SKUs that can be bought now, for catalog filters (`sku IN (…)`). */
 export function skusInStock(): SQL {
   return sql`SELECT ${stockLevels.sku} FROM ${stockLevels} WHERE ${stockLevels.available} > 0`;
-}
-
-/** The projected row of one SKU (what listings see), or undefined before its first change. */
-export async function projectedLevel(db: Database, sku: string) {
-  return db.select().from(stockLevels).where(inArray(stockLevels.sku, [sku])).get();
 }
