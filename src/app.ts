@@ -7,6 +7,7 @@ import { errorToResponse, problemFor, problemResponse } from "./http/problem";
 import type { AppEnv } from "./http/types";
 import { catalogRoutes } from "./modules/catalog/rest";
 import { customerRoutes } from "./modules/customers/rest";
+import { inventoryRoutes } from "./modules/inventory/rest";
 import { ServiceError } from "./shared/errors";
 
 export function createApp() {
@@ -29,6 +30,7 @@ export function createApp() {
   app.use("/v1/*", limitBody(), requireJson(), authenticate());
   app.route("/v1", catalogRoutes);
   app.route("/v1", customerRoutes);
+  app.route("/v1", inventoryRoutes);
 
   app.use("/graphql", limitBody(), authenticate());
   app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));

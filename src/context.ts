@@ -12,7 +12,7 @@ export type Actor =
   | { kind: "admin"; keyId: string; scopes: readonly string[] }
   | { kind: "customer"; customerId: string; tokenId?: string };
 
-export type AdminScope = "catalog:write" | "customers:read" | "admin:*";
+export type AdminScope = "catalog:write" | "customers:read" | "inventory:write" | "admin:*";
 
 /**
  * Everything a service needs for one request. Built once per request and passed down;

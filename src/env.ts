@@ -15,6 +15,8 @@ export interface Env {
   ENVIRONMENT: string;
   SHIPPING_RATES: string;
   TAX_RATES: string;
+  /** Available at or below this (but above 0) raises inventory.low; default 5. */
+  LOW_STOCK_THRESHOLD: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
 }

@@ -1,7 +1,7 @@
 import { builder, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { ServiceError } from "../../shared/errors";
-import type { Category, ProductRecord, SearchHit, Variant } from "./schemas";
+import type { Category, ProductRecord, SearchHit, VariantRecord } from "./schemas";
 import * as catalog from "./service";
 
 const ProductStatusEnum = builder.enumType("ProductStatus", {
@@ -19,7 +19,7 @@ const ProductSortEnum = builder.enumType("ProductSort", {
 });
 
 export const ProductRef = builder.objectRef<ProductRecord>("Product");
-export const VariantRef = builder.objectRef<Variant>("Variant");
+export const VariantRef = builder.objectRef<VariantRecord>("Variant");
 export const CategoryRef = builder.objectRef<Category>("Category");
 const SearchHitRef = builder.objectRef<SearchHit>("SearchHit");
 
@@ -79,9 +79,16 @@ CategoryRef.implement({
     products: t.connection({
       type: ProductRef,
       description: "Active products in this category or its descendants.",
-      args: { sort: t.arg({ type: ProductSortEnum }) },
+      args: { sort: t.arg({ type: ProductSortEnum }), inStock: t.arg.boolean({ description: "true: only products with a variant in stock; false: only products with none." }) },
       resolve: async (c, args, ctx) =>
-        toConnection(await catalog.listProductRecords(ctx.services, { ...forwardArgs(args), category: c.id, ...(args.sort && { sort: args.sort }) })),
+        toConnection(
+          await catalog.listProductRecords(ctx.services, {
+            ...forwardArgs(args),
+            category: c.id,
+            ...(args.sort && { sort: args.sort }),
+            ...(args.inStock != null && { inStock: args.inStock }),
+          }),
+        ),
     }),
   }),
 });
@@ -121,6 +128,7 @@ builder.queryFields((t) => ({
       category: t.arg.string({ description: "Category id or slug; includes descendants." }),
       minPrice: t.arg.int({ description: "Lowest variant price at least this (minor units)." }),
       maxPrice: t.arg.int({ description: "Lowest variant price at most this (minor units)." }),
+      inStock: t.arg.boolean({ description: "true: only products with a variant that can be bought now (from the availability projection); false: only products with none." }),
       sort: t.arg({ type: ProductSortEnum }),
       status: t.arg({ type: ProductStatusEnum, description: "Admin only." }),
     },

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { Database } from "../../db/client";
-import type { Category, Variant } from "./schemas";
+import type { Category, VariantRecord } from "./schemas";
 import { categoriesByIds, categoriesByProductIds, childCategoriesByParentIds, variantsByProductIds } from "./service";
 
 /** Request-scoped batchers: one D1 query per kind of relation, whatever the page size. */
@@ -11,7 +11,7 @@ export function createCatalogLoaders(db: Database) {
       return keys.map((k) => map.get(k) ?? []);
     });
   return {
-    variantsByProduct: many<Variant>(variantsByProductIds),
+    variantsByProduct: many<VariantRecord>(variantsByProductIds),
     categoriesByProduct: many<Category>(categoriesByProductIds),
     childrenByCategory: many<Category>(childCategoriesByParentIds),
     categoryById: new DataLoader<string, Category | null>(async (keys) => {

@@ -22,6 +22,13 @@ const Sku = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Letters, digits, dot, dash and underscore only.")
   .openapi({ example: "TEE-NAVY-M" });
 
+export const VariantAvailability = z
+  .object({
+    available: z.number().int().openapi({ description: "Units that can still be put in a cart." }),
+    inStock: z.boolean().openapi({ description: "available > 0." }),
+  })
+  .openapi("VariantAvailability", { description: "From the availability projection, refreshed after every stock change." });
+
 export const Variant = z
   .object({
     id: z.string().openapi({ example: "var_01jd4x..." }),
@@ -32,11 +39,14 @@ export const Variant = z
     price: Money,
     compareAtPrice: Money.nullable(),
     position: z.number().int(),
+    availability: VariantAvailability,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
   .openapi("Variant");
 export type Variant = z.infer<typeof Variant>;
+/** A variant row before its availability is attached (what GraphQL resolves lazily). */
+export type VariantRecord = Omit<Variant, "availability">;
 
 export const Category = z
   .object({
@@ -92,6 +102,10 @@ export const ListProductsInput = z
     minPrice: z.coerce.number().int().min(0).optional().openapi({ description: "Lowest variant price at least this (minor units)." }),
     maxPrice: z.coerce.number().int().min(0).optional().openapi({ description: "Lowest variant price at most this (minor units)." }),
     sort: ProductSort.default("newest"),
+    inStock: z
+      .preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean())
+      .optional()
+      .openapi({ type: "boolean", description: "`true`: only products with a variant that can be bought now; `false`: only products with none." }),
     status: ProductStatus.optional().openapi({ description: "Admin only; the public always sees `active`." }),
   })
   .refine((q) => q.minPrice === undefined || q.maxPrice === undefined || q.minPrice <= q.maxPrice, {

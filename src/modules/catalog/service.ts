@@ -4,6 +4,7 @@ import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { isUniqueViolation } from "../../shared/db-errors";
 import { eventInsert } from "../events/outbox";
+import { availabilityBySkus, skusInStock } from "../inventory";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
@@ -24,6 +25,7 @@ import {
   type ProductRecord,
   type SearchHit,
   type Variant,
+  type VariantRecord,
 } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
 
@@ -55,7 +57,7 @@ export function toProductRecord(row: ProductRow): ProductRecord {
   };
 }
 
-function toVariant(row: VariantRow): Variant {
+function toVariant(row: VariantRow): VariantRecord {
   return {
     id: row.id,
     productId: row.productId,
@@ -96,7 +98,7 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
 }
 
 /** One query for the variants of many products, in position order. */
-export async function variantsByProductIds(db: Database, productIds: readonly string[]): Promise<Map<string, Variant[]>> {
+export async function variantsByProductIds(db: Database, productIds: readonly string[]): Promise<Map<string, VariantRecord[]>> {
   if (productIds.length === 0) return new Map();
   const rows = await db
     .select()
@@ -104,6 +106,13 @@ export async function variantsByProductIds(db: Database, productIds: readonly st
     .where(inArray(variants.productId, [...productIds]))
     .orderBy(asc(variants.productId), asc(variants.position), asc(variants.id));
   return groupBy(rows.map(toVariant), (v) => v.productId);
+}
+
+/** Which of these SKUs belong to a variant (any product status): one query. */
+export async function existingSkus(db: Database, skus: readonly string[]): Promise<Set<string>> {
+  if (skus.length === 0) return new Set();
+  const rows = await db.select({ sku: variants.sku }).from(variants).where(inArray(variants.sku, [...new Set(skus)]));
+  return new Set(rows.map((r) => r.sku));
 }
 
 /** One query for the categories of many products. */
@@ -137,11 +146,20 @@ export async function childCategoriesByParentIds(db: Database, parentIds: readon
   return groupBy(rows.map(toCategory), (c) => c.parentId ?? "");
 }
 
-/** Attach variants and category ids to product records: two queries for any number of products. */
+/** Attach the projected availability to variants: one query for any number of them. */
+async function withAvailability(db: Database, records: VariantRecord[]): Promise<Variant[]> {
+  const availability = await availabilityBySkus(db, records.map((v) => v.sku));
+  return records.map((v) => ({ ...v, availability: availability.get(v.sku)! }));
+}
+
+/** Attach variants (with availability) and category ids to product records: three queries for any number of products. */
 async function hydrate(db: Database, records: ProductRecord[]): Promise<Product[]> {
   const ids = records.map((r) => r.id);
   const [variantMap, linkRows] = await Promise.all([
-    variantsByProductIds(db, ids),
+    variantsByProductIds(db, ids).then(async (map) => {
+      const all = await withAvailability(db, [...map.values()].flat());
+      return groupBy(all, (v) => v.productId);
+    }),
     ids.length === 0
       ? Promise.resolve([])
       : db
@@ -209,6 +227,10 @@ export async function listProductRecords(ctx: ServiceContext, rawInput: unknown)
           INNER JOIN ${categories} ON ${categories.id} = ${productCategories.categoryId}
           WHERE ${categories.path} >= ${path} AND ${categories.path} < ${path} || '~')`,
     );
+  }
+  if (input.inStock !== undefined) {
+    const inStock = sql`${products.id} IN (SELECT ${variants.productId} FROM ${variants} WHERE ${variants.sku} IN (${skusInStock()}))`;
+    where.push(input.inStock ? inStock : sql`NOT (${inStock})`);
   }
   if (input.minPrice !== undefined) where.push(sql`${products.priceMin} >= ${input.minPrice}`);
   if (input.maxPrice !== undefined) where.push(sql`${products.priceMin} <= ${input.maxPrice}`);
@@ -518,7 +540,8 @@ async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
 }
 
 export async function getVariant(ctx: ServiceContext, id: string): Promise<Variant> {
-  return toVariant(await getVariantRow(ctx.db, id));
+  const [variant] = await withAvailability(ctx.db, [toVariant(await getVariantRow(ctx.db, id))]);
+  return variant!;
 }
 
 export async function createVariant(ctx: ServiceContext, productId: string, rawInput: unknown): Promise<Variant> {
