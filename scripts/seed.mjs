@@ -47,8 +47,30 @@ export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fet
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));
-  log(`seed: ${createdCategories} categories and ${createdProducts} products created (${demoCategories().length} and ${products.length} in the demo catalog)`);
-  return { createdCategories, createdProducts };
+
+  // Starting stock, only for SKUs that were never stocked (ledger version 0), so a second run, or a
+  // run after orders have sold stock down, changes nothing. `expected: 0` guards the write as well.
+  // Out-of-stock demo SKUs (stock 0) need no write: a SKU never stocked has nothing available.
+  const variants = products.flatMap((p) => p.variants).filter((v) => v.stock > 0);
+  const unstocked = [];
+  const pending = [...variants];
+  const probe = async () => {
+    for (let v = pending.shift(); v; v = pending.shift()) {
+      const level = await api("GET", `/v1/inventory/${encodeURIComponent(v.sku)}`);
+      if (level.status !== 200) throw new Error(`stock ${v.sku}: ${level.status} ${JSON.stringify(level.body)}`);
+      if (level.body.version === 0) unstocked.push(v);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, probe));
+  let stockedSkus = 0;
+  for (let i = 0; i < unstocked.length; i += 100) {
+    const chunk = unstocked.slice(i, i + 100);
+    const res = await api("PUT", "/v1/inventory", { reason: "restock", note: "demo seed", levels: chunk.map((v) => ({ sku: v.sku, onHand: v.stock, expected: 0 })) });
+    if (res.status !== 200) throw new Error(`stock: ${res.status} ${JSON.stringify(res.body)}`);
+    stockedSkus += res.body.data.filter((r) => r.status === "updated").length;
+  }
+  log(`seed: ${createdCategories} categories, ${createdProducts} products and stock for ${stockedSkus} SKUs created (${demoCategories().length}, ${products.length} and ${variants.length} stocked SKUs in the demo catalog)`);
+  return { createdCategories, createdProducts, stockedSkus };
 }
 
 if (typeof process !== "undefined" && import.meta.url === `file://${process.argv?.[1]}`) {

@@ -245,6 +245,17 @@ describe("catalog REST: admin writes", () => {
     expect(JSON.parse(results[0]!.payload)).toMatchObject({ type: "product.created", data: { id: product.id } });
   });
 
+  it("creates a product with the maximum of 100 variants in one write", async () => {
+    const base = unique("MANY").toUpperCase();
+    const res = await call("POST", "/v1/products", {
+      admin: true,
+      body: { title: "Many sizes", variants: Array.from({ length: 100 }, (_, i) => ({ sku: `${base}-${i}`, price: { amount: 1000 + i, currency: "EUR" } })) },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.variants).toHaveLength(100);
+    expect(res.body.priceRange).toEqual({ min: { amount: 1000, currency: "EUR" }, max: { amount: 1099, currency: "EUR" } });
+  });
+
   it("answers slug and SKU conflicts with 409 and writes nothing", async () => {
     const existing = await createProduct();
     const before = await countRows("products");

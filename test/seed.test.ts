@@ -30,11 +30,16 @@ describe("demo catalog seed", () => {
     const fetcher = (url: string, init: RequestInit) => exports.default.fetch(new Request(url, init));
     const quiet = { log: () => undefined, fetcher };
     const first = await seed("http://edgeshop.test", ADMIN_KEY, quiet);
-    expect(first).toEqual({ createdCategories: demoCategories().length, createdProducts: demoProducts().length });
+    const variants = demoProducts()
+      .flatMap((p: DemoProduct & { variants: { stock: number }[] }) => p.variants)
+      .filter((v: { stock: number }) => v.stock > 0);
+    expect(first).toEqual({ createdCategories: demoCategories().length, createdProducts: demoProducts().length, stockedSkus: variants.length });
     const count = async () => (await env.DB.prepare("SELECT (SELECT count(*) FROM products) AS p, (SELECT count(*) FROM variants) AS v, (SELECT count(*) FROM categories) AS c").first())!;
     const before = await count();
-    expect(await seed("http://edgeshop.test", ADMIN_KEY, quiet)).toEqual({ createdCategories: 0, createdProducts: 0 });
+    expect(await seed("http://edgeshop.test", ADMIN_KEY, quiet)).toEqual({ createdCategories: 0, createdProducts: 0, stockedSkus: 0 });
     expect(await count()).toEqual(before);
     expect(before.p).toBe(demoProducts().length);
+    const stocked = await env.DB.prepare("SELECT sum(on_hand) AS units, count(*) AS skus FROM stock_levels").first<{ units: number; skus: number }>();
+    expect(stocked).toEqual({ units: variants.reduce((sum: number, v: { stock: number }) => sum + v.stock, 0), skus: variants.length });
   });
 });

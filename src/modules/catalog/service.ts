@@ -31,6 +31,7 @@ import { categories, productCategories, products, variants } from "./tables";
 
 const now = () => new Date().toISOString();
 const MAX_CATEGORY_DEPTH = 8;
+const D1_MAX_BOUND_PARAMETERS = 100;
 
 // ---------------------------------------------------------------------------------------------
 // Row mapping and batch loaders (shared by REST hydration and the GraphQL DataLoaders)
@@ -491,7 +492,10 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
   ];
   if (categoryIds.length > 0) statements.push(ctx.db.insert(productCategories).values(categoryIds.map((categoryId) => ({ productId: id, categoryId }))));
   if (input.variants?.length) {
-    statements.push(ctx.db.insert(variants).values(input.variants.map((v, i) => variantValues(id, v, i, at))));
+    // D1 binds at most 100 parameters per statement: insert variants in chunks that stay under it.
+    const rows = input.variants.map((v, i) => variantValues(id, v, i, at));
+    const perStatement = Math.floor(D1_MAX_BOUND_PARAMETERS / Object.keys(rows[0]!).length);
+    for (let i = 0; i < rows.length; i += perStatement) statements.push(ctx.db.insert(variants).values(rows.slice(i, i + perStatement)));
     statements.push(refreshPriceRange(ctx.db, id, at));
   }
   statements.push(productEvent(ctx, "product.created", { id, slug, title: input.title, status }, at));
