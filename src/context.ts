@@ -9,7 +9,7 @@ export type Actor =
   | { kind: "admin"; keyId: string; scopes: readonly string[] }
   | { kind: "customer"; customerId: string };
 
-export type AdminScope = "catalog:write" | "admin:*";
+export type AdminScope = "catalog:write" | "orders:read" | "orders:write" | "admin:*";
 
 /**
  * Everything a service needs for one request. Built once per request and passed down;
@@ -20,6 +20,9 @@ export interface ServiceContext {
   db: Database;
   actor: Actor;
   requestId: string;
+  /** Guest credentials: the secret cart token (`X-Cart-Token`) and order token (`X-Order-Token`), if sent. */
+  cartToken?: string | undefined;
+  orderToken?: string | undefined;
   /** Work that may finish after the response (ExecutionContext.waitUntil). */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -29,12 +32,16 @@ export function createServiceContext(args: {
   actor: Actor;
   requestId: string;
   waitUntil?: (promise: Promise<unknown>) => void;
+  cartToken?: string | undefined;
+  orderToken?: string | undefined;
 }): ServiceContext {
   return {
     env: args.env,
     db: createDb(args.env.DB),
     actor: args.actor,
     requestId: args.requestId,
+    cartToken: args.cartToken,
+    orderToken: args.orderToken,
     waitUntil: args.waitUntil ?? ((p) => void p.catch(() => undefined)),
   };
 }

@@ -15,6 +15,8 @@ export interface Env {
   ENVIRONMENT: string;
   SHIPPING_RATES: string;
   TAX_RATES: string;
+  /** How long a cart line holds its stock, in minutes (default 15). */
+  CART_HOLD_MINUTES?: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
 }

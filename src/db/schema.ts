@@ -3,3 +3,5 @@
 export * from "../modules/catalog/tables";
 export * from "../modules/access/tables";
 export * from "../modules/events/tables";
+export * from "../modules/carts/tables";
+export * from "../modules/orders/tables";

@@ -56,7 +56,14 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
   }
   c.set(
     "services",
-    createServiceContext({ env: c.env, actor, requestId: c.get("requestId"), waitUntil: (p) => c.executionCtx.waitUntil(p) }),
+    createServiceContext({
+      env: c.env,
+      actor,
+      requestId: c.get("requestId"),
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
+      cartToken: c.req.header("x-cart-token"),
+      orderToken: c.req.header("x-order-token"),
+    }),
   );
   await next();
 };

@@ -10,6 +10,11 @@ export const idPrefixes = {
   category: "cat",
   apiKey: "key",
   event: "evt",
+  cart: "cart",
+  cartLine: "cli",
+  order: "ord",
+  orderLine: "oli",
+  payment: "pay",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,0 +1,5 @@
+// The carts module's public surface: other modules (customers' sign-in, checkout) use only this.
+export { mergeGuestCart, getCart, loadCart, claimCheckout, releaseCheckout, completeCheckoutStatement, holdOwner, holdTtlMs } from "./service";
+export type { CartRow, CartLineRow } from "./service";
+export { computeTotals } from "./pricing";
+export type { Address, Cart, Totals } from "./schemas";
