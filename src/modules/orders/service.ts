@@ -181,7 +181,7 @@ async function transition(ctx: ServiceContext, id: string, to: OrderStatus, paym
   requireAdmin(ctx.actor, "orders:write");
   const row = await readableRow(ctx, id);
   if (!allowed[row.status].includes(to)) {
-    throw new ServiceError("CONFLICT", `An order that is ${row.status} cannot become ${to}.`, { extra: { status: row.status } });
+    throw new ServiceError("CONFLICT", `An order that is ${row.status} cannot become ${to}.`, { extra: { orderStatus: row.status } });
   }
   // Cancelling a paid order gives the money back through the same provider.
   if (to === "cancelled" && row.status === "paid") payment = { kind: "refund" };
