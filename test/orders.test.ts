@@ -160,3 +160,16 @@ describe("orders: state machine and payment", () => {
     expect((await level(variant.sku)).onHand).toBe(final.body.status === "cancelled" ? 3 : 2);
   });
 });
+
+describe("documentation", () => {
+  it("documents carts, checkout and orders in the OpenAPI document with their headers and problems", async () => {
+    const doc = (await call("GET", "/openapi.json")).body;
+    const checkout = doc.paths["/v1/carts/{id}/checkout"].post;
+    expect(checkout.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(["id", "idempotency-key", "x-cart-token"]));
+    expect(checkout.responses["201"]).toBeDefined();
+    expect(checkout.responses["409"].description).toContain("insufficient-stock");
+    for (const path of ["/v1/carts", "/v1/carts/{id}", "/v1/carts/{id}/lines", "/v1/orders", "/v1/orders/{id}", "/v1/orders/{id}/mark-paid", "/v1/orders/{id}/refund"]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+  });
+});
