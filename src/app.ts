@@ -5,9 +5,11 @@ import { handleGraphQL } from "./graphql/yoga";
 import { authenticate, limitBody, requestId, requireJson } from "./http/middleware";
 import { errorToResponse, problemFor, problemResponse } from "./http/problem";
 import type { AppEnv } from "./http/types";
+import { cartRoutes } from "./modules/carts/rest";
 import { catalogRoutes } from "./modules/catalog/rest";
 import { customerRoutes } from "./modules/customers/rest";
 import { inventoryRoutes } from "./modules/inventory/rest";
+import { orderRoutes } from "./modules/orders/rest";
 import { ServiceError } from "./shared/errors";
 
 export function createApp() {
@@ -31,6 +33,8 @@ export function createApp() {
   app.route("/v1", catalogRoutes);
   app.route("/v1", customerRoutes);
   app.route("/v1", inventoryRoutes);
+  app.route("/v1", cartRoutes);
+  app.route("/v1", orderRoutes);
 
   app.use("/graphql", limitBody(), authenticate());
   app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));

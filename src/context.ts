@@ -12,7 +12,7 @@ export type Actor =
   | { kind: "admin"; keyId: string; scopes: readonly string[] }
   | { kind: "customer"; customerId: string; tokenId?: string };
 
-export type AdminScope = "catalog:write" | "customers:read" | "inventory:write" | "admin:*";
+export type AdminScope = "catalog:write" | "customers:read" | "inventory:write" | "orders:read" | "orders:write" | "admin:*";
 
 /**
  * Everything a service needs for one request. Built once per request and passed down;
@@ -25,6 +25,9 @@ export interface ServiceContext {
   requestId: string;
   /** The caller's IP (`CF-Connecting-IP`), for per-client throttling; absent outside HTTP. */
   clientIp?: string;
+  /** Guest credentials: the secret cart token (`X-Cart-Token`) and order token (`X-Order-Token`), if sent. */
+  cartToken?: string | undefined;
+  orderToken?: string | undefined;
   /** Work that may finish after the response (ExecutionContext.waitUntil). */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -35,6 +38,8 @@ export function createServiceContext(args: {
   requestId: string;
   clientIp?: string;
   waitUntil?: (promise: Promise<unknown>) => void;
+  cartToken?: string | undefined;
+  orderToken?: string | undefined;
 }): ServiceContext {
   return {
     env: args.env,
@@ -42,6 +47,8 @@ export function createServiceContext(args: {
     actor: args.actor,
     requestId: args.requestId,
     ...(args.clientIp && { clientIp: args.clientIp }),
+    cartToken: args.cartToken,
+    orderToken: args.orderToken,
     waitUntil: args.waitUntil ?? ((p) => void p.catch(() => undefined)),
   };
 }

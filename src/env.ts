@@ -17,6 +17,8 @@ export interface Env {
   TAX_RATES: string;
   /** Available at or below this (but above 0) raises inventory.low; default 5. */
   LOW_STOCK_THRESHOLD: string;
+  /** How long a cart line holds its stock, in minutes (default 15). */
+  CART_HOLD_MINUTES?: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
 }

@@ -5,3 +5,5 @@ export * from "../modules/access/tables";
 export * from "../modules/events/tables";
 export * from "../modules/customers/tables";
 export * from "../modules/inventory/tables";
+export * from "../modules/carts/tables";
+export * from "../modules/orders/tables";

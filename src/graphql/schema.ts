@@ -3,5 +3,7 @@ import { builder } from "./builder";
 import "../modules/catalog/graphql";
 import "../modules/customers/graphql";
 import "../modules/inventory/graphql";
+import "../modules/carts/graphql";
+import "../modules/orders/graphql";
 
 export const schema = builder.toSchema({ sortSchema: false });

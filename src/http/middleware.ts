@@ -64,6 +64,8 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
       requestId: c.get("requestId"),
       clientIp: c.req.header("cf-connecting-ip"),
       waitUntil: (p) => c.executionCtx.waitUntil(p),
+      cartToken: c.req.header("x-cart-token"),
+      orderToken: c.req.header("x-order-token"),
     }),
   );
   await next();

@@ -13,6 +13,11 @@ export const idPrefixes = {
   customer: "cus",
   customerToken: "ctok",
   address: "addr",
+  cart: "cart",
+  cartLine: "cli",
+  order: "ord",
+  orderLine: "oli",
+  payment: "pay",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

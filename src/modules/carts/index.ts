@@ -1,5 +1,5 @@
-// CONTRACT STAND-IN: replaced at merge by feat/orders
-import type { ServiceContext } from "../../context";
-
-/** Merge a guest cart into the customer's cart at sign-in (see CONTRACTS.md). The stand-in does nothing. */
-export async function mergeGuestCart(_ctx: ServiceContext, _input: { cartToken: string; customerId: string }): Promise<void> {}
+// The carts module's public surface: other modules (customers' sign-in, checkout) use only this.
+export { mergeGuestCart, getCart, loadCart, claimCheckout, releaseCheckout, completeCheckoutStatement, holdOwner, holdTtlMs } from "./service";
+export type { CartRow, CartLineRow } from "./service";
+export { computeTotals } from "./pricing";
+export type { Address, Cart, Totals } from "./schemas";

@@ -44,6 +44,17 @@ export async function holdStock(env: Env, rawInput: { sku: string; owner: string
   return withoutPrevious(await stockOf(env, input.sku).hold(input.sku, input.owner, input.quantity, input.ttlMs));
 }
 
+/**
+ * Set a SKU's on-hand as the system (tests, benchmarks, jobs), without an admin actor or catalog check.
+ * Admin requests use `setStock(ctx, …)`, which validates the SKU against the catalog and records who did it.
+ */
+export async function setStockOnHand(env: Env, input: { sku: string; onHand: number }): Promise<StockLevel> {
+  const outcome = await stockOf(env, input.sku).setOnHand(input.sku, { onHand: input.onHand, reason: "adjustment", actor: "system" });
+  if (!outcome.ok) throw writeConflict(outcome);
+  const { sku, onHand, reserved, available } = outcome.level;
+  return { sku, onHand, reserved, available };
+}
+
 /** Release owner's hold on sku (no-op if none). */
 export async function releaseStock(env: Env, rawInput: { sku: string; owner: string }): Promise<void> {
   const input = parseInput(ReleaseStockInput, rawInput);

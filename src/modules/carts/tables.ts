@@ -1,0 +1,49 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { Address } from "./schemas";
+
+/**
+ * Carts. A guest cart is addressed by a secret token of which only the SHA-256 is stored; a
+ * customer cart belongs to `customer_id`. `status` moves open -> checking_out -> completed (or
+ * back to open when checkout fails); a guest cart merged into a customer's becomes `merged`.
+ */
+export const carts = sqliteTable(
+  "carts",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").unique(),
+    customerId: text("customer_id"),
+    status: text("status", { enum: ["open", "checking_out", "completed", "merged"] }).notNull(),
+    /** The one currency of every line; null while the cart is empty. */
+    currency: text("currency"),
+    email: text("email"),
+    shippingAddress: text("shipping_address", { mode: "json" }).$type<Address>(),
+    billingAddress: text("billing_address", { mode: "json" }).$type<Address>(),
+    /** Who is checking the cart out and since when: a claim older than the lease may be taken over. */
+    checkoutClaim: text("checkout_claim"),
+    checkoutClaimedAt: text("checkout_claimed_at"),
+    orderId: text("order_id"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("carts_customer_idx").on(t.customerId, t.status, t.updatedAt)],
+);
+
+/** Lines keep a snapshot of the variant (sku, title, price) taken when the line was added. */
+export const cartLines = sqliteTable(
+  "cart_lines",
+  {
+    id: text("id").primaryKey(),
+    cartId: text("cart_id")
+      .notNull()
+      .references(() => carts.id, { onDelete: "cascade" }),
+    variantId: text("variant_id").notNull(),
+    productId: text("product_id").notNull(),
+    sku: text("sku").notNull(),
+    title: text("title").notNull(),
+    unitPrice: integer("unit_price").notNull(),
+    currency: text("currency").notNull(),
+    quantity: integer("quantity").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("cart_lines_cart_idx").on(t.cartId, t.createdAt)],
+);

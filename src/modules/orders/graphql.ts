@@ -1,0 +1,164 @@
+import { builder, dropNulls, MoneyRef } from "../../graphql/builder";
+import { forwardArgs, toConnection } from "../../graphql/connection";
+import { withIdempotency } from "../../http/idempotency";
+import { ServiceError } from "../../shared/errors";
+import { AddressInput, AddressRef, addressInput, TotalsRef } from "../carts/graphql";
+import { checkout } from "./checkout";
+import type { Order, OrderLine, Payment, PlacedOrder } from "./schemas";
+import * as orders from "./service";
+
+const OrderStatusEnum = builder.enumType("OrderStatus", {
+  description: "PLACED -> PAID -> FULFILLED; PLACED or PAID -> CANCELLED; PAID -> REFUNDED.",
+  values: {
+    PLACED: { value: "placed" },
+    PAID: { value: "paid" },
+    FULFILLED: { value: "fulfilled" },
+    CANCELLED: { value: "cancelled", description: "Stock returned." },
+    REFUNDED: { value: "refunded" },
+  } as const,
+});
+
+const OrderLineRef = builder.objectRef<OrderLine>("OrderLine").implement({
+  description: "What was bought, with its price snapshot at checkout.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    variantId: t.exposeID("variantId"),
+    productId: t.exposeID("productId"),
+    sku: t.exposeString("sku"),
+    title: t.exposeString("title"),
+    quantity: t.exposeInt("quantity"),
+    unitPrice: t.field({ type: MoneyRef, resolve: (l) => l.unitPrice }),
+    lineTotal: t.field({ type: MoneyRef, resolve: (l) => l.lineTotal }),
+  }),
+});
+
+const PaymentKindEnum = builder.enumType("PaymentKind", { values: { CAPTURE: { value: "capture" }, REFUND: { value: "refund" } } as const });
+
+const PaymentRef = builder.objectRef<Payment>("Payment").implement({
+  description: "A capture or refund recorded by the order's payment provider.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    provider: t.exposeString("provider"),
+    kind: t.field({ type: PaymentKindEnum, resolve: (p) => p.kind }),
+    amount: t.field({ type: MoneyRef, resolve: (p) => p.amount }),
+    reference: t.exposeString("reference"),
+    createdAt: t.exposeString("createdAt"),
+  }),
+});
+
+const OrderRef = builder.objectRef<Order>("Order").implement({
+  description: "An order placed from a cart.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    number: t.exposeString("number", { description: "Human order number, e.g. ES-7K3M9QPX." }),
+    status: t.field({ type: OrderStatusEnum, resolve: (o) => o.status }),
+    cartId: t.exposeID("cartId"),
+    customerId: t.exposeID("customerId", { nullable: true }),
+    email: t.exposeString("email"),
+    lines: t.field({ type: [OrderLineRef], resolve: (o) => o.lines }),
+    totals: t.field({ type: TotalsRef, resolve: (o) => o.totals }),
+    shippingAddress: t.field({ type: AddressRef, resolve: (o) => o.shippingAddress }),
+    billingAddress: t.field({ type: AddressRef, nullable: true, resolve: (o) => o.billingAddress }),
+    paymentProvider: t.exposeString("paymentProvider"),
+    payments: t.field({ type: [PaymentRef], resolve: (o) => o.payments }),
+    placedAt: t.exposeString("placedAt"),
+    updatedAt: t.exposeString("updatedAt"),
+  }),
+});
+
+const CheckoutPayloadRef = builder.objectRef<PlacedOrder>("CheckoutPayload").implement({
+  fields: (t) => ({
+    order: t.field({ type: OrderRef, resolve: (p) => p.order }),
+    orderToken: t.exposeString("orderToken", { description: "Lets a guest read the order later (header `X-Order-Token`). Shown once." }),
+  }),
+});
+
+const KEY_REQUIRED =
+  "Required. A unique value per operation (e.g. a UUID): retrying with the same key and arguments returns the first result; other arguments give IDEMPOTENCY_KEY_REUSED; while the first runs, IDEMPOTENCY_KEY_IN_USE. Scoped to the caller, kept 24 hours.";
+const KEY_OPTIONAL = "Optional; makes a retry safe (same semantics as on the other mutations).";
+
+builder.queryFields((t) => ({
+  order: t.field({
+    type: OrderRef,
+    nullable: true,
+    description: "An order you may see (admins: any; customers: their own; guests: with X-Order-Token or X-Cart-Token); null otherwise.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      try {
+        return await orders.getOrder(ctx.services, args.id);
+      } catch (error) {
+        if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
+        throw error;
+      }
+    },
+  }),
+  orders: t.connection({
+    type: OrderRef,
+    description: "Admins: all orders, filtered, newest first. Customers: their own.",
+    args: {
+      status: t.arg({ type: OrderStatusEnum }),
+      customerId: t.arg.id({ description: "Admin only." }),
+      placedFrom: t.arg.string({ description: "Placed at or after (RFC 3339)." }),
+      placedTo: t.arg.string({ description: "Placed before (RFC 3339)." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const { first, after, last, before, ...filters } = args;
+      return toConnection(await orders.listOrders(ctx.services, { ...forwardArgs({ first, after, last, before }), ...dropNulls(filters) }));
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  checkout: t.field({
+    type: CheckoutPayloadRef,
+    description:
+      "Turn a cart into an order, all or nothing across SKUs; at most one order per cart. Not enough stock: INSUFFICIENT_STOCK with `failures` (sku, requested, available) in extensions.",
+    args: {
+      cartId: t.arg.id({ required: true }),
+      idempotencyKey: t.arg.string({ description: KEY_REQUIRED }),
+      email: t.arg.string({ description: "Overrides the cart's email." }),
+      shippingAddress: t.arg({ type: AddressInput, description: "Overrides the cart's shipping address." }),
+      billingAddress: t.arg({ type: AddressInput }),
+    },
+    resolve: (_root, args, ctx) => {
+      const input = dropNulls({ email: args.email, shippingAddress: addressInput(args.shippingAddress), billingAddress: addressInput(args.billingAddress) });
+      return withIdempotency(ctx.services, { operation: `checkout:${args.cartId}`, key: args.idempotencyKey, input }, () =>
+        checkout(ctx.services, args.cartId, input),
+      );
+    },
+  }),
+  markOrderPaid: t.field({
+    type: OrderRef,
+    description: "Admin: record a manual payment (placed -> paid).",
+    args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: KEY_REQUIRED }), reference: t.arg.string() },
+    resolve: (_root, args, ctx) => {
+      const input = dropNulls({ reference: args.reference });
+      return withIdempotency(ctx.services, { operation: `markOrderPaid:${args.id}`, key: args.idempotencyKey, input }, () =>
+        orders.markPaid(ctx.services, args.id, input),
+      );
+    },
+  }),
+  fulfilOrder: t.field({
+    type: OrderRef,
+    description: "Admin: paid -> fulfilled.",
+    args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: KEY_OPTIONAL }) },
+    resolve: (_root, args, ctx) =>
+      args.idempotencyKey
+        ? withIdempotency(ctx.services, { operation: `fulfilOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.fulfilOrder(ctx.services, args.id))
+        : orders.fulfilOrder(ctx.services, args.id),
+  }),
+  cancelOrder: t.field({
+    type: OrderRef,
+    description: "Admin: placed or paid -> cancelled; stock returns exactly once, a paid order is refunded.",
+    args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: KEY_REQUIRED }) },
+    resolve: (_root, args, ctx) =>
+      withIdempotency(ctx.services, { operation: `cancelOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.cancelOrder(ctx.services, args.id)),
+  }),
+  refundOrder: t.field({
+    type: OrderRef,
+    description: "Admin: paid -> refunded through the payment provider.",
+    args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: KEY_REQUIRED }) },
+    resolve: (_root, args, ctx) =>
+      withIdempotency(ctx.services, { operation: `refundOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.refundOrder(ctx.services, args.id)),
+  }),
+}));

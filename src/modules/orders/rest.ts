@@ -1,0 +1,126 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { CartTokenHeader, IdempotencyKeyHeader, OrderTokenHeader } from "../../http/guest-headers";
+import { idempotent } from "../../http/idempotency";
+import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { CheckoutInput } from "../carts/schemas";
+import { checkout } from "./checkout";
+import { ListOrdersInput, MarkPaidInput, Order, PlacedOrder } from "./schemas";
+import * as orders from "./service";
+
+const tags = ["Orders"];
+const adminTags = ["Orders admin"];
+const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "ord_01jd4x..." }) });
+const CartParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "cart_01jd4x..." }) });
+const OrderList = listOf(Order, "OrderList");
+const keyRequired = z.object({ "idempotency-key": IdempotencyKeyHeader(true) });
+
+function adminTransition(path: string, summary: string, description: string, run: typeof orders.fulfilOrder, requireKey: boolean) {
+  return [
+    createRoute({
+      method: "post",
+      path: `/orders/{id}/${path}`,
+      tags: adminTags,
+      security: adminSecurity,
+      summary,
+      description,
+      middleware: [idempotent({ required: requireKey })],
+      request: { params: IdParam, headers: z.object({ "idempotency-key": IdempotencyKeyHeader(requireKey) }) },
+      responses: {
+        200: json(Order, "The order after the transition."),
+        ...problems("IDEMPOTENCY_KEY_REQUIRED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "IDEMPOTENCY_KEY_REUSED"),
+      },
+    }),
+    run,
+  ] as const;
+}
+
+const fulfil = adminTransition("fulfil", "Mark an order fulfilled", "paid -> fulfilled. Any other state is a 409.", orders.fulfilOrder, false);
+const cancel = adminTransition(
+  "cancel",
+  "Cancel an order",
+  "placed or paid -> cancelled. Its stock returns exactly once; a paid order is refunded through its payment provider. Requires `Idempotency-Key`.",
+  orders.cancelOrder,
+  true,
+);
+const refund = adminTransition("refund", "Refund an order", "paid -> refunded through the payment provider. Requires `Idempotency-Key`.", orders.refundOrder, true);
+
+export const orderRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/carts/{id}/checkout",
+      tags,
+      summary: "Check out a cart",
+      description:
+        "Turns the cart into an order: every SKU is re-held all-or-nothing (quantities of one SKU summed), then the order, its lines and its `order.placed` event are written in one atomic batch and the holds become sales. At most one order per cart. Requires `Idempotency-Key`. A 409 `insufficient-stock` problem lists each short SKU with its available quantity in `failures`. The response's `orderToken` lets a guest read the order later.",
+      middleware: [idempotent({ required: true })],
+      request: { params: CartParam, headers: keyRequired.extend({ "x-cart-token": CartTokenHeader }), ...jsonBody(CheckoutInput) },
+      responses: {
+        201: json(PlacedOrder, "The placed order and its guest token."),
+        ...problems(
+          "VALIDATION_FAILED",
+          "IDEMPOTENCY_KEY_REQUIRED",
+          "NOT_FOUND",
+          "INSUFFICIENT_STOCK",
+          "CONFLICT",
+          "IDEMPOTENCY_KEY_IN_USE",
+          "IDEMPOTENCY_KEY_REUSED",
+          "UNSUPPORTED_MEDIA_TYPE",
+        ),
+      },
+    }),
+    async (c) => c.json(await checkout(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/orders",
+      tags,
+      summary: "List orders",
+      description:
+        "Admins (scope `orders:read`): every order, filtered by status, customer and placement time, newest first. Customers: their own orders. Page with `cursor`.",
+      request: { query: ListOrdersInput },
+      responses: { 200: json(OrderList, "A page of orders."), ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN") },
+    }),
+    async (c) => {
+      const page = await orders.listOrders(c.get("services"), c.req.valid("query"));
+      return c.json({ data: page.items, next_cursor: page.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/orders/{id}",
+      tags,
+      summary: "Get an order",
+      description:
+        "Admins read any order; customers their own; guests with the `X-Order-Token` from checkout or the cart's `X-Cart-Token`. Anyone else gets a 404, also for guessed ids.",
+      request: { params: IdParam, headers: z.object({ "x-order-token": OrderTokenHeader, "x-cart-token": CartTokenHeader }) },
+      responses: { 200: json(Order, "The order."), ...problems("NOT_FOUND") },
+    }),
+    async (c) => c.json(await orders.getOrder(c.get("services"), c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/orders/{id}/mark-paid",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Record a manual payment",
+      description:
+        "placed -> paid: the manual payment provider records the capture (optionally with your `reference`, e.g. the bank transfer's). Requires `Idempotency-Key`.",
+      middleware: [idempotent({ required: true })],
+      request: { params: IdParam, headers: keyRequired, body: { content: { "application/json": { schema: MarkPaidInput } }, required: false } },
+      responses: {
+        200: json(Order, "The paid order."),
+        ...problems("VALIDATION_FAILED", "IDEMPOTENCY_KEY_REQUIRED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "IDEMPOTENCY_KEY_REUSED"),
+      },
+    }),
+    async (c) => {
+      const body = c.req.header("content-type") ? c.req.valid("json") : {};
+      return c.json(await orders.markPaid(c.get("services"), c.req.valid("param").id, body), 200);
+    },
+  )
+  .openapi(fulfil[0], async (c) => c.json(await fulfil[1](c.get("services"), c.req.valid("param").id), 200))
+  .openapi(cancel[0], async (c) => c.json(await cancel[1](c.get("services"), c.req.valid("param").id), 200))
+  .openapi(refund[0], async (c) => c.json(await refund[1](c.get("services"), c.req.valid("param").id), 200));

@@ -1,0 +1,98 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { Address } from "../carts/schemas";
+
+export const orderStatuses = ["placed", "paid", "fulfilled", "cancelled", "refunded"] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+/**
+ * Orders. `cart_id` is unique: at most one order per cart, whatever races. Guests read their
+ * order with the order token (or the cart token) of which only SHA-256 hashes are stored.
+ * `version` counts transitions; see `order_transitions`.
+ */
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    number: text("number").notNull().unique(),
+    cartId: text("cart_id").notNull().unique(),
+    customerId: text("customer_id"),
+    email: text("email").notNull(),
+    status: text("status", { enum: orderStatuses }).notNull(),
+    version: integer("version").notNull().default(0),
+    currency: text("currency").notNull(),
+    subtotal: integer("subtotal").notNull(),
+    shipping: integer("shipping").notNull(),
+    tax: integer("tax").notNull(),
+    total: integer("total").notNull(),
+    shippingAddress: text("shipping_address", { mode: "json" }).$type<Address>().notNull(),
+    billingAddress: text("billing_address", { mode: "json" }).$type<Address>(),
+    orderTokenHash: text("order_token_hash").notNull(),
+    cartTokenHash: text("cart_token_hash"),
+    paymentProvider: text("payment_provider").notNull(),
+    placedAt: text("placed_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("orders_placed_idx").on(t.placedAt, t.id),
+    index("orders_status_placed_idx").on(t.status, t.placedAt, t.id),
+    index("orders_customer_placed_idx").on(t.customerId, t.placedAt, t.id),
+  ],
+);
+
+/** Price snapshots: what was bought at what price, whatever the catalog says later. */
+export const orderLines = sqliteTable(
+  "order_lines",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    variantId: text("variant_id").notNull(),
+    productId: text("product_id").notNull(),
+    sku: text("sku").notNull(),
+    title: text("title").notNull(),
+    unitPrice: integer("unit_price").notNull(),
+    quantity: integer("quantity").notNull(),
+    lineTotal: integer("line_total").notNull(),
+  },
+  (t) => [index("order_lines_order_idx").on(t.orderId, t.position)],
+);
+
+/**
+ * The status history, and the guard that makes transitions race-free: the primary key
+ * (order_id, from_version) lets only ONE transition leave a given version, so of two concurrent
+ * transitions the second batch fails whole (its event included).
+ */
+export const orderTransitions = sqliteTable(
+  "order_transitions",
+  {
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    fromVersion: integer("from_version").notNull(),
+    fromStatus: text("from_status").notNull(),
+    toStatus: text("to_status").notNull(),
+    actor: text("actor").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.fromVersion] })],
+);
+
+/** Payment operations through a provider: captures and refunds, written with the transition. */
+export const payments = sqliteTable(
+  "payments",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    kind: text("kind", { enum: ["capture", "refund"] }).notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    reference: text("reference").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("payments_order_idx").on(t.orderId, t.createdAt)],
+);

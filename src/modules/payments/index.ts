@@ -1,0 +1,1 @@
+export { paymentProvider, manualPayment, DEFAULT_PAYMENT_PROVIDER, type PaymentProvider } from "./provider";

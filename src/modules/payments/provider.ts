@@ -1,0 +1,34 @@
+import type { Money } from "../../shared/schemas";
+
+/** What a payment provider does for an order; the orders module records the outcome. */
+export interface PaymentProvider {
+  readonly id: string;
+  /** Take the money. Resolves with the provider's reference, or throws when it was not taken. */
+  capture(input: { orderId: string; amount: Money; reference?: string | undefined; by: string }): Promise<{ reference: string }>;
+  /** Give the money back. */
+  refund(input: { orderId: string; amount: Money; by: string }): Promise<{ reference: string }>;
+}
+
+/**
+ * Manual payment (bank transfer, cash on delivery, invoice): no money moves through Edgeshop. An
+ * admin confirms that it arrived ("captured") or was paid back; the reference records who and how.
+ */
+export const manualPayment: PaymentProvider = {
+  id: "manual",
+  async capture({ orderId, reference, by }) {
+    return { reference: reference ?? `manual:${by}:${orderId}` };
+  },
+  async refund({ orderId, by }) {
+    return { reference: `manual-refund:${by}:${orderId}` };
+  },
+};
+
+const providers: Record<string, PaymentProvider> = { [manualPayment.id]: manualPayment };
+
+export const DEFAULT_PAYMENT_PROVIDER = manualPayment.id;
+
+export function paymentProvider(id: string): PaymentProvider {
+  const provider = providers[id];
+  if (!provider) throw new Error(`Unknown payment provider '${id}'.`);
+  return provider;
+}
