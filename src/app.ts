@@ -6,6 +6,9 @@ import { authenticate, limitBody, requestId, requireJson } from "./http/middlewa
 import { errorToResponse, problemFor, problemResponse } from "./http/problem";
 import type { AppEnv } from "./http/types";
 import { catalogRoutes } from "./modules/catalog/rest";
+import { asyncApiDocument } from "./modules/events/asyncapi";
+import { eventRoutes } from "./modules/events/rest";
+import { webhookRoutes } from "./modules/webhooks/rest";
 import { ServiceError } from "./shared/errors";
 
 export function createApp() {
@@ -27,6 +30,8 @@ export function createApp() {
 
   app.use("/v1/*", limitBody(), requireJson(), authenticate());
   app.route("/v1", catalogRoutes);
+  app.route("/v1", webhookRoutes);
+  app.route("/v1", eventRoutes);
 
   app.use("/graphql", limitBody(), authenticate());
   app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));
@@ -46,6 +51,8 @@ export function createApp() {
     },
     servers: [{ url: "/", description: "This deployment" }],
   });
+  // The event catalogue for webhook receivers, generated from the payload schemas.
+  app.get("/asyncapi.json", (c) => c.json(asyncApiDocument()));
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edgeshop API reference" }));
 
   return app;

@@ -9,7 +9,7 @@ export type Actor =
   | { kind: "admin"; keyId: string; scopes: readonly string[] }
   | { kind: "customer"; customerId: string };
 
-export type AdminScope = "catalog:write" | "admin:*";
+export type AdminScope = "catalog:write" | "admin:*" | "webhooks:write" | "events:read" | "events:write";
 
 /**
  * Everything a service needs for one request. Built once per request and passed down;

@@ -1,5 +1,7 @@
 import { builder } from "./builder";
 // Each module registers its types and fields on the builder when imported.
 import "../modules/catalog/graphql";
+import "../modules/webhooks/graphql";
+import "../modules/events/graphql";
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -10,6 +10,10 @@ export const idPrefixes = {
   category: "cat",
   apiKey: "key",
   event: "evt",
+  webhookEndpoint: "whep",
+  webhookDelivery: "whdl",
+  webhookAttempt: "what",
+  deadLetter: "dlq",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

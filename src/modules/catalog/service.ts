@@ -4,6 +4,7 @@ import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { isUniqueViolation, likePrefix } from "../../shared/db-errors";
 import { eventInsert } from "../events/outbox";
+import { publishAfterResponse } from "../events/relay";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
@@ -462,6 +463,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
   }
   statements.push(productEvent(ctx, "product.created", { id, slug, title: input.title, status }, at));
   await runBatch(ctx.db, statements);
+  publishAfterResponse(ctx);
   return getProduct(ctx, id);
 }
 
@@ -480,6 +482,7 @@ export async function updateProduct(ctx: ServiceContext, id: string, rawInput: u
   }
   statements.push(productEvent(ctx, "product.updated", { id: existing.id, changed: Object.keys(input).sort() }, at));
   await runBatch(ctx.db, statements);
+  publishAfterResponse(ctx);
   return getProduct(ctx, existing.id);
 }
 
@@ -492,6 +495,7 @@ export async function deleteProduct(ctx: ServiceContext, id: string): Promise<vo
   const existing = await ctx.db.select({ id: products.id, slug: products.slug }).from(products).where(eq(products.id, id)).get();
   if (!existing) throw notFound("Product", id);
   await runBatch(ctx.db, [ctx.db.delete(products).where(eq(products.id, id)), productEvent(ctx, "product.deleted", existing)]);
+  publishAfterResponse(ctx);
 }
 
 /** Product events go in the same batch as the change (transactional outbox). */
@@ -521,6 +525,7 @@ export async function createVariant(ctx: ServiceContext, productId: string, rawI
     refreshPriceRange(ctx.db, product.id, at),
     productEvent(ctx, "product.updated", { id: product.id, changed: ["variants"], variantId: values.id }, at),
   ]);
+  publishAfterResponse(ctx);
   return getVariant(ctx, values.id);
 }
 
@@ -553,6 +558,7 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
     refreshPriceRange(ctx.db, existing.productId, at),
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ]);
+  publishAfterResponse(ctx);
   return getVariant(ctx, id);
 }
 
@@ -565,6 +571,7 @@ export async function deleteVariant(ctx: ServiceContext, id: string): Promise<vo
     refreshPriceRange(ctx.db, existing.productId, at),
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ]);
+  publishAfterResponse(ctx);
 }
 
 export async function createCategory(ctx: ServiceContext, rawInput: unknown): Promise<Category> {
