@@ -17,7 +17,9 @@ CREATE INDEX `dead_letters_status_idx` ON `dead_letters` (`status`,`last_dead_at
 CREATE TABLE `event_handler_runs` (
 	`event_id` text NOT NULL,
 	`handler` text NOT NULL,
-	`processed_at` text NOT NULL,
+	`status` text NOT NULL,
+	`lease_until` text,
+	`processed_at` text,
 	PRIMARY KEY(`event_id`, `handler`)
 );
 --> statement-breakpoint

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { createDb, type Database } from "../../db/client";
 import type { Env } from "../../env";
 import { newId } from "../../shared/ids";
@@ -37,21 +37,53 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   );
 }
 
+/** How long one consumer owns an (event, handler) run before another may take over. */
+export const HANDLER_LEASE_MS = 5 * 60_000;
+
+export class HandlerBusyError extends Error {
+  constructor(eventId: string, handler: string) {
+    super(`Handler '${handler}' is already running for ${eventId}; retrying later.`);
+    this.name = "HandlerBusyError";
+  }
+}
+
 /**
- * Run every handler for the event that has not run for it yet. A handler that succeeded is
- * recorded and skipped on redelivery; the first failure stops the message so it is retried.
+ * Run every handler for the event that has not run for it yet. Each (event, handler) is claimed
+ * in D1 first, so a message delivered twice (even at the same moment) applies each handler once;
+ * a handler that throws releases its claim and the message is retried.
  */
 export async function dispatchEvent(db: Database, env: Env, event: EventMessage): Promise<void> {
   for (const handler of handlersFor(event.type)) {
-    const done = await db
-      .select({ eventId: eventHandlerRuns.eventId })
-      .from(eventHandlerRuns)
-      .where(and(eq(eventHandlerRuns.eventId, event.id), eq(eventHandlerRuns.handler, handler.name)))
-      .get();
-    if (done) continue;
-    await handler.handle(env, event);
-    await db.insert(eventHandlerRuns).values({ eventId: event.id, handler: handler.name, processedAt: new Date().toISOString() }).onConflictDoNothing();
+    if (!(await claimRun(db, event.id, handler.name))) continue;
+    try {
+      await handler.handle(env, event);
+    } catch (error) {
+      await db.delete(eventHandlerRuns).where(and(eq(eventHandlerRuns.eventId, event.id), eq(eventHandlerRuns.handler, handler.name), eq(eventHandlerRuns.status, "running")));
+      throw error;
+    }
+    await db
+      .update(eventHandlerRuns)
+      .set({ status: "done", leaseUntil: null, processedAt: new Date().toISOString() })
+      .where(and(eq(eventHandlerRuns.eventId, event.id), eq(eventHandlerRuns.handler, handler.name)));
   }
+}
+
+/** True when this consumer now owns the run; false when it is already done; throws when someone else holds it. */
+async function claimRun(db: Database, eventId: string, handler: string): Promise<boolean> {
+  const now = new Date();
+  const leaseUntil = new Date(now.getTime() + HANDLER_LEASE_MS).toISOString();
+  const inserted = await db.insert(eventHandlerRuns).values({ eventId, handler, status: "running", leaseUntil }).onConflictDoNothing().returning({ eventId: eventHandlerRuns.eventId });
+  if (inserted.length > 0) return true;
+  // A consumer that died mid-handler leaves an expired claim: take it over.
+  const taken = await db
+    .update(eventHandlerRuns)
+    .set({ leaseUntil })
+    .where(and(eq(eventHandlerRuns.eventId, eventId), eq(eventHandlerRuns.handler, handler), eq(eventHandlerRuns.status, "running"), lt(eventHandlerRuns.leaseUntil, now.toISOString())))
+    .returning({ eventId: eventHandlerRuns.eventId });
+  if (taken.length > 0) return true;
+  const row = await db.select({ status: eventHandlerRuns.status }).from(eventHandlerRuns).where(and(eq(eventHandlerRuns.eventId, eventId), eq(eventHandlerRuns.handler, handler))).get();
+  if (row?.status === "done") return false;
+  throw new HandlerBusyError(eventId, handler);
 }
 
 function parseEventMessage(body: unknown): EventMessage {

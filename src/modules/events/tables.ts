@@ -34,13 +34,19 @@ export const events = sqliteTable(
   ],
 );
 
-/** (event, handler) pairs already applied: a redelivered message skips handlers that already ran. */
+/**
+ * (event, handler) pairs: "running" while one consumer holds the claim (until lease_until),
+ * "done" once applied. A redelivered or concurrently delivered message skips what is done and
+ * never runs a handler twice at the same time.
+ */
 export const eventHandlerRuns = sqliteTable(
   "event_handler_runs",
   {
     eventId: text("event_id").notNull(),
     handler: text("handler").notNull(),
-    processedAt: text("processed_at").notNull(),
+    status: text("status", { enum: ["running", "done"] }).notNull(),
+    leaseUntil: text("lease_until"),
+    processedAt: text("processed_at"),
   },
   (t) => [primaryKey({ columns: [t.eventId, t.handler] })],
 );
