@@ -10,6 +10,9 @@ import { catalogRoutes } from "./modules/catalog/rest";
 import { customerRoutes } from "./modules/customers/rest";
 import { inventoryRoutes } from "./modules/inventory/rest";
 import { orderRoutes } from "./modules/orders/rest";
+import { asyncApiDocument } from "./modules/events/asyncapi";
+import { eventRoutes } from "./modules/events/rest";
+import { webhookRoutes } from "./modules/webhooks/rest";
 import { ServiceError } from "./shared/errors";
 
 export function createApp() {
@@ -35,6 +38,8 @@ export function createApp() {
   app.route("/v1", inventoryRoutes);
   app.route("/v1", cartRoutes);
   app.route("/v1", orderRoutes);
+  app.route("/v1", webhookRoutes);
+  app.route("/v1", eventRoutes);
 
   app.use("/graphql", limitBody(), authenticate());
   app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));
@@ -59,6 +64,8 @@ export function createApp() {
     },
     servers: [{ url: "/", description: "This deployment" }],
   });
+  // The event catalogue for webhook receivers, generated from the payload schemas.
+  app.get("/asyncapi.json", (c) => c.json(asyncApiDocument()));
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edgeshop API reference" }));
 
   return app;

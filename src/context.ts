@@ -12,7 +12,16 @@ export type Actor =
   | { kind: "admin"; keyId: string; scopes: readonly string[] }
   | { kind: "customer"; customerId: string; tokenId?: string };
 
-export type AdminScope = "catalog:write" | "customers:read" | "inventory:write" | "orders:read" | "orders:write" | "admin:*";
+export type AdminScope =
+  | "catalog:write"
+  | "customers:read"
+  | "inventory:write"
+  | "orders:read"
+  | "orders:write"
+  | "webhooks:write"
+  | "events:read"
+  | "events:write"
+  | "admin:*";
 
 /**
  * Everything a service needs for one request. Built once per request and passed down;

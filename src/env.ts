@@ -21,6 +21,12 @@ export interface Env {
   CART_HOLD_MINUTES?: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
+  /** "true" lets webhooks target http and private/loopback addresses. Development only. */
+  WEBHOOKS_ALLOW_PRIVATE_URLS?: string;
+  /** Per-attempt webhook timeout in milliseconds (default 10000). */
+  WEBHOOK_TIMEOUT_MS?: string;
+  /** Disable an endpoint after it has failed every attempt for this many hours (default 24). */
+  WEBHOOK_DISABLE_AFTER_HOURS?: string;
 }
 
 export function isDevelopment(env: Pick<Env, "ENVIRONMENT">): boolean {

@@ -7,3 +7,4 @@ export * from "../modules/customers/tables";
 export * from "../modules/inventory/tables";
 export * from "../modules/carts/tables";
 export * from "../modules/orders/tables";
+export * from "../modules/webhooks/tables";

@@ -5,5 +5,7 @@ import "../modules/customers/graphql";
 import "../modules/inventory/graphql";
 import "../modules/carts/graphql";
 import "../modules/orders/graphql";
+import "../modules/webhooks/graphql";
+import "../modules/events/graphql";
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -18,6 +18,10 @@ export const idPrefixes = {
   order: "ord",
   orderLine: "oli",
   payment: "pay",
+  webhookEndpoint: "whep",
+  webhookDelivery: "whdl",
+  webhookAttempt: "what",
+  deadLetter: "dlq",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -5,6 +5,7 @@ import type { Database } from "../../db/client";
 import { isUniqueViolation } from "../../shared/db-errors";
 import { eventInsert } from "../events/outbox";
 import { availabilityBySkus, skusInStock } from "../inventory";
+import { publishAfterResponse } from "../events/relay";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
@@ -500,6 +501,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
   }
   statements.push(productEvent(ctx, "product.created", { id, slug, title: input.title, status }, at));
   await runBatch(ctx.db, statements);
+  publishAfterResponse(ctx);
   return getProduct(ctx, id);
 }
 
@@ -518,6 +520,7 @@ export async function updateProduct(ctx: ServiceContext, id: string, rawInput: u
   }
   statements.push(productEvent(ctx, "product.updated", { id: existing.id, changed: Object.keys(input).sort() }, at));
   await runBatch(ctx.db, statements);
+  publishAfterResponse(ctx);
   return getProduct(ctx, existing.id);
 }
 
@@ -530,6 +533,7 @@ export async function deleteProduct(ctx: ServiceContext, id: string): Promise<vo
   const existing = await ctx.db.select({ id: products.id, slug: products.slug }).from(products).where(eq(products.id, id)).get();
   if (!existing) throw notFound("Product", id);
   await runBatch(ctx.db, [ctx.db.delete(products).where(eq(products.id, id)), productEvent(ctx, "product.deleted", existing)]);
+  publishAfterResponse(ctx);
 }
 
 /** Product events go in the same batch as the change (transactional outbox). */
@@ -560,6 +564,7 @@ export async function createVariant(ctx: ServiceContext, productId: string, rawI
     refreshPriceRange(ctx.db, product.id, at),
     productEvent(ctx, "product.updated", { id: product.id, changed: ["variants"], variantId: values.id }, at),
   ]);
+  publishAfterResponse(ctx);
   return getVariant(ctx, values.id);
 }
 
@@ -592,6 +597,7 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
     refreshPriceRange(ctx.db, existing.productId, at),
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ]);
+  publishAfterResponse(ctx);
   return getVariant(ctx, id);
 }
 
@@ -604,6 +610,7 @@ export async function deleteVariant(ctx: ServiceContext, id: string): Promise<vo
     refreshPriceRange(ctx.db, existing.productId, at),
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ]);
+  publishAfterResponse(ctx);
 }
 
 export async function createCategory(ctx: ServiceContext, rawInput: unknown): Promise<Category> {

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { mergeGuestCart } from "../carts";
 import { eventInsert } from "../events/outbox";
+import { publishAfterResponse } from "../events/relay";
 import { hashPassword, needsRehash, verifyAgainstNobody, verifyPassword, type PasswordHash } from "./password";
 import {
   ChangePasswordInput,
@@ -94,6 +95,7 @@ export async function signUp(ctx: ServiceContext, rawInput: unknown): Promise<Au
     if (!isUniqueViolation(error, "customers.email")) throw error;
     return { customer: toCustomer(row), ...decoyToken(at) };
   }
+  publishAfterResponse(ctx);
   return { customer: toCustomer(row), token: issued.token, expiresAt: issued.expiresAt };
 }
 

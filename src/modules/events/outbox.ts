@@ -29,6 +29,8 @@ export interface NewEvent {
  * The outbox insert for one event, to put in the SAME `db.batch([...])` as the state change.
  * The per-resource sequence is computed inside the statement, so concurrent batches for one
  * resource cannot share a number (the unique index would reject the second batch whole).
+ * After the batch commits, call `publishAfterResponse(ctx)` from `./relay` so the event leaves
+ * for the queue without waiting for the sweeper.
  */
 export function eventInsert(db: Database, event: NewEvent, at = new Date().toISOString()) {
   return db.insert(events).values({
@@ -37,6 +39,7 @@ export function eventInsert(db: Database, event: NewEvent, at = new Date().toISO
     resourceType: event.resource.type,
     resourceId: event.resource.id,
     sequence: sql`(SELECT coalesce(max(${events.sequence}), 0) + 1 FROM ${events} WHERE ${events.resourceId} = ${event.resource.id})`,
+    position: sql`(SELECT coalesce(max(${events.position}), 0) + 1 FROM ${events})`,
     payload: { type: event.type, timestamp: at, data: event.data },
     createdAt: at,
   });

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The transactional outbox: every event is inserted in the same D1 batch as the change it
@@ -18,11 +18,58 @@ export const events = sqliteTable(
     payload: text("payload", { mode: "json" }).$type<EventPayload>().notNull(),
     createdAt: text("created_at").notNull(),
     publishedAt: text("published_at"),
+    /**
+     * Global commit order (1, 2, 3…), computed inside the insert: D1 applies writes one at a time,
+     * so a reader paging by position never skips an event committed after it read (ids are
+     * generated before commit and can land out of order).
+     */
+    position: integer("position"),
+    /** While set and in the future, one relay owns this row; a crashed relay's lease simply expires. */
+    relayLeaseUntil: text("relay_lease_until"),
   },
   (t) => [
     uniqueIndex("events_resource_sequence_idx").on(t.resourceId, t.sequence),
     index("events_unpublished_idx").on(t.publishedAt, t.createdAt),
+    uniqueIndex("events_position_idx").on(t.position),
   ],
+);
+
+/**
+ * (event, handler) pairs: "running" while one consumer holds the claim (until lease_until),
+ * "done" once applied. A redelivered or concurrently delivered message skips what is done and
+ * never runs a handler twice at the same time.
+ */
+export const eventHandlerRuns = sqliteTable(
+  "event_handler_runs",
+  {
+    eventId: text("event_id").notNull(),
+    handler: text("handler").notNull(),
+    status: text("status", { enum: ["running", "done"] }).notNull(),
+    leaseUntil: text("lease_until"),
+    processedAt: text("processed_at"),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.handler] })],
+);
+
+/** Messages that exhausted their queue retries, kept for an admin to inspect and replay. */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    /** The event id, or `message:<queue message id>` when the body is not an event. */
+    key: text("key").notNull(),
+    eventId: text("event_id"),
+    eventType: text("event_type"),
+    body: text("body", { mode: "json" }).$type<unknown>().notNull(),
+    attempts: integer("attempts").notNull(),
+    /** "dead" until replayed; a replay that fails again brings it back to "dead". */
+    status: text("status", { enum: ["dead", "replayed"] }).notNull(),
+    deadCount: integer("dead_count").notNull().default(1),
+    firstDeadAt: text("first_dead_at").notNull(),
+    lastDeadAt: text("last_dead_at").notNull(),
+    replayedAt: text("replayed_at"),
+  },
+  (t) => [uniqueIndex("dead_letters_key_idx").on(t.key), index("dead_letters_status_idx").on(t.status, t.lastDeadAt)],
 );
 
 export interface EventPayload {

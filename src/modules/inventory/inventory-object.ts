@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import type { Env } from "../../env";
+import { publishPendingEvents } from "../events/relay";
 import { lowStockThreshold, projectionStatements } from "./projection";
 import { StockBook, type AdminAdjustment, type AdminWriteOutcome, type HoldState, type LedgerEntry, type StockSnapshot } from "./stock-book";
 
@@ -164,7 +165,10 @@ export class InventoryObject extends DurableObject<Env> {
     if (level.version <= previous.version) return;
     const db = createDb(this.env.DB);
     try {
-      await db.batch(projectionStatements(db, level, previous.available, lowStockThreshold(this.env.LOW_STOCK_THRESHOLD)));
+      const statements = projectionStatements(db, level, previous.available, lowStockThreshold(this.env.LOW_STOCK_THRESHOLD));
+      await db.batch(statements);
+      // An inventory.* event was recorded with the projection: hand it to the queue now, not at the next sweep.
+      if (statements.length > 1) this.ctx.waitUntil(publishPendingEvents(this.env).catch(() => undefined));
       this.ctx.storage.sql.exec(
         `INSERT INTO projection (id, version, available, retry_at) VALUES (1, ?, ?, NULL)
          ON CONFLICT (id) DO UPDATE SET version = excluded.version, available = excluded.available, retry_at = NULL`,

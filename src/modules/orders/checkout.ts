@@ -7,6 +7,7 @@ import { parseInput } from "../../shared/validation";
 import { claimCheckout, completeCheckoutStatement, computeTotals, holdOwner, holdTtlMs, loadCart, releaseCheckout } from "../carts";
 import { CheckoutInput } from "../carts/schemas";
 import { eventInsert } from "../events/outbox";
+import { publishAfterResponse } from "../events/relay";
 import { commitHolds, holdAll, releaseStock } from "../inventory";
 import { DEFAULT_PAYMENT_PROVIDER } from "../payments";
 import type { PlacedOrder } from "./schemas";
@@ -120,6 +121,7 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
     throw error;
   }
 
+  publishAfterResponse(ctx);
   // The order exists; its holds must become sales. commitHolds is idempotent per (SKU, order).
   await withRetry(() => commitHolds(ctx.env, { owner, orderId, skus }));
   const readable: ServiceContext = { ...ctx, orderToken };

@@ -8,6 +8,7 @@ import { newId } from "../../shared/ids";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { eventInsert, type EventType } from "../events/outbox";
+import { publishAfterResponse } from "../events/relay";
 import { returnSale } from "../inventory";
 import { paymentProvider } from "../payments";
 import { ListOrdersInput, MarkPaidInput, type Order, type OrderStatus } from "./schemas";
@@ -215,6 +216,7 @@ async function transition(ctx: ServiceContext, id: string, to: OrderStatus, paym
     }
     throw error;
   }
+  publishAfterResponse(ctx);
   if (to === "cancelled") await returnStock(ctx, id, current!.lines.map((l) => l.sku));
   return getOrder(ctx, id);
 }

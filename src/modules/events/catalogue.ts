@@ -1,0 +1,63 @@
+import { z } from "zod";
+import type { EventType } from "./outbox";
+
+/**
+ * The event catalogue: the `data` of every event type, the one definition from which the
+ * AsyncAPI document (/asyncapi.json) is generated. Producers' `eventInsert` data must match.
+ * Money is integer minor units plus ISO 4217 currency, as everywhere in the API.
+ */
+const Money = z.object({ amount: z.number().int().min(0), currency: z.string().regex(/^[A-Z]{3}$/) }).meta({ id: "Money", description: "Integer minor units plus ISO 4217 currency." });
+const Timestamp = z.string().meta({ description: "RFC 3339 UTC timestamp.", examples: ["2026-11-26T09:30:00.000Z"] });
+
+const OrderLine = z.object({
+  sku: z.string(),
+  variantId: z.string(),
+  productId: z.string(),
+  quantity: z.number().int().min(1),
+  unitPrice: Money,
+});
+
+const Order = z.object({
+  id: z.string().meta({ description: "Order id (`ord_…`)." }),
+  number: z.union([z.string(), z.number().int()]).meta({ description: "Human order number." }),
+  status: z.string(),
+  customerId: z.string().nullable(),
+  email: z.string(),
+  total: Money,
+  lines: z.array(OrderLine).optional().meta({ description: "Always present on order.placed." }),
+});
+
+const Stock = z.object({
+  sku: z.string(),
+  available: z.number().int().meta({ description: "On hand minus reserved." }),
+  onHand: z.number().int(),
+});
+
+export const eventCatalogue = {
+  "order.placed": { summary: "An order was placed at checkout.", data: Order.extend({ lines: z.array(OrderLine) }) },
+  "order.paid": { summary: "Payment for an order was captured.", data: Order },
+  "order.fulfilled": { summary: "An order was shipped or handed over.", data: Order },
+  "order.cancelled": { summary: "An order was cancelled; its stock went back.", data: Order },
+  "order.refunded": { summary: "An order was refunded.", data: Order },
+  "product.created": {
+    summary: "A product was created.",
+    data: z.object({ id: z.string(), slug: z.string(), title: z.string(), status: z.enum(["draft", "active", "archived"]) }),
+  },
+  "product.updated": {
+    summary: "A product or one of its variants changed. Fetch the product for its current state.",
+    data: z.object({
+      id: z.string(),
+      changed: z.array(z.string()).meta({ description: "Names of the changed fields; `variants` when a variant was added, changed or removed." }),
+      variantId: z.string().optional().meta({ description: "The variant concerned, for variant changes." }),
+    }),
+  },
+  "product.deleted": { summary: "A product was deleted.", data: z.object({ id: z.string(), slug: z.string() }) },
+  "inventory.low": { summary: "Available stock of a SKU fell to the low-stock threshold (LOW_STOCK_THRESHOLD, default 5) or below.", data: Stock },
+  "inventory.out_of_stock": { summary: "Available stock of a SKU reached zero.", data: Stock },
+  "customer.created": { summary: "A customer signed up.", data: z.object({ id: z.string(), email: z.string(), createdAt: Timestamp }) },
+} satisfies Record<EventType, { summary: string; data: z.ZodType }>;
+
+/** The body every webhook and every pull-API item carries: `{ type, timestamp, data }`. */
+export function envelopeSchema<T extends EventType>(type: T) {
+  return z.object({ type: z.literal(type), timestamp: Timestamp, data: eventCatalogue[type].data });
+}

@@ -1,0 +1,68 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { adminSecurity, createRouter, json, listOf, problems } from "../../http/openapi";
+import { DeadLetter, Event, EventFeed, ListDeadLettersInput, ListEventsInput } from "./schemas";
+import * as eventsService from "./service";
+
+const tags = ["Events"];
+const IdParam = (example: string) => z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example }) });
+const DeadLetterList = listOf(DeadLetter, "DeadLetterList");
+
+export const eventRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/events",
+      tags,
+      security: adminSecurity,
+      summary: "Pull events (reconciliation feed)",
+      description:
+        "Every recorded event in commit order, after `after`. A receiver stores `next_cursor` and polls with it to catch anything its webhooks missed; deduplicate on `id` (= `webhook-id`). Scope `events:read`.",
+      request: { query: ListEventsInput },
+      responses: { 200: json(EventFeed, "Events after the cursor, oldest first."), ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN") },
+    }),
+    async (c) => {
+      const page = await eventsService.listEvents(c.get("services"), c.req.valid("query"));
+      return c.json({ data: page.items, next_cursor: page.resumeCursor, has_more: page.nextCursor !== null }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/events/{id}",
+      tags,
+      security: adminSecurity,
+      summary: "Get an event",
+      request: { params: IdParam("evt_...") },
+      responses: { 200: json(Event, "The event."), ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+    }),
+    async (c) => c.json(await eventsService.getEvent(c.get("services"), c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/dead-letters",
+      tags,
+      security: adminSecurity,
+      summary: "List dead letters",
+      description: "Event messages whose handlers kept failing after every queue retry. Scope `events:read`.",
+      request: { query: ListDeadLettersInput },
+      responses: { 200: json(DeadLetterList, "Newest first."), ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN") },
+    }),
+    async (c) => {
+      const page = await eventsService.listDeadLetters(c.get("services"), c.req.valid("query"));
+      return c.json({ data: page.items, next_cursor: page.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/dead-letters/{id}/replay",
+      tags,
+      security: adminSecurity,
+      summary: "Replay a dead letter",
+      description: "Puts the message back on the events queue; only handlers that have not yet succeeded for the event run. 409 if already replayed. Scope `events:write`.",
+      request: { params: IdParam("dlq_...") },
+      responses: { 202: json(DeadLetter, "Replayed."), ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
+    }),
+    async (c) => c.json(await eventsService.replayDeadLetter(c.get("services"), c.req.valid("param").id), 202),
+  );

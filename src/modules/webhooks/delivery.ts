@@ -1,0 +1,192 @@
+import { and, asc, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { createDb, type Database } from "../../db/client";
+import type { Env } from "../../env";
+import { newId } from "../../shared/ids";
+import { loadEvents } from "../events";
+import { webhookConfig } from "./config";
+import { parseRetryAfter, retryDelayMs } from "./schedule";
+import { signatureHeaders } from "./signing";
+import { checkWebhookUrl } from "./url-policy";
+import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "./tables";
+
+const EXCERPT_BYTES = 1024;
+const USER_AGENT = "Edgeshop-Webhooks/1.0 (+https://www.standardwebhooks.com)";
+
+export type AttemptResult = "succeeded" | "retry" | "failed" | "skipped";
+
+/**
+ * One HTTP attempt of one delivery, if it is due and nobody else holds it. The claim is a single
+ * conditional UPDATE (lease), so the queue consumer and the cron sweeper can race safely.
+ * Receiver trouble (network, timeout, 4xx/5xx) is recorded, never thrown; only storage errors throw.
+ */
+export async function attemptDelivery(env: Env, deliveryId: string, now = new Date()): Promise<AttemptResult> {
+  const db = createDb(env.DB);
+  const config = webhookConfig(env);
+  const at = now.toISOString();
+  const [delivery] = await db
+    .update(webhookDeliveries)
+    .set({ leaseUntil: new Date(now.getTime() + config.timeoutMs + 30_000).toISOString() })
+    .where(
+      and(
+        eq(webhookDeliveries.id, deliveryId),
+        eq(webhookDeliveries.status, "pending"),
+        lte(webhookDeliveries.nextAttemptAt, at),
+        or(isNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.leaseUntil, at)),
+      ),
+    )
+    .returning();
+  if (!delivery) return "skipped";
+
+  const endpoint = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId)).get();
+  if (!endpoint || endpoint.status !== "enabled") {
+    // Kept pending: re-enabling the endpoint resumes it.
+    await db.update(webhookDeliveries).set({ leaseUntil: null }).where(eq(webhookDeliveries.id, deliveryId));
+    return "skipped";
+  }
+  const event = (await loadEvents(db, [delivery.eventId])).get(delivery.eventId);
+  const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
+  const verdict = checkWebhookUrl(endpoint.url, { allowPrivate: config.allowPrivateUrls });
+
+  let statusCode: number | null = null;
+  let excerpt: string | null = null;
+  let error: string | null = null;
+  let retryAfter: number | null = null;
+  const started = Date.now();
+  if (!event) {
+    error = "The event no longer exists.";
+  } else if (!verdict.ok) {
+    error = `URL refused by the outbound policy: ${verdict.reason}`;
+  } else {
+    const body = JSON.stringify(event.payload);
+    const secrets = [endpoint.secret];
+    if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > at) secrets.push(endpoint.previousSecret);
+    const headers = {
+      ...(await signatureHeaders(secrets, event.id, Math.floor(now.getTime() / 1000), body)),
+      "content-type": "application/json",
+      "user-agent": USER_AGENT,
+      "x-request-id": requestId,
+    };
+    try {
+      // redirect: manual, so a public URL cannot bounce us to a private one.
+      const response = await fetch(verdict.url.toString(), { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(config.timeoutMs) });
+      statusCode = response.status;
+      retryAfter = parseRetryAfter(response.headers.get("retry-after"), now);
+      excerpt = await readExcerpt(response);
+    } catch (e) {
+      const name = e instanceof Error ? e.name : "";
+      error = name === "TimeoutError" || name === "AbortError" ? `Timed out after ${config.timeoutMs} ms.` : `Network error: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  const latencyMs = Date.now() - started;
+
+  const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
+  const gone = statusCode === 410;
+  const retryable = !succeeded && !gone && event !== undefined && verdict.ok && (statusCode === null || statusCode === 408 || statusCode === 429 || statusCode >= 500);
+  const delay = retryable ? retryDelayMs(delivery.retryStep, retryAfter) : null;
+  const outcome: Exclude<AttemptResult, "skipped"> = succeeded ? "succeeded" : delay !== null ? "retry" : "failed";
+  const summary = error ?? (statusCode !== null ? `HTTP ${statusCode}` : null);
+  const lastError = succeeded ? null : retryable && delay === null ? `Retries exhausted; last: ${summary}` : summary;
+
+  const statements = [
+    db.insert(webhookAttempts).values({
+      id: newId("webhookAttempt"),
+      deliveryId,
+      endpointId: endpoint.id,
+      requestId,
+      url: endpoint.url,
+      statusCode,
+      latencyMs,
+      responseExcerpt: excerpt,
+      error,
+      outcome,
+      createdAt: at,
+    }),
+    db
+      .update(webhookDeliveries)
+      .set({
+        status: outcome === "retry" ? "pending" : outcome,
+        attempts: sql`${webhookDeliveries.attempts} + 1`,
+        retryStep: outcome === "retry" ? delivery.retryStep + 1 : delivery.retryStep,
+        nextAttemptAt: outcome === "retry" ? new Date(now.getTime() + delay!).toISOString() : null,
+        leaseUntil: null,
+        lastStatusCode: statusCode,
+        lastError,
+        updatedAt: at,
+        ...(succeeded && { succeededAt: at }),
+      })
+      .where(eq(webhookDeliveries.id, deliveryId)),
+    ...endpointHealth(db, endpoint.id, { succeeded, gone, statusCode, summary, at, windowStart: new Date(now.getTime() - config.disableAfterMs).toISOString() }),
+  ] as const;
+  await db.batch(statements);
+  return outcome;
+}
+
+/** Success resets the failure streak; 410 disables at once; a streak older than the window disables. */
+function endpointHealth(db: Database, endpointId: string, r: { succeeded: boolean; gone: boolean; statusCode: number | null; summary: string | null; at: string; windowStart: string }) {
+  if (r.succeeded) {
+    return [db.update(webhookEndpoints).set({ failingSince: null, consecutiveFailures: 0 }).where(eq(webhookEndpoints.id, endpointId))];
+  }
+  const failed = db
+    .update(webhookEndpoints)
+    .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${r.at})`, consecutiveFailures: sql`${webhookEndpoints.consecutiveFailures} + 1` })
+    .where(eq(webhookEndpoints.id, endpointId));
+  if (r.gone) {
+    return [failed, disable(db, endpointId, r.at, "The endpoint answered 410 Gone.", sql`1 = 1`)];
+  }
+  const reason = sql`'Every attempt failed since ' || ${webhookEndpoints.failingSince} || ' (' || ${webhookEndpoints.consecutiveFailures} || ' attempts; last: ' || ${r.summary ?? "unknown"} || ').'`;
+  return [failed, disable(db, endpointId, r.at, reason, lte(webhookEndpoints.failingSince, r.windowStart))];
+}
+
+function disable(db: Database, endpointId: string, at: string, reason: string | ReturnType<typeof sql>, condition: ReturnType<typeof sql> | undefined) {
+  return db
+    .update(webhookEndpoints)
+    .set({ status: "disabled", disabledReason: reason, disabledAt: at, updatedAt: at })
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.status, "enabled"), condition));
+}
+
+async function readExcerpt(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < EXCERPT_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes.slice(0, EXCERPT_BYTES));
+}
+
+/** Cron: attempt every due delivery of an enabled endpoint (a few at a time). */
+export async function sweepDueDeliveries(env: Env, now = new Date(), limit = 50): Promise<Record<AttemptResult, number>> {
+  const db = createDb(env.DB);
+  const at = now.toISOString();
+  const due = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(
+      and(
+        eq(webhookDeliveries.status, "pending"),
+        lte(webhookDeliveries.nextAttemptAt, at),
+        or(isNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.leaseUntil, at)),
+        eq(webhookEndpoints.status, "enabled"),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.nextAttemptAt))
+    .limit(limit);
+  const counts: Record<AttemptResult, number> = { succeeded: 0, retry: 0, failed: 0, skipped: 0 };
+  for (let i = 0; i < due.length; i += 10) {
+    const results = await Promise.all(due.slice(i, i + 10).map((d) => attemptDelivery(env, d.id, now)));
+    for (const r of results) counts[r] += 1;
+  }
+  return counts;
+}
