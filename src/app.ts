@@ -6,6 +6,7 @@ import { authenticate, limitBody, requestId, requireJson } from "./http/middlewa
 import { errorToResponse, problemFor, problemResponse } from "./http/problem";
 import type { AppEnv } from "./http/types";
 import { catalogRoutes } from "./modules/catalog/rest";
+import { recommendationRoutes } from "./modules/recommendations/rest";
 import { ServiceError } from "./shared/errors";
 
 export function createApp() {
@@ -27,6 +28,7 @@ export function createApp() {
 
   app.use("/v1/*", limitBody(), requireJson(), authenticate());
   app.route("/v1", catalogRoutes);
+  app.route("/v1", recommendationRoutes);
 
   app.use("/graphql", limitBody(), authenticate());
   app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));

@@ -1,12 +1,13 @@
 import type { ServiceContext } from "../context";
 import { createCatalogLoaders, type CatalogLoaders } from "../modules/catalog/loaders";
+import { createRecommendationLoaders, type RecommendationLoaders } from "../modules/recommendations/loaders";
 
 /** Per-request GraphQL context: the service context plus request-scoped DataLoaders. */
 export interface GraphQLContext {
   services: ServiceContext;
-  loaders: { catalog: CatalogLoaders };
+  loaders: { catalog: CatalogLoaders; recommendations: RecommendationLoaders };
 }
 
 export function createGraphQLContext(services: ServiceContext): GraphQLContext {
-  return { services, loaders: { catalog: createCatalogLoaders(services.db) } };
+  return { services, loaders: { catalog: createCatalogLoaders(services.db), recommendations: createRecommendationLoaders(services) } };
 }
