@@ -2,7 +2,7 @@ import { app } from "./app";
 import type { Env } from "./env";
 
 export { CatalogService } from "./modules/catalog/rpc";
-export { InventoryObject, RateLimiterObject, IdempotencyObject, OrderFeedObject } from "./objects";
+export { InventoryObject, RateLimiterObject, IdempotencyObject, OrderFeedObject, RiskCounterObject } from "./objects";
 
 export default {
   fetch: app.fetch,

@@ -12,6 +12,7 @@ export const errorCodes = {
   CONFLICT: { status: 409, title: "The request conflicts with the current state." },
   PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "The request content type is not supported." },
+  RISK_REJECTED: { status: 422, title: "The order was declined by our risk checks." },
   INTERNAL: { status: 500, title: "Something went wrong on our side." },
 } as const;
 
