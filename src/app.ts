@@ -13,6 +13,7 @@ import { orderRoutes } from "./modules/orders/rest";
 import { asyncApiDocument } from "./modules/events/asyncapi";
 import { eventRoutes } from "./modules/events/rest";
 import { webhookRoutes } from "./modules/webhooks/rest";
+import { recommendationRoutes } from "./modules/recommendations/rest";
 import { ServiceError } from "./shared/errors";
 
 export function createApp() {
@@ -40,6 +41,7 @@ export function createApp() {
   app.route("/v1", orderRoutes);
   app.route("/v1", webhookRoutes);
   app.route("/v1", eventRoutes);
+  app.route("/v1", recommendationRoutes);
 
   app.use("/graphql", limitBody(), authenticate());
   app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));

@@ -5,7 +5,7 @@ import { publishPendingEvents } from "./modules/events/relay";
 import { sweepDueDeliveries } from "./modules/webhooks/delivery";
 
 export { CatalogService } from "./modules/catalog/rpc";
-export { InventoryObject, RateLimiterObject, IdempotencyObject, OrderFeedObject } from "./objects";
+export { InventoryObject, RateLimiterObject, IdempotencyObject, OrderFeedObject, RiskCounterObject } from "./objects";
 
 export default {
   fetch: app.fetch,

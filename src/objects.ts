@@ -3,3 +3,4 @@ export { InventoryObject } from "./modules/inventory/inventory-object";
 export { RateLimiterObject } from "./http/rate-limiter-object";
 export { IdempotencyObject } from "./http/idempotency-object";
 export { OrderFeedObject } from "./modules/orders/order-feed-object";
+export { RiskCounterObject } from "./modules/risk/risk-counter-object";

@@ -8,3 +8,4 @@ export * from "../modules/inventory/tables";
 export * from "../modules/carts/tables";
 export * from "../modules/orders/tables";
 export * from "../modules/webhooks/tables";
+export * from "../modules/recommendations/tables";

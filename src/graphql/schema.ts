@@ -7,5 +7,6 @@ import "../modules/carts/graphql";
 import "../modules/orders/graphql";
 import "../modules/webhooks/graphql";
 import "../modules/events/graphql";
+import "../modules/recommendations/graphql";
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -17,6 +17,7 @@ export const errorCodes = {
   PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "The request content type is not supported." },
   RATE_LIMITED: { status: 429, title: "Too many requests." },
+  RISK_REJECTED: { status: 422, title: "The order was declined by our risk checks." },
   INTERNAL: { status: 500, title: "Something went wrong on our side." },
 } as const;
 

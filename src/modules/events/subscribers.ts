@@ -1,5 +1,12 @@
 // Which module reacts to which events. Add a line per handler; each owns its idempotent effect.
+import { onOrderPlaced } from "../recommendations/handlers";
 import { webhookFanOut } from "../webhooks/fan-out";
 import { registerEventHandler } from "./handlers";
 
 registerEventHandler(webhookFanOut);
+registerEventHandler({
+  // Learns co-purchases; idempotent per order id (recordPurchase keeps a ledger of counted orders).
+  name: "recommendations.learn",
+  types: ["order.placed"],
+  handle: (env, event) => onOrderPlaced(env, { id: event.id, type: event.type, data: event.payload.data }),
+});
