@@ -13,6 +13,10 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_API_KEY: "esk_admin_test_key_0123456789abcdef",
             ENVIRONMENT: "test",
+            // Generous limits so suites that share one client IP are not throttled; the protection
+            // tests override them per request.
+            RATE_LIMIT_IP: "100000/60",
+            GRAPHQL_COST_MAXIMUM: "1000000",
           },
         },
       }),

@@ -2,8 +2,12 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
 import { handleGraphQL } from "./graphql/yoga";
+import { catalogReadCache } from "./http/catalog-cache";
+import { d1Session } from "./http/d1-session";
+import { limitJson } from "./http/json-limits";
 import { authenticate, limitBody, requestId, requireJson } from "./http/middleware";
 import { errorToResponse, problemFor, problemResponse } from "./http/problem";
+import { restRateLimit } from "./http/rate-limit";
 import type { AppEnv } from "./http/types";
 import { catalogRoutes } from "./modules/catalog/rest";
 import { ServiceError } from "./shared/errors";
@@ -25,11 +29,15 @@ export function createApp() {
   // Liveness only: answers without touching D1 or any other binding.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
-  app.use("/v1/*", limitBody(), requireJson(), authenticate());
+  app.use("/v1/*", limitBody(), requireJson(), limitJson(), d1Session(), authenticate(), restRateLimit());
+  // Public catalog GETs: ETag / 304, Cache-Control and the edge cache (docs/protection.md).
+  for (const path of ["/v1/products", "/v1/products/:idOrSlug", "/v1/categories", "/v1/categories/:idOrSlug", "/v1/search"]) {
+    app.use(path, catalogReadCache());
+  }
   app.route("/v1", catalogRoutes);
 
-  app.use("/graphql", limitBody(), authenticate());
-  app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));
+  app.use("/graphql", limitBody(), d1Session(), authenticate());
+  app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services"), c.get("d1Session")));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminApiKey", {
     type: "http",

@@ -29,10 +29,15 @@ export function createServiceContext(args: {
   actor: Actor;
   requestId: string;
   waitUntil?: (promise: Promise<unknown>) => void;
+  /** Opens the request's database handle on first use (e.g. a D1 Session); defaults to plain D1. */
+  db?: () => Database;
 }): ServiceContext {
+  let db: Database | undefined;
   return {
     env: args.env,
-    db: createDb(args.env.DB),
+    get db() {
+      return (db ??= args.db ? args.db() : createDb(args.env.DB));
+    },
     actor: args.actor,
     requestId: args.requestId,
     waitUntil: args.waitUntil ?? ((p) => void p.catch(() => undefined)),

@@ -15,6 +15,16 @@ export interface Env {
   ENVIRONMENT: string;
   SHIPPING_RATES: string;
   TAX_RATES: string;
+  /** Protection limits (docs/protection.md); each optional, with the defaults in src/http/limits.ts. */
+  RATE_LIMIT_IP?: string;
+  RATE_LIMIT_CUSTOMER?: string;
+  RATE_LIMIT_ADMIN_KEY?: string;
+  GRAPHQL_COST_MAXIMUM?: string;
+  GRAPHQL_COST_RESTORE_RATE?: string;
+  GRAPHQL_TRUSTED_DOCUMENTS_ONLY?: string;
+  MAX_BODY_BYTES?: string;
+  JSON_MAX_DEPTH?: string;
+  JSON_MAX_ARRAY_LENGTH?: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
 }

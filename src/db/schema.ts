@@ -3,3 +3,4 @@
 export * from "../modules/catalog/tables";
 export * from "../modules/access/tables";
 export * from "../modules/events/tables";
+export * from "../modules/protection/tables";

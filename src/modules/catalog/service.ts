@@ -4,6 +4,7 @@ import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { isUniqueViolation, likePrefix } from "../../shared/db-errors";
 import { eventInsert } from "../events/outbox";
+import { purgeCatalogCache } from "../../http/catalog-cache";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
@@ -462,6 +463,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
   }
   statements.push(productEvent(ctx, "product.created", { id, slug, title: input.title, status }, at));
   await runBatch(ctx.db, statements);
+  catalogChanged(ctx, { productId: id, slug });
   return getProduct(ctx, id);
 }
 
@@ -480,6 +482,7 @@ export async function updateProduct(ctx: ServiceContext, id: string, rawInput: u
   }
   statements.push(productEvent(ctx, "product.updated", { id: existing.id, changed: Object.keys(input).sort() }, at));
   await runBatch(ctx.db, statements);
+  catalogChanged(ctx, { productId: existing.id, slug: existing.slug });
   return getProduct(ctx, existing.id);
 }
 
@@ -492,6 +495,15 @@ export async function deleteProduct(ctx: ServiceContext, id: string): Promise<vo
   const existing = await ctx.db.select({ id: products.id, slug: products.slug }).from(products).where(eq(products.id, id)).get();
   if (!existing) throw notFound("Product", id);
   await runBatch(ctx.db, [ctx.db.delete(products).where(eq(products.id, id)), productEvent(ctx, "product.deleted", existing)]);
+  catalogChanged(ctx, { productId: existing.id, slug: existing.slug });
+}
+
+/**
+ * Cached public reads (edge cache) must not outlive a committed change. The events consumer also
+ * purges on product.* events; this direct call makes the writer's own colo fresh at once.
+ */
+function catalogChanged(ctx: ServiceContext, changed: { productId?: string; slug?: string }): void {
+  ctx.waitUntil(purgeCatalogCache(ctx.env, changed));
 }
 
 /** Product events go in the same batch as the change (transactional outbox). */
@@ -521,6 +533,7 @@ export async function createVariant(ctx: ServiceContext, productId: string, rawI
     refreshPriceRange(ctx.db, product.id, at),
     productEvent(ctx, "product.updated", { id: product.id, changed: ["variants"], variantId: values.id }, at),
   ]);
+  catalogChanged(ctx, { productId: product.id, slug: product.slug });
   return getVariant(ctx, values.id);
 }
 
@@ -553,6 +566,7 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
     refreshPriceRange(ctx.db, existing.productId, at),
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ]);
+  catalogChanged(ctx, { productId: existing.productId });
   return getVariant(ctx, id);
 }
 
@@ -565,6 +579,7 @@ export async function deleteVariant(ctx: ServiceContext, id: string): Promise<vo
     refreshPriceRange(ctx.db, existing.productId, at),
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ]);
+  catalogChanged(ctx, { productId: existing.productId });
 }
 
 export async function createCategory(ctx: ServiceContext, rawInput: unknown): Promise<Category> {
@@ -594,6 +609,7 @@ export async function createCategory(ctx: ServiceContext, rawInput: unknown): Pr
       updatedAt: at,
     }),
   ]);
+  catalogChanged(ctx, {});
   return getCategory(ctx, id);
 }
 
@@ -630,6 +646,7 @@ export async function updateCategory(ctx: ServiceContext, id: string, rawInput: 
   }
   statements.push(ctx.db.update(categories).set({ ...fields, updatedAt: at }).where(eq(categories.id, id)));
   await runBatch(ctx.db, statements);
+  catalogChanged(ctx, {});
   return getCategory(ctx, id);
 }
 
@@ -639,4 +656,5 @@ export async function deleteCategory(ctx: ServiceContext, id: string): Promise<v
   if (child) throw new ServiceError("CONFLICT", "Move or delete the subcategories first.");
   const deleted = await ctx.db.delete(categories).where(eq(categories.id, id)).returning({ id: categories.id });
   if (deleted.length === 0) throw notFound("Category", id);
+  catalogChanged(ctx, {});
 }
