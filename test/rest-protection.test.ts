@@ -1,0 +1,87 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { unique } from "./helpers";
+import { callWith, freshIp } from "./protection-helpers";
+
+const validProduct = () => ({ title: "Shirt", slug: unique("shirt"), variants: [{ sku: unique("SKU"), price: { amount: 1000, currency: "EUR" } }] });
+
+describe("REST rate limits", () => {
+  it("advertises the policy on every response and refuses with a 429 problem and Retry-After", async () => {
+    const limits = { RATE_LIMIT_IP: "2/60" };
+    const ip = freshIp();
+    const first = await callWith(limits, "GET", "/v1/categories", { headers: { "cf-connecting-ip": ip } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("ratelimit-policy")).toBe('"ip";q=2;w=60');
+    expect(first.headers.get("ratelimit")).toBe('"ip";r=1;t=30');
+    const second = await callWith(limits, "GET", "/v1/categories", { headers: { "cf-connecting-ip": ip } });
+    expect(second.headers.get("ratelimit")).toBe('"ip";r=0;t=60');
+
+    const refused = await callWith(limits, "GET", "/v1/categories", { headers: { "cf-connecting-ip": ip } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("content-type")).toContain("application/problem+json");
+    expect(refused.headers.get("retry-after")).toBe("30");
+    expect(refused.headers.get("ratelimit-policy")).toBe('"ip";q=2;w=60');
+    expect(refused.headers.get("ratelimit")).toBe('"ip";r=0;t=60');
+    expect(refused.body).toMatchObject({ type: "https://edgeshop.dev/problems/throttled", status: 429, title: expect.any(String) });
+
+    // Another client IP has its own bucket.
+    expect((await callWith(limits, "GET", "/v1/categories", { headers: { "cf-connecting-ip": freshIp() } })).status).toBe(200);
+  });
+
+  it("lets exactly the quota through when a client sends many requests at once", async () => {
+    const limits = { RATE_LIMIT_IP: "5/3600" };
+    const ip = freshIp();
+    const results = await Promise.all(Array.from({ length: 15 }, () => callWith(limits, "GET", "/v1/categories", { headers: { "cf-connecting-ip": ip } })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(10);
+  });
+
+  it("refuses a throttled write before it does anything", async () => {
+    const limits = { RATE_LIMIT_ADMIN_KEY: "1/3600" };
+    const a = validProduct();
+    const b = validProduct();
+    expect((await callWith(limits, "POST", "/v1/products", { admin: true, body: a })).status).toBe(201);
+    const refused = await callWith(limits, "POST", "/v1/products", { admin: true, body: b });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("ratelimit-policy")).toBe('"api-key";q=1;w=3600');
+    const row = await env.DB.prepare("SELECT id FROM products WHERE slug = ?").bind(b.slug).first();
+    expect(row).toBeNull();
+    // The admin key's bucket is its own: anonymous callers from any IP are unaffected.
+    expect((await callWith(limits, "GET", "/v1/categories", { headers: { "cf-connecting-ip": freshIp() } })).status).toBe(200);
+    // Restore a generous bucket for the rest of this file (buckets persist per file).
+    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName("rest:adminKey:bootstrap"));
+    await stub.reset();
+  });
+});
+
+describe("request body limits", () => {
+  it("refuses JSON nested deeper than the limit before validation, writing nothing", async () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 20; i++) deep = { deep };
+    const body = { ...validProduct(), attributes: deep };
+    const res = await callWith({}, "POST", "/v1/products", { admin: true, body });
+    expect(res.status).toBe(400);
+    expect(res.body.type).toBe("https://edgeshop.dev/problems/json-too-complex");
+    expect(res.body.errors[0].pointer).toMatch(/^\/attributes(\/deep)+$/);
+    expect(await env.DB.prepare("SELECT id FROM products WHERE slug = ?").bind(body.slug).first()).toBeNull();
+  });
+
+  it("refuses arrays longer than the limit", async () => {
+    const body = { ...validProduct(), images: Array.from({ length: 20 }, (_, i) => `https://img.test/${i}.png`) };
+    const res = await callWith({ JSON_MAX_ARRAY_LENGTH: "10" }, "POST", "/v1/products", { admin: true, body });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toEqual({ pointer: "/images", detail: "Has 20 items." });
+  });
+
+  it("takes its body size limit from configuration", async () => {
+    const body = { ...validProduct(), description: "x".repeat(2000) };
+    const res = await callWith({ MAX_BODY_BYTES: "1024" }, "POST", "/v1/products", { admin: true, body });
+    expect(res.status).toBe(413);
+    expect(res.body.type).toBe("https://edgeshop.dev/problems/payload-too-large");
+  });
+
+  it("still refuses non-JSON bodies with 415", async () => {
+    const res = await callWith({}, "POST", "/v1/products", { admin: true, body: "title=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(res.status).toBe(415);
+  });
+});
