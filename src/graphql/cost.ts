@@ -19,7 +19,7 @@ import {
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination";
 
 /**
- * Shopify-style query cost (docs/protection.md): objects cost 1, scalars and enums 0, a connection
+ * Shopify-style query cost (docs/protection.md): objects cost 1, scalars, enums and VALUE_TYPES 0, a connection
  * 2 plus its page size times the cost of one node, a mutation field 10. Lists that are not paginated
  * (a product's variants) are assumed to hold UNPAGINATED_LIST_SIZE items when estimating.
  */
@@ -31,6 +31,12 @@ export const COST = {
   /** The most one operation may request; beyond it the query is refused before execution. */
   maxQueryCost: 1000,
 } as const;
+
+/**
+ * Plain values carried inside their parent (no resolver fetches anything for them): they cost 0, so
+ * asking for a price or a variant's options is not taxed like asking for another product.
+ */
+export const VALUE_TYPES: ReadonlySet<string> = new Set(["Money", "KeyValue", "PriceRange", "PageInfo"]);
 
 interface Walk {
   schema: GraphQLSchema;
@@ -87,7 +93,7 @@ function fieldDefinition(type: GraphQLCompositeType, name: string): GraphQLField
 function ownCost(parent: GraphQLCompositeType, named: GraphQLNamedType, walk: Walk): number {
   if (parent === walk.schema.getMutationType()) return COST.mutation;
   if (isConnection(named)) return COST.connection;
-  return isEdge(named) ? 0 : COST.object;
+  return isEdge(named) || VALUE_TYPES.has(named.name) ? 0 : COST.object;
 }
 
 /** Upper-bound cost of a selection set; `listSize` is the page size when `type` is a connection. */
