@@ -20,7 +20,8 @@ export async function callWith(
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(BASE + path, { method, headers, body }), { ...env, ...overrides }, ctx);
+  const request = new Request(BASE + path, { method, headers, body }) as Request<unknown, IncomingRequestCfProperties>;
+  const res = await worker.fetch(request, { ...env, ...overrides }, ctx);
   const text = await res.text();
   await waitOnExecutionContext(ctx);
   let parsed: any;

@@ -9,7 +9,7 @@ import { createGraphQLContext, type GraphQLContext } from "./context";
 import { maskError } from "./errors";
 import { useAutomaticPersistedQueries, useTrustedDocumentsOnly } from "./persisted";
 import { useCostLimit, useProductionHardening, useQueryLimits, useVariableLimits } from "./protection";
-import { schema } from "./schema";
+import { getSchema } from "./schema";
 
 interface ServerContext {
   services: ServiceContext;
@@ -31,7 +31,7 @@ function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLCo
     useCostLimit(),
   ];
   return createYoga<ServerContext, GraphQLContext>({
-    schema,
+    schema: getSchema(),
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: mode.development,
