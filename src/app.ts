@@ -50,7 +50,10 @@ export function createApp() {
       title: "Edgeshop API",
       version: "1.0.0",
       description:
-        "Headless commerce on one Cloudflare Worker. Errors are RFC 9457 problem details (`application/problem+json`); list endpoints page with `limit` and `cursor`; money is integer minor units with an ISO 4217 currency.",
+        "Headless commerce on one Cloudflare Worker. Errors are RFC 9457 problem details (`application/problem+json`); list endpoints page with `limit` and `cursor`; money is integer minor units with an ISO 4217 currency. " +
+        "Every `/v1` response carries `RateLimit-Policy` and `RateLimit` headers (one bucket per API key, customer or client IP); past the limit the answer is 429 `throttled` with `Retry-After`. " +
+        "JSON bodies are limited in size (413), nesting depth and array length (400 `json-too-complex`). Public catalog GETs carry a strong `ETag` (send `If-None-Match` for a 304) and `Cache-Control`, and are served from the edge cache. " +
+        "Send back the `x-d1-bookmark` response header with your next request to read your own writes.",
     },
     servers: [{ url: "/", description: "This deployment" }],
   });

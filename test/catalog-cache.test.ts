@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { forgetHotCatalogEntries } from "../src/http/catalog-cache";
 import { unique } from "./helpers";
 import { callWith } from "./protection-helpers";
 
@@ -72,6 +73,20 @@ describe("edge cache", () => {
 
     await callWith({}, "DELETE", `/v1/products/${created.body.id}`, { admin: true });
     expect((await callWith({}, "GET", `/v1/products/${slug}`)).status).toBe(404);
+  });
+
+  it("serves from the Cache API copy when the isolate's memory has none", async () => {
+    const slug = unique("edge-copy");
+    await createProduct(slug);
+    const miss = await callWith({}, "GET", `/v1/products/${slug}`);
+    forgetHotCatalogEntries();
+    const hit = await callWith({}, "GET", `/v1/products/${slug}`);
+    expect(hit.headers.get("x-edge-cache")).toBe("HIT");
+    expect(hit.text).toBe(miss.text);
+    expect(hit.headers.get("etag")).toBe(miss.headers.get("etag"));
+    forgetHotCatalogEntries();
+    const conditional = await callWith({}, "GET", `/v1/products/${slug}`, { headers: { "if-none-match": miss.headers.get("etag")! } });
+    expect(conditional.status).toBe(304);
   });
 
   it("never caches or shares responses for authenticated callers", async () => {

@@ -95,7 +95,8 @@ describe("GraphQL cost accounting and throttling", () => {
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get("retry-after")).toBe("1");
     expect(throttled.body.data).toBeUndefined();
-    expect(throttled.body.errors[0].extensions.code).toBe("THROTTLED");
+    expect(throttled.body.errors[0].extensions).toMatchObject({ code: "THROTTLED", type: "https://edgeshop.dev/problems/throttled", retryAfter: 1 });
+    expect(throttled.body.errors[0].extensions.http).toBeUndefined();
     expect(throttled.body.extensions.cost.throttleStatus).toEqual({ maximumAvailable: 3, currentlyAvailable: 0, restoreRate: 2 });
     // Another client is not affected.
     expect((await gqlWith(limits, { query }, { ip: freshIp() })).status).toBe(200);
@@ -112,6 +113,21 @@ describe("GraphQL cost accounting and throttling", () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => gqlWith(limits, { query }, { ip })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(7);
+  });
+});
+
+describe("GraphQL search stays correct after its optimisation", () => {
+  it("returns the same variants for a search hit as REST does", async () => {
+    const word = `zq${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
+    const slug = unique("searchable");
+    const created = await call("POST", "/v1/products", {
+      admin: true,
+      body: { title: `Lamp ${word}`, slug, status: "active", variants: [1, 2].map((n) => ({ sku: unique(`SKU${n}`), price: { amount: 1000 * n, currency: "EUR" } })) },
+    });
+    const res = await gqlWith(PROD, { query: `{ search(query: "${word}") { edges { node { product { slug variants { sku price { amount } } } } } } }` }, { ip: freshIp() });
+    const hit = res.body.data.search.edges[0].node.product;
+    expect(hit.slug).toBe(slug);
+    expect(hit.variants).toEqual(created.body.variants.map((v: any) => ({ sku: v.sku, price: { amount: v.price.amount } })));
   });
 });
 

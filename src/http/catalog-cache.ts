@@ -95,6 +95,34 @@ function wantsOrigin(cacheControl: string | undefined): boolean {
   return !!cacheControl && /\b(no-cache|no-store|max-age=0)\b/i.test(cacheControl);
 }
 
+/**
+ * The hottest entries are also kept in isolate memory for a few seconds, so a popular product page
+ * does not pay a Cache API lookup per request. Entries are keyed by generation like the edge copy,
+ * so a purge in this isolate takes effect at once; elsewhere within GENERATION_MEMO_MS. Bounded in
+ * entries and bytes; not request-scoped (the same bytes for every anonymous caller).
+ */
+const HOT_TTL_MS = 5000;
+const HOT_MAX_ENTRIES = 200;
+const HOT_MAX_BODY_CHARS = 256 * 1024;
+const hot = new Map<string, { body: string; headers: [string, string][]; until: number }>();
+
+function rememberHot(key: string, body: string, headers: Headers, now = Date.now()): void {
+  if (body.length > HOT_MAX_BODY_CHARS) return;
+  hot.delete(key);
+  if (hot.size >= HOT_MAX_ENTRIES) hot.delete(hot.keys().next().value!);
+  hot.set(key, { body, headers: [...headers], until: now + HOT_TTL_MS });
+}
+
+function hotResponse(key: string, now = Date.now()): Response | undefined {
+  const entry = hot.get(key);
+  if (!entry) return undefined;
+  if (entry.until <= now) {
+    hot.delete(key);
+    return undefined;
+  }
+  return new Response(entry.body, { status: 200, headers: entry.headers });
+}
+
 /** For catalog GET routes: put it closest to the handler, after auth and rate limiting. */
 export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (c.req.method !== "GET") return next();
@@ -105,11 +133,20 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   if (cache) {
     key = cacheKey(await currentGeneration(cache), new URL(c.req.url));
     // A client's `Cache-Control: no-cache` revalidates at the origin (and refreshes the edge copy).
-    const hit = wantsOrigin(c.req.header("cache-control")) ? undefined : await cache.match(key);
-    if (hit) {
-      const response = new Response(hit.body, hit);
-      response.headers.set(CACHE_STATUS_HEADER, "HIT");
-      return etagMatches(ifNoneMatch, response.headers.get("etag") ?? "") ? notModified(response) : response;
+    if (!wantsOrigin(c.req.header("cache-control"))) {
+      let response = hotResponse(key);
+      if (!response) {
+        const hit = await cache.match(key);
+        if (hit) {
+          const body = await hit.text();
+          rememberHot(key, body, hit.headers);
+          response = new Response(body, hit);
+        }
+      }
+      if (response) {
+        response.headers.set(CACHE_STATUS_HEADER, "HIT");
+        return etagMatches(ifNoneMatch, response.headers.get("etag") ?? "") ? notModified(response) : response;
+      }
     }
   }
 
@@ -122,8 +159,16 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   headers.set("vary", "Authorization, X-D1-Bookmark");
   if (shared) headers.set(CACHE_STATUS_HEADER, "MISS");
   const response = new Response(body, { status: 200, headers });
-  if (cache && key) c.executionCtx.waitUntil(cache.put(key, response.clone()));
+  if (cache && key) {
+    rememberHot(key, body, headers);
+    c.executionCtx.waitUntil(cache.put(key, response.clone()));
+  }
   // Replace (not merge into) the handler's response: Hono copies old headers onto a new c.res.
   c.res = undefined;
   c.res = etagMatches(ifNoneMatch, headers.get("etag")!) ? notModified(response) : response;
 };
+
+/** Drop the in-memory copies (tests use it to prove the Cache API copy on its own). */
+export function forgetHotCatalogEntries(): void {
+  hot.clear();
+}
