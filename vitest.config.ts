@@ -16,6 +16,8 @@ export default defineConfig(async () => {
             // Generous limits so suites that share one client IP are not throttled; the protection
             // tests override them per request.
             RATE_LIMIT_IP: "100000/60",
+            RATE_LIMIT_ADMIN_KEY: "100000/60",
+            RATE_LIMIT_CUSTOMER: "100000/60",
             GRAPHQL_COST_MAXIMUM: "1000000",
           },
         },

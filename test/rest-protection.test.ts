@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { clientIdentity, protectionLimits } from "../src/http/limits";
 import { unique } from "./helpers";
 import { callWith, freshIp } from "./protection-helpers";
 
@@ -83,5 +84,22 @@ describe("request body limits", () => {
   it("still refuses non-JSON bodies with 415", async () => {
     const res = await callWith({}, "POST", "/v1/products", { admin: true, body: "title=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(res.status).toBe(415);
+  });
+});
+
+describe("whose bucket a request takes from", () => {
+  const request = new Request("http://edgeshop.test/", { headers: { "cf-connecting-ip": "203.0.113.7" } });
+
+  it("uses the API key, else the customer, else the client IP", () => {
+    expect(clientIdentity({ kind: "admin", keyId: "key_1" }, request)).toEqual({ kind: "adminKey", id: "key_1" });
+    expect(clientIdentity({ kind: "customer", customerId: "cus_1" }, request)).toEqual({ kind: "customer", id: "cus_1" });
+    expect(clientIdentity({ kind: "anonymous" }, request)).toEqual({ kind: "ip", id: "203.0.113.7" });
+  });
+
+  it("reads each policy from its var and falls back to the default on nonsense", () => {
+    const limits = protectionLimits({ ...env, RATE_LIMIT_CUSTOMER: "10/5", RATE_LIMIT_IP: "lots", RATE_LIMIT_ADMIN_KEY: "0/0" });
+    expect(limits.rest.customer).toMatchObject({ name: "customer", quota: 10, windowSeconds: 5, capacity: 10, refillPerSecond: 2 });
+    expect(limits.rest.ip).toMatchObject({ quota: 300, windowSeconds: 60 });
+    expect(limits.rest.adminKey).toMatchObject({ quota: 1200, windowSeconds: 60 });
   });
 });

@@ -40,10 +40,11 @@ function positive(env: LimitEnv, name: LimitVar): number {
 
 /** `"300/60"` = 300 requests per 60 seconds. A malformed value falls back to the default rather than to no limit. */
 function ratePolicy(env: LimitEnv, name: LimitVar, policyName: string): RatePolicy {
-  const parse = (text: string) => /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const match = parse(env[name] ?? "") ?? parse(DEFAULT_LIMITS[name])!;
-  const quota = Math.max(1, Number(match[1]));
-  const windowSeconds = Math.max(1, Number(match[2]));
+  const parse = (text: string) => {
+    const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+    return match && Number(match[1]) > 0 && Number(match[2]) > 0 ? { quota: Number(match[1]), windowSeconds: Number(match[2]) } : undefined;
+  };
+  const { quota, windowSeconds } = parse(env[name] ?? "") ?? parse(DEFAULT_LIMITS[name])!;
   return { name: policyName, quota, windowSeconds, capacity: quota, refillPerSecond: quota / windowSeconds };
 }
 
