@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forgetHotCatalogEntries } from "../src/http/catalog-cache";
+import { forgetHotCatalogEntries } from "../src/modules/protection/catalog-cache";
 import { unique } from "./helpers";
 import { callWith } from "./protection-helpers";
 

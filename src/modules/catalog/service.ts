@@ -4,7 +4,7 @@ import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { isUniqueViolation, likePrefix } from "../../shared/db-errors";
 import { eventInsert } from "../events/outbox";
-import { purgeCatalogCache } from "../../http/catalog-cache";
+import { purgeCatalogCache } from "../protection";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
