@@ -1,3 +1,4 @@
+import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
@@ -70,22 +71,15 @@ export function useQueryLimits(): Plugin {
 }
 
 /** Production: no introspection, and validation messages without "Did you mean …?" hints. */
-export function useProductionHardening(): Plugin {
-  return {
-    onValidate({ addValidationRule }) {
-      addValidationRule(NoSchemaIntrospectionCustomRule);
-      return ({ valid, result, setResult }) => {
-        if (valid) return;
-        setResult(
-          result.map((error) =>
-            error.message.includes("Did you mean")
-              ? new GraphQLError(error.message.replace(/ ?Did you mean .+\?/g, "").trim(), { nodes: error.nodes ?? null, extensions: error.extensions })
-              : error,
-          ),
-        );
-      };
+export function useProductionHardening(): Plugin[] {
+  return [
+    {
+      onValidate({ addValidationRule }) {
+        addValidationRule(NoSchemaIntrospectionCustomRule);
+      },
     },
-  };
+    blockFieldSuggestionsPlugin({ mask: "" }) as Plugin,
+  ];
 }
 
 /** GraphQL variables and extensions obey the same JSON nesting limits as REST bodies. */

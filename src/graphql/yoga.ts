@@ -27,7 +27,7 @@ function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLCo
     useVariableLimits() as Plugin,
     mode.trustedDocumentsOnly ? useTrustedDocumentsOnly() : (useAutomaticPersistedQueries() as Plugin),
     useQueryLimits(),
-    ...(mode.development ? [] : [useProductionHardening()]),
+    ...(mode.development ? [] : useProductionHardening()),
     useCostLimit(),
   ];
   return createYoga<ServerContext, GraphQLContext>({
