@@ -7,7 +7,7 @@ import { ADMIN_KEY, BASE } from "./helpers";
  * for its waitUntil work (cache writes, purges, refunds) before returning.
  */
 export async function callWith(
-  overrides: Record<string, string>,
+  overrides: Record<string, unknown>,
   method: string,
   path: string,
   options: { body?: unknown; admin?: boolean; headers?: Record<string, string> } = {},
@@ -35,7 +35,7 @@ export async function callWith(
 
 /** POST a GraphQL operation with overridden vars; `ip` names the client's cost bucket. */
 export function gqlWith(
-  overrides: Record<string, string>,
+  overrides: Record<string, unknown>,
   body: { query?: string; variables?: Record<string, unknown>; extensions?: Record<string, unknown>; operationName?: string },
   options: { admin?: boolean; ip?: string; headers?: Record<string, string> } = {},
 ) {

@@ -103,3 +103,27 @@ describe("whose bucket a request takes from", () => {
     expect(limits.rest.adminKey).toMatchObject({ quota: 1200, windowSeconds: 60 });
   });
 });
+
+describe("when the rate limiter cannot be reached", () => {
+  // A namespace whose objects always fail, as during a Durable Object outage.
+  const brokenLimiter = {
+    idFromName: (name: string) => env.RATE_LIMITER.idFromName(name),
+    get: () => ({
+      consume: () => Promise.reject(new Error("limiter down")),
+      refund: () => Promise.reject(new Error("limiter down")),
+    }),
+  };
+
+  it("serves REST requests without a limit (fails open) instead of failing them", async () => {
+    const res = await callWith({ RATE_LIMITER: brokenLimiter }, "GET", "/v1/categories", { headers: { "cf-connecting-ip": freshIp() } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("ratelimit")).toBeNull();
+  });
+
+  it("runs GraphQL queries and reports their cost with an unknown throttle status", async () => {
+    const res = await callWith({ RATE_LIMITER: brokenLimiter, ENVIRONMENT: "production" }, "POST", "/graphql", { body: { query: "{ categories { id } }" } });
+    expect(res.status).toBe(200);
+    expect(res.body.data.categories).toEqual(expect.any(Array));
+    expect(res.body.extensions.cost).toMatchObject({ requestedQueryCost: 10, throttleStatus: null });
+  });
+});

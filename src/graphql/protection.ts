@@ -18,6 +18,7 @@ import type { ServiceContext } from "../context";
 import type { D1SessionScope } from "../db/session";
 import { assertJsonWithinLimits } from "../http/json-limits";
 import { clientIdentity, protectionLimits } from "../http/limits";
+import { logLimiterFailure } from "../http/rate-limit";
 import { consumeRateLimit, type BucketPolicy, type BucketState } from "../http/rate-limiter-object";
 import { ServiceError, type ErrorCode } from "../shared/errors";
 import { actualQueryCost, COST, requestedQueryCost } from "./cost";
@@ -101,7 +102,8 @@ export function useVariableLimits(): Plugin<{ services: ServiceContext }> {
 export interface CostExtension {
   requestedQueryCost: number;
   actualQueryCost: number;
-  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+  /** null only when the rate limiter could not be reached (the query ran unlimited). */
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } | null;
 }
 
 function throttleStatus(policy: BucketPolicy, currentlyAvailable: number): CostExtension["throttleStatus"] {
@@ -145,17 +147,26 @@ export function useCostLimit(): Plugin {
       const key = `graphql:${who.kind}:${who.id}`;
 
       if (requested > COST.maxQueryCost) {
-        const state = await consumeRateLimit(services.env, key, policy, 0);
+        const state = await consumeRateLimit(services.env, key, policy, 0).catch((error: unknown) => {
+          logLimiterFailure(error, services.requestId, "graphql");
+          return undefined;
+        });
         const error = coded("MAX_COST_EXCEEDED", `This query would cost ${requested} points; a single query may cost at most ${COST.maxQueryCost}. Ask for smaller pages (first) or fewer fields.`);
         setResultAndStopExecution({
           errors: [error],
-          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: 0, throttleStatus: throttleStatus(policy, state.remaining) } satisfies CostExtension },
+          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: 0, throttleStatus: state ? throttleStatus(policy, state.remaining) : null } satisfies CostExtension },
         });
         return;
       }
 
-      const state = await consumeRateLimit(services.env, key, policy, requested);
-      if (!state.allowed) {
+      let state: BucketState | undefined;
+      try {
+        state = await consumeRateLimit(services.env, key, policy, requested);
+      } catch (error) {
+        // Fail open like REST: the query runs and reports its cost; the bucket's state is unknown (null).
+        logLimiterFailure(error, services.requestId, "graphql");
+      }
+      if (state && !state.allowed) {
         const retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
         const error = toGraphQLError(
           new ServiceError("THROTTLED", `This query costs ${requested} points and ${state.remaining} are available; they restore at ${policy.refillPerSecond} per second. Retry in ${retryAfter} s.`, {
@@ -176,11 +187,11 @@ export function useCostLimit(): Plugin {
           const actual = Math.min(requested, actualQueryCost(args.schema, operation, fragments, variables, executed.data as Record<string, unknown> | null));
           const refund = requested - actual;
           // The refund needs no answer: the response reports what the bucket holds once it lands.
-          if (refund > 0) services.waitUntil(refundRateLimit(services, key, policy, refund));
+          if (state && refund > 0) services.waitUntil(refundRateLimit(services, key, policy, refund));
           const cost: CostExtension = {
             requestedQueryCost: requested,
             actualQueryCost: actual,
-            throttleStatus: throttleStatus(policy, Math.min(policy.capacity, state.remaining + refund)),
+            throttleStatus: state ? throttleStatus(policy, Math.min(policy.capacity, state.remaining + refund)) : null,
           };
           setResult({ ...executed, extensions: { ...executed.extensions, cost } });
         },

@@ -24,7 +24,14 @@ export const restRateLimit = (): MiddlewareHandler<AppEnv> => async (c, next) =>
   const limits = protectionLimits(c.env);
   const who = clientIdentity(c.get("services").actor, c.req.raw);
   const policy = limits.rest[who.kind];
-  const state = await consumeRateLimit(c.env, `rest:${who.kind}:${who.id}`, policy, 1);
+  let state: BucketState;
+  try {
+    state = await consumeRateLimit(c.env, `rest:${who.kind}:${who.id}`, policy, 1);
+  } catch (error) {
+    // Fail open: an unreachable limiter must not take the shop down with it. Logged to be seen.
+    logLimiterFailure(error, c.get("requestId"), "rest");
+    return next();
+  }
   const headers = rateLimitHeaders(policy, state);
   if (!state.allowed) {
     const retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
@@ -40,3 +47,8 @@ export const restRateLimit = (): MiddlewareHandler<AppEnv> => async (c, next) =>
   await next();
   for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
 };
+
+/** One JSON line when the rate limiter cannot be reached (the request is served without a limit). */
+export function logLimiterFailure(error: unknown, requestId: string | undefined, surface: "rest" | "graphql"): void {
+  console.warn(JSON.stringify({ level: "warn", msg: "rate limiter unavailable; request served without a limit", surface, request_id: requestId, error: error instanceof Error ? error.message : String(error) }));
+}
