@@ -71,20 +71,32 @@ export function cacheKey(generation: string, url: URL): string {
 const HOT_TTL_MS = 5000;
 const HOT_MAX_ENTRIES = 200;
 const HOT_MAX_BODY_CHARS = 256 * 1024;
+// Isolates have 128 MB: the hot copies never take more than a few of them.
+const HOT_MAX_TOTAL_CHARS = 4 * 1024 * 1024;
 const hot = new Map<string, { body: string; headers: [string, string][]; until: number }>();
+let hotChars = 0;
+
+function forget(key: string): void {
+  const entry = hot.get(key);
+  if (!entry) return;
+  hotChars -= entry.body.length;
+  hot.delete(key);
+}
 
 export function rememberHot(key: string, body: string, headers: Headers, now = Date.now()): void {
   if (body.length > HOT_MAX_BODY_CHARS) return;
-  hot.delete(key);
-  if (hot.size >= HOT_MAX_ENTRIES) hot.delete(hot.keys().next().value!);
+  forget(key);
+  // Oldest first out (Map keeps insertion order).
+  while (hot.size > 0 && (hot.size >= HOT_MAX_ENTRIES || hotChars + body.length > HOT_MAX_TOTAL_CHARS)) forget(hot.keys().next().value!);
   hot.set(key, { body, headers: [...headers], until: now + HOT_TTL_MS });
+  hotChars += body.length;
 }
 
 export function hotResponse(key: string, now = Date.now()): Response | undefined {
   const entry = hot.get(key);
   if (!entry) return undefined;
   if (entry.until <= now) {
-    hot.delete(key);
+    forget(key);
     return undefined;
   }
   return new Response(entry.body, { status: 200, headers: entry.headers });
@@ -93,4 +105,5 @@ export function hotResponse(key: string, now = Date.now()): Response | undefined
 /** Drop the in-memory copies (tests use it to prove the Cache API copy on its own). */
 export function forgetHotCatalogEntries(): void {
   hot.clear();
+  hotChars = 0;
 }
