@@ -13,6 +13,12 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_API_KEY: "esk_admin_test_key_0123456789abcdef",
             ENVIRONMENT: "test",
+            // Generous limits so suites that share one client IP are not throttled; the protection
+            // tests override them per request.
+            RATE_LIMIT_IP: "100000/60",
+            RATE_LIMIT_ADMIN_KEY: "100000/60",
+            RATE_LIMIT_CUSTOMER: "100000/60",
+            GRAPHQL_COST_MAXIMUM: "1000000",
           },
         },
       }),

@@ -7,10 +7,17 @@ const local = () => import("./local.mjs");
 
 export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fetch } = {}) {
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
+  // A well-behaved client: on 429 wait for Retry-After and try again (admin keys are rate limited too).
   const api = async (method, path, body) => {
-    const res = await fetcher(baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    for (;;) {
+      const res = await fetcher(baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      if (res.status === 429) {
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get("retry-after") ?? 1)));
+        continue;
+      }
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    }
   };
 
   const categoryIds = new Map();
@@ -27,6 +34,7 @@ export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fet
 
   const products = demoProducts();
   let createdProducts = 0;
+  const created = new Set();
   const queue = [...products];
   const worker = async () => {
     for (let p = queue.shift(); p; p = queue.shift()) {
@@ -43,6 +51,7 @@ export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fet
         variants: p.variants.map(({ stock: _stock, ...v }) => v),
       });
       if (res.status !== 201) throw new Error(`product ${p.slug}: ${res.status} ${JSON.stringify(res.body)}`);
+      created.add(p.slug);
       createdProducts++;
     }
   };
@@ -51,9 +60,11 @@ export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fet
   // Starting stock, only for SKUs that were never stocked (ledger version 0), so a second run, or a
   // run after orders have sold stock down, changes nothing. `expected: 0` guards the write as well.
   // Out-of-stock demo SKUs (stock 0) need no write: a SKU never stocked has nothing available.
-  const variants = products.flatMap((p) => p.variants).filter((v) => v.stock > 0);
-  const unstocked = [];
-  const pending = [...variants];
+  // SKUs of products created by this run are new; only the others need a look at their level.
+  const stockable = (list) => list.flatMap((p) => p.variants).filter((v) => v.stock > 0);
+  const variants = stockable(products);
+  const unstocked = stockable(products.filter((p) => created.has(p.slug)));
+  const pending = stockable(products.filter((p) => !created.has(p.slug)));
   const probe = async () => {
     for (let v = pending.shift(); v; v = pending.shift()) {
       const level = await api("GET", `/v1/inventory/${encodeURIComponent(v.sku)}`);

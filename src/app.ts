@@ -2,8 +2,12 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
 import { handleGraphQL } from "./graphql/yoga";
+import { catalogReadCache } from "./http/catalog-cache";
+import { d1Session } from "./http/d1-session";
+import { limitJson } from "./http/json-limits";
 import { authenticate, limitBody, requestId, requireJson } from "./http/middleware";
 import { errorToResponse, problemFor, problemResponse } from "./http/problem";
+import { restRateLimit } from "./http/rate-limit";
 import type { AppEnv } from "./http/types";
 import { cartRoutes } from "./modules/carts/rest";
 import { catalogRoutes } from "./modules/catalog/rest";
@@ -33,7 +37,11 @@ export function createApp() {
   // Liveness only: answers without touching D1 or any other binding.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
-  app.use("/v1/*", limitBody(), requireJson(), authenticate());
+  app.use("/v1/*", limitBody(), requireJson(), limitJson(), d1Session(), authenticate(), restRateLimit());
+  // Public catalog GETs: ETag / 304, Cache-Control and the edge cache (docs/protection.md).
+  for (const path of ["/v1/products", "/v1/products/:idOrSlug", "/v1/categories", "/v1/categories/:idOrSlug", "/v1/search"]) {
+    app.use(path, catalogReadCache());
+  }
   app.route("/v1", catalogRoutes);
   app.route("/v1", customerRoutes);
   app.route("/v1", inventoryRoutes);
@@ -43,8 +51,8 @@ export function createApp() {
   app.route("/v1", eventRoutes);
   app.route("/v1", recommendationRoutes);
 
-  app.use("/graphql", limitBody(), authenticate());
-  app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services")));
+  app.use("/graphql", limitBody(), d1Session(), authenticate());
+  app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services"), c.get("d1Session")));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminApiKey", {
     type: "http",
@@ -62,7 +70,10 @@ export function createApp() {
       title: "Edgeshop API",
       version: "1.0.0",
       description:
-        "Headless commerce on one Cloudflare Worker. Errors are RFC 9457 problem details (`application/problem+json`); list endpoints page with `limit` and `cursor`; money is integer minor units with an ISO 4217 currency.",
+        "Headless commerce on one Cloudflare Worker. Errors are RFC 9457 problem details (`application/problem+json`); list endpoints page with `limit` and `cursor`; money is integer minor units with an ISO 4217 currency. " +
+        "Every `/v1` response carries `RateLimit-Policy` and `RateLimit` headers (one bucket per API key, customer or client IP); past the limit the answer is 429 `throttled` with `Retry-After`. " +
+        "JSON bodies are limited in size (413), nesting depth and array length (400 `json-too-complex`). Public catalog GETs carry a strong `ETag` (send `If-None-Match` for a 304) and `Cache-Control`, and are served from the edge cache. " +
+        "Send back the `x-d1-bookmark` response header with your next request to read your own writes.",
     },
     servers: [{ url: "/", description: "This deployment" }],
   });

@@ -49,10 +49,15 @@ export function createServiceContext(args: {
   waitUntil?: (promise: Promise<unknown>) => void;
   cartToken?: string | undefined;
   orderToken?: string | undefined;
+  /** Opens the request's database handle on first use (e.g. a D1 Session); defaults to plain D1. */
+  db?: () => Database;
 }): ServiceContext {
+  let db: Database | undefined;
   return {
     env: args.env,
-    db: createDb(args.env.DB),
+    get db() {
+      return (db ??= args.db ? args.db() : createDb(args.env.DB));
+    },
     actor: args.actor,
     requestId: args.requestId,
     ...(args.clientIp && { clientIp: args.clientIp }),

@@ -21,6 +21,16 @@ export interface Env {
   LOW_STOCK_THRESHOLD: string;
   /** How long a cart line holds its stock, in minutes (default 15). */
   CART_HOLD_MINUTES?: string;
+  /** Protection limits (docs/protection.md); each optional, with the defaults in src/http/limits.ts. */
+  RATE_LIMIT_IP?: string;
+  RATE_LIMIT_CUSTOMER?: string;
+  RATE_LIMIT_ADMIN_KEY?: string;
+  GRAPHQL_COST_MAXIMUM?: string;
+  GRAPHQL_COST_RESTORE_RATE?: string;
+  GRAPHQL_TRUSTED_DOCUMENTS_ONLY?: string;
+  MAX_BODY_BYTES?: string;
+  JSON_MAX_DEPTH?: string;
+  JSON_MAX_ARRAY_LENGTH?: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
   /** "true" lets webhooks target http and private/loopback addresses. Development only. */

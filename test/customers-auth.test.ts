@@ -187,7 +187,7 @@ describe("documentation", () => {
     const doc = (await call("GET", "/openapi.json")).body;
     expect(doc.components.securitySchemes.customerToken).toMatchObject({ type: "http", scheme: "bearer" });
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/customers", "/v1/customers/sign-in", "/v1/customers/sign-out", "/v1/me", "/v1/me/password", "/v1/me/addresses", "/v1/me/addresses/{id}", "/v1/customers/{id}"]));
-    expect(doc.paths["/v1/customers/sign-in"].post.responses["429"].description).toContain("rate-limited");
+    expect(doc.paths["/v1/customers/sign-in"].post.responses["429"].description).toContain("throttled");
     expect(doc.paths["/v1/me"].get.security).toEqual([{ customerToken: [] }]);
     expect(doc.paths["/v1/customers"].post.description).toContain("same 201");
   });

@@ -14,14 +14,14 @@ describe("sign-in throttling", () => {
     const limited = await signIn(email, PASSWORD, uniqueIp());
     expect(limited.status).toBe(429);
     expect(limited.headers.get("content-type")).toContain("application/problem+json");
-    expect(limited.body.type).toBe("https://edgeshop.dev/problems/rate-limited");
+    expect(limited.body.type).toBe("https://edgeshop.dev/problems/throttled");
     const retryAfter = Number(limited.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(Math.ceil(1 / SIGN_IN_THROTTLE.perEmail.refillPerSecond));
     expect(limited.body.retryAfterSeconds).toBe(retryAfter);
 
     const gql = await gqlAs(`mutation ($input: SignInInput!) { signIn(input: $input) { token } }`, { input: { email, password: PASSWORD } }, { ip: uniqueIp() });
-    expect(gql.errors![0]!.extensions.code).toBe("RATE_LIMITED");
+    expect(gql.errors![0]!.extensions.code).toBe("THROTTLED");
     expect(gql.errors![0]!.extensions.retryAfterSeconds).toBeGreaterThan(0);
 
     // Other accounts are not affected.

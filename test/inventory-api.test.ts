@@ -256,7 +256,7 @@ describe("catalog integration", () => {
       [outA]: { available: 0, inStock: false },
     });
 
-    const gqlIn = await gql(LIST, { inStock: true, first: 100 });
+    const gqlIn = await gql(LIST, { inStock: true, first: 50 });
     expect(gqlIn.errors).toBeUndefined();
     const nodes = gqlIn.data.products.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.id)).toContain(stocked.id);
@@ -273,7 +273,7 @@ describe("catalog integration", () => {
     expect(inCategory.data.category.products.edges.map((e: any) => e.node.id)).toEqual([stocked.id]);
     expect((await call("GET", `/v1/products?category=${category.body.id}&inStock=true`)).body.data.map((p: any) => p.id)).toEqual([stocked.id]);
 
-    const gqlOut = (await gql(LIST, { inStock: false, first: 100 })).data.products.edges.map((e: any) => e.node);
+    const gqlOut = (await gql(LIST, { inStock: false, first: 50 })).data.products.edges.map((e: any) => e.node);
     expect(gqlOut.find((n: any) => n.id === empty.id).variants).toEqual([{ sku: never, availability: { available: 0, inStock: false } }]);
   });
 });

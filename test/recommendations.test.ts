@@ -9,6 +9,7 @@ import { CoPurchaseCounts } from "../src/modules/recommendations/model/co-purcha
 import { recommendationModel } from "../src/modules/recommendations/model/config";
 import { recommendedForCustomer } from "../src/modules/recommendations/service";
 import { setStock } from "../src/modules/inventory";
+import { countingD1 } from "./d1-counter";
 import { BASE, call, gql, unique } from "./helpers";
 
 const db = createDb(env.DB);
@@ -219,24 +220,6 @@ describe("complete the cart and recommended for you", () => {
   });
 });
 
-/** env.DB behind a proxy that counts prepared statements: every D1 query drizzle runs is prepared once. */
-function countingDb(target: D1Database) {
-  const counter = { statements: 0 };
-  const proxy = new Proxy(target, {
-    get(t, prop) {
-      if (prop === "prepare") {
-        return (query: string) => {
-          counter.statements += 1;
-          return t.prepare(query);
-        };
-      }
-      const value = Reflect.get(t, prop);
-      return typeof value === "function" ? value.bind(t) : value;
-    },
-  });
-  return { db: proxy, counter };
-}
-
 describe("query bound", () => {
   it("answers a page of products with their recommendations in a fixed number of D1 queries", async () => {
     const shop = await category("Bound");
@@ -247,16 +230,16 @@ describe("query bound", () => {
     const query = `query($first: Int) { category(id: "${shop}") { products(first: $first) { edges { node { id
       recommendations(limit: 3) { score reason { text } product { id title variants { sku } } } } } } } }`;
     const run = async (first: number) => {
-      const { db: DB, counter } = countingDb(env.DB);
+      const counter = countingD1(env.DB);
       const ctx = createExecutionContext();
-      const res = await app.fetch(new Request(`${BASE}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables: { first } }) }), { ...env, DB }, ctx);
+      const res = await app.fetch(new Request(`${BASE}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables: { first } }) }), { ...env, DB: counter.db }, ctx);
       await waitOnExecutionContext(ctx);
       const body = (await res.json()) as any;
       expect(body.errors).toBeUndefined();
       const edges = body.data.category.products.edges;
       expect(edges).toHaveLength(first);
       for (const e of edges) expect(e.node.recommendations.length).toBe(3);
-      return counter.statements;
+      return counter.count();
     };
     const small = await run(2);
     const large = await run(12);

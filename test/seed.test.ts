@@ -41,5 +41,5 @@ describe("demo catalog seed", () => {
     expect(before.p).toBe(demoProducts().length);
     const stocked = await env.DB.prepare("SELECT sum(on_hand) AS units, count(*) AS skus FROM stock_levels").first<{ units: number; skus: number }>();
     expect(stocked).toEqual({ units: variants.reduce((sum: number, v: { stock: number }) => sum + v.stock, 0), skus: variants.length });
-  });
+  }, 180_000);
 });

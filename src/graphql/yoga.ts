@@ -1,35 +1,69 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createYoga } from "graphql-yoga";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { ServiceContext } from "../context";
+import type { D1SessionScope } from "../db/session";
 import { isDevelopment } from "../env";
+import { protectionLimits } from "../http/limits";
 import { createGraphQLContext, type GraphQLContext } from "./context";
 import { maskError } from "./errors";
-import { schema } from "./schema";
+import { useAutomaticPersistedQueries, useTrustedDocumentsOnly } from "./persisted";
+import { useCostLimit, useProductionHardening, useQueryLimits, useVariableLimits } from "./protection";
+import { getSchema } from "./schema";
 
 interface ServerContext {
   services: ServiceContext;
+  d1Session?: D1SessionScope;
+}
+
+/** Headers that make a GET or form POST "non-simple", so a browser must preflight it (CSRF). */
+export const CSRF_HEADERS = ["x-graphql-csrf", "apollo-require-preflight"];
+
+type Mode = { development: boolean; trustedDocumentsOnly: boolean };
+
+function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLContext> {
+  const plugins: Plugin[] = [
+    useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+    useVariableLimits() as Plugin,
+    mode.trustedDocumentsOnly ? useTrustedDocumentsOnly() : (useAutomaticPersistedQueries() as Plugin),
+    useQueryLimits(),
+    ...(mode.development ? [] : useProductionHardening()),
+    useCostLimit(),
+  ];
+  return createYoga<ServerContext, GraphQLContext>({
+    schema: getSchema(),
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    graphiql: mode.development,
+    plugins,
+    context: ({ services }) => createGraphQLContext(services),
+    // Unexpected errors are logged by maskError with the request id; yoga's own logger would repeat them.
+    logging: false,
+    maskedErrors: {
+      maskError: (error) => maskError(error, requestScope.getStore()?.requestId),
+    },
+  });
 }
 
 /**
- * One Yoga instance per isolate: it holds only the (static) schema. Everything request-scoped
- * arrives through the server context, built per request by the Hono middleware.
+ * At most one Yoga instance per mode per isolate, built on first use: each holds only the static
+ * schema, its plugins and its parse/validate cache. Everything request-scoped arrives through the
+ * server context, built per request by the Hono middleware.
  */
-export const yoga = createYoga<ServerContext, GraphQLContext>({
-  schema,
-  graphqlEndpoint: "/graphql",
-  landingPage: false,
-  graphiql: (_request, ctx) => isDevelopment(ctx.services.env),
-  context: ({ services }) => createGraphQLContext(services),
-  // Unexpected errors are logged by maskError with the request id; yoga's own logger would repeat them.
-  logging: false,
-  maskedErrors: {
-    maskError: (error) => maskError(error, requestScope.getStore()?.requestId),
-  },
-});
+const instances = new Map<string, YogaServerInstance<ServerContext, GraphQLContext>>();
+
+function yogaFor(services: ServiceContext): YogaServerInstance<ServerContext, GraphQLContext> {
+  const mode: Mode = { development: isDevelopment(services.env), trustedDocumentsOnly: protectionLimits(services.env).trustedDocumentsOnly };
+  const key = `${mode.development}:${mode.trustedDocumentsOnly}`;
+  let instance = instances.get(key);
+  if (!instance) instances.set(key, (instance = createInstance(mode)));
+  return instance;
+}
 
 /** Carries the request id to yoga's maskError hook, which receives no context of its own. */
 const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
-export function handleGraphQL(request: Request, services: ServiceContext): Promise<Response> {
-  return requestScope.run({ requestId: services.requestId }, () => Promise.resolve(yoga.fetch(request, { services })));
+export function handleGraphQL(request: Request, services: ServiceContext, d1Session?: D1SessionScope): Promise<Response> {
+  const yoga = yogaFor(services);
+  return requestScope.run({ requestId: services.requestId }, () => Promise.resolve(yoga.fetch(request, { services, ...(d1Session && { d1Session }) })));
 }

@@ -2,9 +2,11 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createServiceContext, type Actor } from "../context";
 import { createDb } from "../db/client";
+import type { D1SessionScope } from "../db/session";
 import { authenticateAdminKey, ADMIN_KEY_PREFIX } from "../modules/access/service";
 import { authenticateCustomerToken, CUSTOMER_TOKEN_PREFIX } from "../modules/customers";
 import { ServiceError } from "../shared/errors";
+import { protectionLimits } from "./limits";
 import { errorToResponse, problemFor, problemResponse } from "./problem";
 import type { AppEnv } from "./types";
 
@@ -20,12 +22,14 @@ export const requestId = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   c.res.headers.set(REQUEST_ID_HEADER, id);
 };
 
-/** 413 before a large body is read into memory. */
-export const limitBody = (): MiddlewareHandler<AppEnv> =>
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => problemResponse(c, problemFor("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`)),
-  });
+/** 413 before a large body is read into memory. The size is the `MAX_BODY_BYTES` var (default 256 KiB). */
+export const limitBody = (): MiddlewareHandler<AppEnv> => (c, next) => {
+  const maxSize = protectionLimits(c.env).maxBodyBytes;
+  return bodyLimit({
+    maxSize,
+    onError: (c) => problemResponse(c, problemFor("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${maxSize} bytes.`)),
+  })(c, next);
+};
 
 /** Unsafe methods with a body must send JSON; anything else is a 415. */
 export const requireJson = (): MiddlewareHandler<AppEnv> => async (c, next) => {
@@ -56,6 +60,7 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
   } catch (error) {
     return errorToResponse(c, error);
   }
+  const d1 = c.get("d1Session") as D1SessionScope | undefined;
   c.set(
     "services",
     createServiceContext({
@@ -66,6 +71,7 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
       waitUntil: (p) => c.executionCtx.waitUntil(p),
       cartToken: c.req.header("x-cart-token"),
       orderToken: c.req.header("x-order-token"),
+      ...(d1 && { db: () => d1.db }),
     }),
   );
   await next();

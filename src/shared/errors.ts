@@ -16,8 +16,16 @@ export const errorCodes = {
   IDEMPOTENCY_KEY_IN_USE: { status: 409, title: "A request with this idempotency key is still being processed." },
   PAYLOAD_TOO_LARGE: { status: 413, title: "The request body is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "The request content type is not supported." },
-  RATE_LIMITED: { status: 429, title: "Too many requests." },
   RISK_REJECTED: { status: 422, title: "The order was declined by our risk checks." },
+  THROTTLED: { status: 429, title: "Too many requests: the rate limit was exceeded." },
+  JSON_TOO_COMPLEX: { status: 400, title: "The JSON body is nested too deeply or has too many items." },
+  MAX_DEPTH_EXCEEDED: { status: 400, title: "The GraphQL query is nested too deeply." },
+  MAX_ALIASES_EXCEEDED: { status: 400, title: "The GraphQL query uses too many aliases." },
+  MAX_DIRECTIVES_EXCEEDED: { status: 400, title: "The GraphQL query uses too many directives." },
+  MAX_TOKENS_EXCEEDED: { status: 400, title: "The GraphQL document is too long." },
+  MAX_COST_EXCEEDED: { status: 400, title: "The GraphQL query would cost more than a single query may." },
+  PERSISTED_QUERY_NOT_FOUND: { status: 400, title: "No persisted query has this hash." },
+  PERSISTED_QUERY_REQUIRED: { status: 400, title: "Only trusted (persisted) documents are accepted." },
   INTERNAL: { status: 500, title: "Something went wrong on our side." },
 } as const;
 

@@ -41,7 +41,11 @@ ProductRef.implement({
       description: "Lowest and highest variant price; null when the product has no variants.",
       resolve: (p) => p.priceRange,
     }),
-    variants: t.field({ type: [VariantRef], resolve: (p, _args, ctx) => ctx.loaders.catalog.variantsByProduct.load(p.id) }),
+    variants: t.field({
+      type: [VariantRef],
+      // Search hits arrive hydrated by the service: use their variants instead of querying again.
+      resolve: (p, _args, ctx) => ("variants" in p && Array.isArray(p.variants) ? (p.variants as VariantRecord[]) : ctx.loaders.catalog.variantsByProduct.load(p.id)),
+    }),
     categories: t.field({ type: [CategoryRef], resolve: (p, _args, ctx) => ctx.loaders.catalog.categoriesByProduct.load(p.id) }),
     createdAt: t.exposeString("createdAt", { description: "RFC 3339 UTC." }),
     updatedAt: t.exposeString("updatedAt", { description: "RFC 3339 UTC." }),

@@ -6,6 +6,7 @@ import { isUniqueViolation } from "../../shared/db-errors";
 import { eventInsert } from "../events/outbox";
 import { availabilityBySkus, skusInStock } from "../inventory";
 import { publishAfterResponse } from "../events/relay";
+import { purgeCatalogCache } from "../protection";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
@@ -502,6 +503,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
   statements.push(productEvent(ctx, "product.created", { id, slug, title: input.title, status }, at));
   await runBatch(ctx.db, statements);
   publishAfterResponse(ctx);
+  catalogChanged(ctx, { productId: id, slug });
   return getProduct(ctx, id);
 }
 
@@ -521,6 +523,7 @@ export async function updateProduct(ctx: ServiceContext, id: string, rawInput: u
   statements.push(productEvent(ctx, "product.updated", { id: existing.id, changed: Object.keys(input).sort() }, at));
   await runBatch(ctx.db, statements);
   publishAfterResponse(ctx);
+  catalogChanged(ctx, { productId: existing.id, slug: existing.slug });
   return getProduct(ctx, existing.id);
 }
 
@@ -534,6 +537,15 @@ export async function deleteProduct(ctx: ServiceContext, id: string): Promise<vo
   if (!existing) throw notFound("Product", id);
   await runBatch(ctx.db, [ctx.db.delete(products).where(eq(products.id, id)), productEvent(ctx, "product.deleted", existing)]);
   publishAfterResponse(ctx);
+  catalogChanged(ctx, { productId: existing.id, slug: existing.slug });
+}
+
+/**
+ * Cached public reads (edge cache) must not outlive a committed change. The events consumer also
+ * purges on product.* events; this direct call makes the writer's own colo fresh at once.
+ */
+function catalogChanged(ctx: ServiceContext, changed: { productId?: string; slug?: string }): void {
+  ctx.waitUntil(purgeCatalogCache(ctx.env, changed));
 }
 
 /** Product events go in the same batch as the change (transactional outbox). */
@@ -565,6 +577,7 @@ export async function createVariant(ctx: ServiceContext, productId: string, rawI
     productEvent(ctx, "product.updated", { id: product.id, changed: ["variants"], variantId: values.id }, at),
   ]);
   publishAfterResponse(ctx);
+  catalogChanged(ctx, { productId: product.id, slug: product.slug });
   return getVariant(ctx, values.id);
 }
 
@@ -598,6 +611,7 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ]);
   publishAfterResponse(ctx);
+  catalogChanged(ctx, { productId: existing.productId });
   return getVariant(ctx, id);
 }
 
@@ -611,6 +625,7 @@ export async function deleteVariant(ctx: ServiceContext, id: string): Promise<vo
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ]);
   publishAfterResponse(ctx);
+  catalogChanged(ctx, { productId: existing.productId });
 }
 
 export async function createCategory(ctx: ServiceContext, rawInput: unknown): Promise<Category> {
@@ -640,6 +655,7 @@ export async function createCategory(ctx: ServiceContext, rawInput: unknown): Pr
       updatedAt: at,
     }),
   ]);
+  catalogChanged(ctx, {});
   return getCategory(ctx, id);
 }
 
@@ -676,6 +692,7 @@ export async function updateCategory(ctx: ServiceContext, id: string, rawInput: 
   }
   statements.push(ctx.db.update(categories).set({ ...fields, updatedAt: at }).where(eq(categories.id, id)));
   await runBatch(ctx.db, statements);
+  catalogChanged(ctx, {});
   return getCategory(ctx, id);
 }
 
@@ -685,4 +702,5 @@ export async function deleteCategory(ctx: ServiceContext, id: string): Promise<v
   if (child) throw new ServiceError("CONFLICT", "Move or delete the subcategories first.");
   const deleted = await ctx.db.delete(categories).where(eq(categories.id, id)).returning({ id: categories.id });
   if (deleted.length === 0) throw notFound("Category", id);
+  catalogChanged(ctx, {});
 }

@@ -31,7 +31,7 @@ export const MAX_ADDRESSES_PER_CUSTOMER = 50;
  *   account, whatever the number of attacking IPs);
  * - per client IP (`CF-Connecting-IP`): 20 failures in a burst, then one every 15 s (slows credential
  *   stuffing across many accounts from one address, yet leaves room for a shared office NAT).
- * Over either limit: 429 `rate-limited` with `Retry-After`, before the email is looked up.
+ * Over either limit: 429 `throttled` with `Retry-After`, before the email is looked up.
  */
 export const SIGN_IN_THROTTLE = {
   perEmail: { capacity: 5, refillPerSecond: 1 / 60 },

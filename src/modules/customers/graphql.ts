@@ -165,7 +165,7 @@ builder.mutationFields((t) => ({
   signIn: t.field({
     type: AuthPayloadRef,
     description:
-      "Exchange email and password for a bearer token. Unknown email and wrong password fail alike (UNAUTHENTICATED). Failed attempts are throttled per email and per client IP: RATE_LIMITED with extensions.retryAfterSeconds.",
+      "Exchange email and password for a bearer token. Unknown email and wrong password fail alike (UNAUTHENTICATED). Failed attempts are throttled per email and per client IP: THROTTLED with extensions.retryAfterSeconds.",
     args: { input: t.arg({ type: SignInInputRef, required: true }) },
     resolve: (_root, args, ctx) => customers.signIn(ctx.services, dropNulls(args.input)),
   }),

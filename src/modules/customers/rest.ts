@@ -54,7 +54,7 @@ export const customerRoutes = createRouter()
       request: jsonBody(SignInInput),
       responses: {
         200: json(AuthResult, "Signed in."),
-        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "RATE_LIMITED", "UNSUPPORTED_MEDIA_TYPE"),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "THROTTLED", "UNSUPPORTED_MEDIA_TYPE"),
       },
     }),
     async (c) => c.json(await customers.signIn(c.get("services"), c.req.valid("json")), 200),
@@ -108,7 +108,7 @@ export const customerRoutes = createRouter()
       request: jsonBody(ChangePasswordInput),
       responses: {
         200: json(PasswordChanged, "Password changed."),
-        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "UNSUPPORTED_MEDIA_TYPE"),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "THROTTLED", "UNSUPPORTED_MEDIA_TYPE"),
       },
     }),
     async (c) => c.json(await customers.changePassword(c.get("services"), c.req.valid("json")), 200),

@@ -23,7 +23,7 @@ async function takeAttempt(ctx: ServiceContext, buckets: Bucket[]): Promise<Thro
   if (states.some((s) => !s.allowed)) {
     await refund((allowed) => allowed);
     const retryAfterSeconds = Math.max(1, ...states.map((s) => Math.ceil(s.retryAfterMs / 1000)));
-    throw new ServiceError("RATE_LIMITED", "Too many failed attempts. Wait for Retry-After seconds before trying again.", { extra: { retryAfterSeconds } });
+    throw new ServiceError("THROTTLED", "Too many failed attempts. Wait for Retry-After seconds before trying again.", { extra: { retryAfterSeconds } });
   }
   return { succeeded: () => refund(() => true) };
 }
