@@ -1,4 +1,5 @@
 // Which module reacts to which events. Add a line per handler; each owns its idempotent effect.
+import { orderLiveFeed } from "../orders/feed";
 import { onOrderPlaced } from "../recommendations/handlers";
 import { webhookFanOut } from "../webhooks/fan-out";
 import { registerEventHandler } from "./handlers";
@@ -10,3 +11,5 @@ registerEventHandler({
   types: ["order.placed"],
   handle: (env, event) => onOrderPlaced(env, { id: event.id, type: event.type, data: event.payload.data }),
 });
+// Pushes order events to connected admins and customers; the feed object drops redeliveries.
+registerEventHandler(orderLiveFeed);
