@@ -266,6 +266,14 @@ describe("order feed over WebSocket", () => {
     expect(viaTicket.eventsFor(other.id)).toEqual([]);
   });
 
+  it("redeems a ticket once even when it is presented many times at once, and not after it expires", async () => {
+    const issued = await call("POST", "/v1/orders/feed/tickets", { admin: true });
+    const attempts = await Promise.all(Array.from({ length: 8 }, () => call("GET", `/v1/orders/feed?ticket=${issued.body.ticket}`)));
+    expect(attempts.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401, 401, 401, 401]);
+    const stale = await feed().issueTicket({ kind: "admin" }, 1_000, Date.now() - 5_000);
+    expect(await feed().redeemTicket(stale.ticket)).toBeNull();
+  });
+
   it("answers pings without waking the object and tells a client the feed is read-only", async () => {
     const admin = await openSocket({ bearer: ADMIN_KEY });
     admin.socket.send("ping");
