@@ -274,7 +274,7 @@ describe("order feed over WebSocket", () => {
     expect(await feed().redeemTicket(stale.ticket)).toBeNull();
   });
 
-  it("answers pings without waking the object and tells a client the feed is read-only", async () => {
+  it("answers pings with the runtime auto-response and tells a client the feed is read-only", async () => {
     const admin = await openSocket({ bearer: ADMIN_KEY });
     admin.socket.send("ping");
     await admin.waitFor(() => expect(admin.messages).toContain("pong"));
