@@ -1,5 +1,5 @@
 // The events module's public surface for other modules.
-import { inArray } from "drizzle-orm";
+import { and, desc, gt, inArray, like, lt } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { toMessage, type EventMessage } from "./relay";
 import { events } from "./tables";
@@ -13,4 +13,21 @@ export async function loadEvents(db: Database, ids: readonly string[]): Promise<
   if (ids.length === 0) return new Map();
   const rows = await db.select().from(events).where(inArray(events.id, [...ids]));
   return new Map(rows.map((row) => [row.id, toMessage(row)]));
+}
+
+/**
+ * Committed events of one family (`typePrefix`, e.g. "order.") strictly between two positions,
+ * in commit order; at most `limit`, the newest ones when there are more. Positions are assigned
+ * inside D1's serialised inserts, so once position P is visible every lower position is too: a
+ * reader that saw P can fetch what the queue has not brought it yet, and nothing else exists.
+ */
+export async function loadEventsBetween(db: Database, range: { typePrefix: string; after: number; before: number; limit: number }): Promise<EventMessage[]> {
+  if (range.before - range.after <= 1) return [];
+  const rows = await db
+    .select()
+    .from(events)
+    .where(and(gt(events.position, range.after), lt(events.position, range.before), like(events.type, `${range.typePrefix}%`)))
+    .orderBy(desc(events.position))
+    .limit(range.limit);
+  return rows.reverse().map(toMessage);
 }

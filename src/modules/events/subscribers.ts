@@ -1,5 +1,7 @@
 // Which module reacts to which events. Add a line per handler; each owns its idempotent effect.
+import { orderLiveFeed } from "../orders/feed";
 import { purgeCatalogCache } from "../protection";
+
 import { onOrderPlaced } from "../recommendations/handlers";
 import { webhookFanOut } from "../webhooks/fan-out";
 import { registerEventHandler } from "./handlers";
@@ -18,3 +20,5 @@ registerEventHandler({
   types: ["product.created", "product.updated", "product.deleted"],
   handle: (env, event) => purgeCatalogCache(env, { productId: event.resource.id }),
 });
+// Pushes order events to connected admins and customers; the feed object drops redeliveries.
+registerEventHandler(orderLiveFeed);

@@ -2,3 +2,5 @@
 export { checkout } from "./checkout";
 export { getOrder, listOrders, markPaid, fulfilOrder, cancelOrder, refundOrder } from "./service";
 export type { Order, PlacedOrder, OrderStatus } from "./schemas";
+export { orderLiveFeed, feedAudience, issueFeedTicket, readFeed } from "./feed";
+export type { FeedAudience, FeedMessage } from "./feed-buffer";

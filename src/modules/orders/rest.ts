@@ -4,6 +4,7 @@ import { idempotent } from "../../http/idempotency";
 import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
 import { CheckoutInput } from "../carts/schemas";
 import { checkout } from "./checkout";
+import { orderFeedRoutes } from "./feed-rest";
 import { ListOrdersInput, MarkPaidInput, Order, PlacedOrder } from "./schemas";
 import * as orders from "./service";
 
@@ -45,6 +46,8 @@ const cancel = adminTransition(
 const refund = adminTransition("refund", "Refund an order", "paid -> refunded through the payment provider. Requires `Idempotency-Key`.", orders.refundOrder, true);
 
 export const orderRoutes = createRouter()
+  // First: /orders/feed must match before /orders/{id}.
+  .route("/", orderFeedRoutes)
   .openapi(
     createRoute({
       method: "post",

@@ -81,3 +81,44 @@ export const MarkPaidInput = z
   .strict()
   .openapi("MarkPaidInput");
 export type MarkPaidInput = z.input<typeof MarkPaidInput>;
+
+export const OrderFeedEvent = z
+  .object({
+    id: z.string().openapi({ example: "evt_01jd4x...", description: "The event id (also SSE's `id:`, so `Last-Event-ID` resumes after it)." }),
+    type: z.string().openapi({ example: "order.placed", description: "order.placed, order.paid, order.fulfilled, order.cancelled, order.refunded." }),
+    sequence: z.number().int().openapi({ description: "1, 2, 3… per order: apply one order's events in this order." }),
+    position: z.number().int().openapi({ description: "Global commit position; events arrive in increasing position. Pass as `after` to resume." }),
+    timestamp: Timestamp,
+    data: z.record(z.string(), z.unknown()).openapi({ description: "The order event payload (see /asyncapi.json): id, number, status, customerId, email, total, lines." }),
+  })
+  .openapi("OrderFeedEvent");
+export type OrderFeedEvent = z.infer<typeof OrderFeedEvent>;
+
+export const FeedQuery = z
+  .object({
+    after: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Resume after this event id or position. Streams without it start with new events; polling without it returns the whole buffer (the last 500 order events)." }),
+    ticket: z.string().min(1).max(128).optional().openapi({ description: "A single-use ticket from `POST /v1/orders/feed/tickets`, for clients that cannot send `Authorization`." }),
+    limit: PageLimit,
+  })
+  .strict();
+
+export const FeedPage = z
+  .object({
+    data: z.array(OrderFeedEvent),
+    next_cursor: z.string().openapi({ description: "Pass as `after` to continue; repeat until `data` is empty." }),
+    gap: z.boolean().openapi({ description: "True when events after your cursor left the buffer before you asked: reload orders with GET /v1/orders." }),
+  })
+  .openapi("OrderFeedPage");
+export type FeedPage = z.infer<typeof FeedPage>;
+
+export const FeedTicket = z
+  .object({
+    ticket: z.string().openapi({ description: "Pass as `?ticket=` when opening the feed. Single-use." }),
+    expiresAt: Timestamp,
+  })
+  .openapi("OrderFeedTicket");
