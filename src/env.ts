@@ -21,6 +21,8 @@ export interface Env {
   LOW_STOCK_THRESHOLD: string;
   /** How long a cart line holds its stock, in minutes (default 15). */
   CART_HOLD_MINUTES?: string;
+  /** "shadow": score and record every checkout's risk but act on no decision. Default: enforce. */
+  RISK_MODE?: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
   /** "true" lets webhooks target http and private/loopback addresses. Development only. */

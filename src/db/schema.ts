@@ -9,3 +9,4 @@ export * from "../modules/carts/tables";
 export * from "../modules/orders/tables";
 export * from "../modules/webhooks/tables";
 export * from "../modules/recommendations/tables";
+export * from "../modules/risk/tables";
