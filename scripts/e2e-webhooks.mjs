@@ -1,12 +1,15 @@
 // End-to-end check of signed webhooks against a real `wrangler dev` (port 8804) and a local
 // Node receiver on 127.0.0.1. Creates a product over HTTP and waits for product.created to
-// arrive at the receiver, signed; verifies it with the official `standardwebhooks` package.
-// After the orders module is merged, also subscribes to order.placed (see docs/events.md).
+// arrive at the receiver, signed; verifies it with the official `standardwebhooks` package. Then
+// places an order over HTTP (stock, guest cart, line, checkout with Idempotency-Key) and waits
+// for order.placed the same way (see docs/events.md).
 import { spawn, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import http from "node:http";
 import { Webhook } from "standardwebhooks";
 
-const PORT = 8804;
+const PORT = Number(process.env.E2E_PORT ?? 8804);
 const BASE = `http://127.0.0.1:${PORT}`;
 const ADMIN = "esk_admin_e2e_webhooks_0000000000000000";
 const PERSIST = ".wrangler/e2e-webhooks";
@@ -31,7 +34,9 @@ await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
 const hookUrl = `http://127.0.0.1:${receiver.address().port}/hooks/edgeshop`;
 log("receiver listening on", hookUrl);
 
-// 2. Migrations and the dev server (its own persistence dir; WEBHOOKS_ALLOW_PRIVATE_URLS on).
+// 2. Migrations and the dev server (its own persistence dir, fresh each run so that the risk
+//    scorer's velocity counters do not remember earlier runs; WEBHOOKS_ALLOW_PRIVATE_URLS on).
+rmSync(PERSIST, { recursive: true, force: true });
 const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", PERSIST], { env, encoding: "utf8", input: "y\n" });
 if (migrate.status !== 0) {
   console.error(migrate.stdout, migrate.stderr);
@@ -54,10 +59,10 @@ const stop = () => {
   receiver.close();
 };
 
-async function api(method, path, body) {
+async function api(method, path, body, headers = { authorization: `Bearer ${ADMIN}` }) {
   const res = await fetch(BASE + path, {
     method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body && { "content-type": "application/json" }) },
+    headers: { ...headers, ...(body && { "content-type": "application/json" }) },
     body: body && JSON.stringify(body),
   });
   const text = await res.text();
@@ -117,7 +122,47 @@ try {
   if (!feed.body.data.some((e) => e.id === hit.headers["webhook-id"])) throw new Error("event missing from the pull API");
   log("pull API lists the event; next_cursor", feed.body.next_cursor);
   if (received.filter((r) => r.body.includes(product.body.id)).length !== 1) throw new Error("delivered more than once");
-  log("OK: delivered exactly once, signed");
+  log("OK: product.created delivered exactly once, signed");
+
+  // 6. An order over HTTP, as a shop front would place it: stock, guest cart, a line, checkout.
+  const sku = `E2E-${Date.now()}`;
+  const tee = await api("POST", "/v1/products", { title: "E2E order tee", slug: `e2e-order-tee-${Date.now()}`, status: "active", variants: [{ sku, price: { amount: 2500, currency: "EUR" } }] });
+  if (tee.status !== 201) throw new Error(`create product: ${tee.status} ${JSON.stringify(tee.body)}`);
+  const stock = await api("PUT", `/v1/inventory/${sku}`, { onHand: 5 });
+  if (stock.status !== 200) throw new Error(`set stock: ${stock.status} ${JSON.stringify(stock.body)}`);
+  const guest = {};
+  const cart = await api("POST", "/v1/carts", { email: "e2e.shopper@example.com", shippingAddress: { name: "E2E Shopper", line1: "1 Test Street", city: "Berlin", postalCode: "10115", country: "DE" } }, guest);
+  if (cart.status !== 201) throw new Error(`create cart: ${cart.status} ${JSON.stringify(cart.body)}`);
+  const cartHeaders = { "x-cart-token": cart.body.cartToken };
+  const line = await api("POST", `/v1/carts/${cart.body.cart.id}/lines`, { variantId: tee.body.variants[0].id, quantity: 2 }, cartHeaders);
+  if (line.status !== 201) throw new Error(`add line: ${line.status} ${JSON.stringify(line.body)}`);
+  const key = randomUUID();
+  const orderStarted = Date.now();
+  const placed = await api("POST", `/v1/carts/${cart.body.cart.id}/checkout`, {}, { ...cartHeaders, "idempotency-key": key });
+  if (placed.status !== 201) throw new Error(`checkout: ${placed.status} ${JSON.stringify(placed.body)}`);
+  const order = placed.body.order;
+  log("placed order", order.id, order.number, "status", order.status, "total", JSON.stringify(order.totals.total), "in", Date.now() - orderStarted, "ms");
+  const replay = await fetch(`${BASE}/v1/carts/${cart.body.cart.id}/checkout`, { method: "POST", headers: { ...cartHeaders, "idempotency-key": key, "content-type": "application/json" }, body: "{}" });
+  const replayed = await replay.json();
+  if (replay.status !== 201 || replay.headers.get("idempotent-replayed") !== "true" || replayed.order.id !== order.id) throw new Error("checkout replay did not return the same order");
+  log("the same Idempotency-Key replays the same order (idempotent-replayed: true)");
+
+  let orderHit;
+  for (let i = 0; i < 120 && !orderHit; i++) {
+    orderHit = received.find((r) => r.body.includes(order.id) && r.body.includes("order.placed"));
+    if (!orderHit) await sleep(250);
+  }
+  if (!orderHit) throw new Error("order.placed did not arrive within 30 s");
+  const orderEvent = new Webhook(secret).verify(orderHit.body, orderHit.headers);
+  log("received", orderEvent.type, "after", orderHit.at - orderStarted, "ms; signature verified with standardwebhooks");
+  log("body:", orderHit.body);
+  if (orderEvent.data.id !== order.id || orderEvent.data.lines[0].sku !== sku || orderEvent.data.lines[0].quantity !== 2) throw new Error("order.placed data does not match the order");
+  const admin = await api("GET", `/v1/orders/${order.id}`);
+  log("admin view: status", admin.body.status, "risk", JSON.stringify({ score: admin.body.risk?.score, decision: admin.body.risk?.decision, reasons: admin.body.risk?.reasons.map((r) => r.feature) }), "stockCommittedAt", admin.body.stockCommittedAt);
+  const level = await api("GET", `/v1/inventory/${sku}`);
+  log("stock after the order:", JSON.stringify({ onHand: level.body.onHand, reserved: level.body.reserved, available: level.body.available }));
+  if (received.filter((r) => r.body.includes(order.id)).length !== 1) throw new Error("order.placed delivered more than once");
+  log("OK: order.placed delivered exactly once, signed");
 } catch (error) {
   failed = true;
   console.error("[e2e] FAILED:", error.message);

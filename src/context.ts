@@ -34,6 +34,8 @@ export interface ServiceContext {
   requestId: string;
   /** The caller's IP (`CF-Connecting-IP`), for per-client throttling; absent outside HTTP. */
   clientIp?: string;
+  /** Where the request came from (`request.cf` country and ASN), for risk scoring; absent outside Cloudflare. */
+  clientNetwork?: { country?: string | undefined; asn?: number | undefined };
   /** Guest credentials: the secret cart token (`X-Cart-Token`) and order token (`X-Order-Token`), if sent. */
   cartToken?: string | undefined;
   orderToken?: string | undefined;
@@ -46,6 +48,7 @@ export function createServiceContext(args: {
   actor: Actor;
   requestId: string;
   clientIp?: string;
+  clientNetwork?: { country?: string | undefined; asn?: number | undefined };
   waitUntil?: (promise: Promise<unknown>) => void;
   cartToken?: string | undefined;
   orderToken?: string | undefined;
@@ -61,6 +64,7 @@ export function createServiceContext(args: {
     actor: args.actor,
     requestId: args.requestId,
     ...(args.clientIp && { clientIp: args.clientIp }),
+    ...(args.clientNetwork && { clientNetwork: args.clientNetwork }),
     cartToken: args.cartToken,
     orderToken: args.orderToken,
     waitUntil: args.waitUntil ?? ((p) => void p.catch(() => undefined)),

@@ -31,6 +31,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   JSON_MAX_DEPTH?: string;
   JSON_MAX_ARRAY_LENGTH?: string;
+  /** "shadow": score and record every checkout's risk but act on no decision. Default: enforce. */
+  RISK_MODE?: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
   /** "true" lets webhooks target http and private/loopback addresses. Development only. */

@@ -3,7 +3,11 @@ import { expect } from "vitest";
 import { getStockLevels, setStock } from "../src/modules/inventory";
 import { call, unique } from "./helpers";
 
-export const address = (country = "DE") => ({ name: "Ada Lovelace", line1: "1 Analytical St", city: "Berlin", postalCode: "10115", country });
+/**
+ * Every call is another household (a unique street): checkout scores fraud risk, and many shoppers
+ * shipping to one address, or one email checking out again and again, is exactly what it flags.
+ */
+export const address = (country = "DE") => ({ name: "Ada Lovelace", line1: unique("1 Analytical St"), city: "Berlin", postalCode: "10115", country });
 
 /** An active product with one variant per price, each with its own fresh SKU and stock. */
 export async function createVariants(prices: number[], options: { currency?: string; stock?: number } = {}) {
@@ -33,7 +37,7 @@ export async function createVariant(price = 1500, stock?: number, currency?: str
 
 /** A guest cart (with email and a German address) holding the given lines. */
 export async function guestCart(lines: { variantId: string; quantity: number }[] = [], country = "DE") {
-  const res = await call("POST", "/v1/carts", { body: { email: "ada@example.com", shippingAddress: address(country), lines } });
+  const res = await call("POST", "/v1/carts", { body: { email: `${unique("ada")}@example.com`, shippingAddress: address(country), lines } });
   expect(res.status, res.text).toBe(201);
   return { id: res.body.cart.id as string, token: res.body.cartToken as string, cart: res.body.cart };
 }

@@ -107,12 +107,13 @@ describe("scoreCheckout (signals from Durable Object counters)", () => {
     await expect(scoreCheckout(ctx(), checkout({ lines: [] }))).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
   });
 
-  it("renders a reject as the RISK_REJECTED problem without the reasons", () => {
+  it("renders a reject as the RISK_REJECTED problem with the signals but not their weights", () => {
     const error = riskRejected(assessRisk({ ...noRiskFeatures(), disposableEmail: 3 }));
     expect(error.code).toBe("RISK_REJECTED");
     expect(errorCodes.RISK_REJECTED.status).toBe(422);
     expect(problemType("RISK_REJECTED")).toBe("https://edgeshop.dev/problems/risk-rejected");
-    expect(Object.keys(error.extra ?? {})).toEqual(["riskScore", "riskModelVersion"]);
+    expect(Object.keys(error.extra ?? {})).toEqual(["riskScore", "riskModelVersion", "riskReasons"]);
+    expect(error.extra!.riskReasons).toEqual([{ feature: "disposableEmail", description: "Disposable email domain" }]);
   });
 });
 

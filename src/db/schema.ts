@@ -10,3 +10,4 @@ export * from "../modules/orders/tables";
 export * from "../modules/webhooks/tables";
 export * from "../modules/recommendations/tables";
 export * from "../modules/protection/tables";
+export * from "../modules/risk/tables";

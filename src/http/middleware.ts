@@ -44,6 +44,14 @@ export const requireJson = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   await next();
 };
 
+/** Country and ASN from `request.cf` (set by Cloudflare's edge; absent in plain local requests). */
+function clientNetwork(cf: Request["cf"]): { country?: string; asn?: number } | undefined {
+  if (!cf) return undefined;
+  const country = typeof cf.country === "string" ? cf.country : undefined;
+  const asn = typeof cf.asn === "number" ? cf.asn : undefined;
+  return country === undefined && asn === undefined ? undefined : { ...(country && { country }), ...(asn !== undefined && { asn }) };
+}
+
 /** Resolve the caller from `Authorization: Bearer …` and put the per-request service context on `c`. */
 export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const header = c.req.header("authorization");
@@ -68,6 +76,7 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
       actor,
       requestId: c.get("requestId"),
       clientIp: c.req.header("cf-connecting-ip"),
+      clientNetwork: clientNetwork(c.req.raw.cf),
       waitUntil: (p) => c.executionCtx.waitUntil(p),
       cartToken: c.req.header("x-cart-token"),
       orderToken: c.req.header("x-order-token"),

@@ -2,4 +2,5 @@
 export { CUSTOMER_TOKEN_PREFIX } from "./config";
 export { authenticateCustomerToken } from "./tokens";
 export { requireCustomer, type CustomerActor } from "./actor";
+export { accountCreatedAt } from "./service";
 export type { Address, Customer } from "./schemas";

@@ -229,3 +229,9 @@ export async function getCustomer(ctx: ServiceContext, id: string): Promise<Cust
   return { ...toCustomer(row), addresses: addresses.get(row.id) ?? [] };
 }
 
+
+/** When a customer's account was created (risk scoring reads account age); null if unknown. */
+export async function accountCreatedAt(db: ServiceContext["db"], customerId: string): Promise<string | null> {
+  const row = await db.select({ createdAt: customers.createdAt }).from(customers).where(eq(customers.id, customerId)).get();
+  return row?.createdAt ?? null;
+}

@@ -34,7 +34,16 @@ const Stock = z.object({
 });
 
 export const eventCatalogue = {
-  "order.placed": { summary: "An order was placed at checkout.", data: Order.extend({ lines: z.array(OrderLine) }) },
+  "order.placed": {
+    summary:
+      "An order was placed and may be fulfilled: at checkout when risk scoring approved it, or when an admin approved an order held for review (then after order.held). Emitted once per order.",
+    data: Order.extend({ lines: z.array(OrderLine) }),
+  },
+  "order.held": {
+    summary:
+      "Checkout placed an order on hold (status on_hold) because its risk score needs an admin's review. Its stock is taken; do not fulfil it. order.placed follows if an admin approves it, order.cancelled if not.",
+    data: Order.extend({ lines: z.array(OrderLine) }),
+  },
   "order.paid": { summary: "Payment for an order was captured.", data: Order },
   "order.fulfilled": { summary: "An order was shipped or handed over.", data: Order },
   "order.cancelled": { summary: "An order was cancelled; its stock went back.", data: Order },

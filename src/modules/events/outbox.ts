@@ -6,6 +6,7 @@ import { events } from "./tables";
 /** Every event type the shop emits. Payload schemas live in the events module's catalogue. */
 export const eventTypes = [
   "order.placed",
+  "order.held",
   "order.paid",
   "order.fulfilled",
   "order.cancelled",

@@ -3,13 +3,15 @@ import { forwardArgs, toConnection } from "../../graphql/connection";
 import { withIdempotency } from "../../http/idempotency";
 import { ServiceError } from "../../shared/errors";
 import { AddressInput, AddressRef, addressInput, TotalsRef } from "../carts/graphql";
+import { OrderRiskRef } from "../risk/graphql";
 import { checkout } from "./checkout";
 import type { Order, OrderLine, Payment, PlacedOrder } from "./schemas";
 import * as orders from "./service";
 
 const OrderStatusEnum = builder.enumType("OrderStatus", {
-  description: "PLACED -> PAID -> FULFILLED; PLACED or PAID -> CANCELLED; PAID -> REFUNDED.",
+  description: "ON_HOLD -> PLACED (admin approval after risk review); PLACED -> PAID -> FULFILLED; ON_HOLD, PLACED or PAID -> CANCELLED; PAID -> REFUNDED.",
   values: {
+    ON_HOLD: { value: "on_hold", description: "Held by checkout for risk review; an admin approves (-> PLACED) or cancels it." },
     PLACED: { value: "placed" },
     PAID: { value: "paid" },
     FULFILLED: { value: "fulfilled" },
@@ -61,6 +63,14 @@ const OrderRef = builder.objectRef<Order>("Order").implement({
     billingAddress: t.field({ type: AddressRef, nullable: true, resolve: (o) => o.billingAddress }),
     paymentProvider: t.exposeString("paymentProvider"),
     payments: t.field({ type: [PaymentRef], resolve: (o) => o.payments }),
+    risk: t.field({
+      type: OrderRiskRef,
+      nullable: true,
+      description: "The checkout's fraud assessment and any admin review. Admins only: null for customers and guests (and for orders placed before risk scoring).",
+      resolve: (o) => o.risk,
+    }),
+    stockCommittedAt: t.exposeString("stockCommittedAt", { nullable: true, description: "When the stock holds became sales; null until then (reconciled every minute)." }),
+    stockReturnedAt: t.exposeString("stockReturnedAt", { nullable: true, description: "Cancelled orders: when their stock went back." }),
     placedAt: t.exposeString("placedAt"),
     updatedAt: t.exposeString("updatedAt"),
   }),
@@ -92,6 +102,11 @@ builder.queryFields((t) => ({
       }
     },
   }),
+  ordersAwaitingReview: t.connection({
+    type: OrderRef,
+    description: "Admin (orders:read): orders ON_HOLD for risk review, newest first, each with its `risk`. Approve with approveOrder, refuse with cancelOrder.",
+    resolve: async (_root, args, ctx) => toConnection(await orders.listOrders(ctx.services, { ...forwardArgs(args), status: "on_hold" })),
+  }),
   orders: t.connection({
     type: OrderRef,
     description: "Admins: all orders, filtered, newest first. Customers: their own.",
@@ -112,7 +127,7 @@ builder.mutationFields((t) => ({
   checkout: t.field({
     type: CheckoutPayloadRef,
     description:
-      "Turn a cart into an order, all or nothing across SKUs; at most one order per cart. Not enough stock: INSUFFICIENT_STOCK with `failures` (sku, requested, available) in extensions.",
+      "Turn a cart into an order, all or nothing across SKUs; at most one order per cart. Not enough stock: INSUFFICIENT_STOCK with `failures` (sku, requested, available) in extensions. Every checkout is scored for fraud risk first: a review decision places the order ON_HOLD for an admin; a reject fails with RISK_REJECTED (`riskScore`, `riskModelVersion`, `riskReasons` in extensions) and writes nothing.",
     args: {
       cartId: t.arg.id({ required: true }),
       idempotencyKey: t.arg.string({ description: KEY_REQUIRED }),
@@ -147,9 +162,18 @@ builder.mutationFields((t) => ({
         ? withIdempotency(ctx.services, { operation: `fulfilOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.fulfilOrder(ctx.services, args.id))
         : orders.fulfilOrder(ctx.services, args.id),
   }),
+  approveOrder: t.field({
+    type: OrderRef,
+    description: "Admin (orders:write): approve an order held for risk review, ON_HOLD -> PLACED (event order.placed). Recorded on `risk.review` with your API key id.",
+    args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: KEY_OPTIONAL }) },
+    resolve: (_root, args, ctx) =>
+      args.idempotencyKey
+        ? withIdempotency(ctx.services, { operation: `approveOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.approveOrder(ctx.services, args.id))
+        : orders.approveOrder(ctx.services, args.id),
+  }),
   cancelOrder: t.field({
     type: OrderRef,
-    description: "Admin: placed or paid -> cancelled; stock returns exactly once, a paid order is refunded.",
+    description: "Admin: on_hold, placed or paid -> cancelled; stock returns exactly once, a paid order is refunded. Cancelling a held order records the risk review.",
     args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: KEY_REQUIRED }) },
     resolve: (_root, args, ctx) =>
       withIdempotency(ctx.services, { operation: `cancelOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.cancelOrder(ctx.services, args.id)),

@@ -39,9 +39,16 @@ const fulfil = adminTransition("fulfil", "Mark an order fulfilled", "paid -> ful
 const cancel = adminTransition(
   "cancel",
   "Cancel an order",
-  "placed or paid -> cancelled. Its stock returns exactly once; a paid order is refunded through its payment provider. Requires `Idempotency-Key`.",
-  orders.cancelOrder,
+  "on_hold, placed or paid -> cancelled. Its stock returns exactly once; a paid order is refunded through its payment provider. Cancelling a held order records the risk review (`risk.review`: cancelled, by this API key, now). Requires `Idempotency-Key`.",
+  (ctx, id) => orders.cancelOrder(ctx, id),
   true,
+);
+const approve = adminTransition(
+  "approve",
+  "Approve an order held for risk review",
+  "on_hold -> placed: the order goes ahead and `order.placed` is emitted (once; held orders emitted `order.held` at checkout). The review is recorded on the order's `risk.review` (approved, by this API key, now). List held orders with `GET /v1/orders?status=on_hold`. Any other state is a 409. Scope `orders:write`.",
+  orders.approveOrder,
+  false,
 );
 const refund = adminTransition("refund", "Refund an order", "paid -> refunded through the payment provider. Requires `Idempotency-Key`.", orders.refundOrder, true);
 
@@ -55,7 +62,7 @@ export const orderRoutes = createRouter()
       tags,
       summary: "Check out a cart",
       description:
-        "Turns the cart into an order: every SKU is re-held all-or-nothing (quantities of one SKU summed), then the order, its lines and its `order.placed` event are written in one atomic batch and the holds become sales. At most one order per cart. Requires `Idempotency-Key`. A 409 `insufficient-stock` problem lists each short SKU with its available quantity in `failures`. The response's `orderToken` lets a guest read the order later.",
+        "Turns the cart into an order: every SKU is re-held all-or-nothing (quantities of one SKU summed) while the checkout is scored for fraud risk (signals include the client IP, `request.cf` country and ASN, email, addresses and velocity). Risk decides: approve -> the order is `placed` (event `order.placed`); review -> it is placed `on_hold` for an admin (event `order.held`); reject -> a 422 `risk-rejected` problem (`riskScore`, `riskModelVersion`, `riskReasons`) and nothing is written. The order, its lines, its risk assessment and its first event are written in one atomic batch and the holds become sales. At most one order per cart. Requires `Idempotency-Key`. A 409 `insufficient-stock` problem lists each short SKU with its available quantity in `failures`. The response's `orderToken` lets a guest read the order later.",
       middleware: [idempotent({ required: true })],
       request: { params: CartParam, headers: keyRequired.extend({ "x-cart-token": CartTokenHeader }), ...jsonBody(CheckoutInput) },
       responses: {
@@ -66,6 +73,7 @@ export const orderRoutes = createRouter()
           "NOT_FOUND",
           "INSUFFICIENT_STOCK",
           "CONFLICT",
+          "RISK_REJECTED",
           "IDEMPOTENCY_KEY_IN_USE",
           "IDEMPOTENCY_KEY_REUSED",
           "UNSUPPORTED_MEDIA_TYPE",
@@ -81,7 +89,7 @@ export const orderRoutes = createRouter()
       tags,
       summary: "List orders",
       description:
-        "Admins (scope `orders:read`): every order, filtered by status, customer and placement time, newest first. Customers: their own orders. Page with `cursor`.",
+        "Admins (scope `orders:read`): every order, filtered by status, customer and placement time, newest first; `status=on_hold` is the queue of orders awaiting risk review. Customers: their own orders. Page with `cursor`. Each order's `risk` (the checkout's fraud assessment) is shown to admins only.",
       request: { query: ListOrdersInput },
       responses: { 200: json(OrderList, "A page of orders."), ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN") },
     }),
@@ -97,7 +105,7 @@ export const orderRoutes = createRouter()
       tags,
       summary: "Get an order",
       description:
-        "Admins read any order; customers their own; guests with the `X-Order-Token` from checkout or the cart's `X-Cart-Token`. Anyone else gets a 404, also for guessed ids.",
+        "Admins read any order; customers their own; guests with the `X-Order-Token` from checkout or the cart's `X-Cart-Token`. Anyone else gets a 404, also for guessed ids. `risk` (score, level, decision, reasons, model version, review) is filled for admins only; customers and guests get null.",
       request: { params: IdParam, headers: z.object({ "x-order-token": OrderTokenHeader, "x-cart-token": CartTokenHeader }) },
       responses: { 200: json(Order, "The order."), ...problems("NOT_FOUND") },
     }),
@@ -126,4 +134,5 @@ export const orderRoutes = createRouter()
   )
   .openapi(fulfil[0], async (c) => c.json(await fulfil[1](c.get("services"), c.req.valid("param").id), 200))
   .openapi(cancel[0], async (c) => c.json(await cancel[1](c.get("services"), c.req.valid("param").id), 200))
+  .openapi(approve[0], async (c) => c.json(await approve[1](c.get("services"), c.req.valid("param").id), 200))
   .openapi(refund[0], async (c) => c.json(await refund[1](c.get("services"), c.req.valid("param").id), 200));

@@ -1,10 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { Money, PageCursor, PageLimit, Timestamp } from "../../shared/schemas";
 import { Address, Totals } from "../carts/schemas";
+import { OrderRisk } from "../risk/schemas";
 import { orderStatuses } from "./tables";
 
 export const OrderStatus = z.enum(orderStatuses).openapi("OrderStatus", {
-  description: "placed -> paid -> fulfilled; placed or paid -> cancelled; paid -> refunded.",
+  description:
+    "on_hold -> placed (an admin approves after risk review); placed -> paid -> fulfilled; on_hold, placed or paid -> cancelled; paid -> refunded. Checkout creates `placed` orders, or `on_hold` ones when the risk score asks for a review.",
 });
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
@@ -48,6 +50,11 @@ export const Order = z
     billingAddress: Address.nullable(),
     paymentProvider: z.string(),
     payments: z.array(Payment),
+    risk: OrderRisk.nullable(),
+    stockCommittedAt: Timestamp.nullable().openapi({
+      description: "When the order's stock holds became sales. Null for a moment after checkout, or until the every-minute reconciliation finishes a commit that failed.",
+    }),
+    stockReturnedAt: Timestamp.nullable().openapi({ description: "Cancelled orders: when their stock went back. Null otherwise, or until reconciliation finishes." }),
     placedAt: Timestamp,
     updatedAt: Timestamp,
   })

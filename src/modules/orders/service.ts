@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { requireAdmin, type ServiceContext } from "../../context";
-import type { Database } from "../../db/client";
 import { sha256Hex, timingSafeEqualStrings } from "../../shared/crypto";
 import { isUniqueViolation } from "../../shared/db-errors";
 import { notFound, ServiceError } from "../../shared/errors";
@@ -9,9 +8,10 @@ import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { eventInsert, type EventType } from "../events/outbox";
 import { publishAfterResponse } from "../events/relay";
-import { returnSale } from "../inventory";
 import { paymentProvider } from "../payments";
+import { assessmentsForOrders, reviewStatement, type OrderRisk } from "../risk";
 import { ListOrdersInput, MarkPaidInput, type Order, type OrderStatus } from "./schemas";
+import { inventoryStock, settleOrTellTheCron, type StockPort } from "./stock";
 import { orderLines, orders, orderTransitions, payments } from "./tables";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -21,7 +21,7 @@ type PaymentRow = typeof payments.$inferSelect;
 // ---------------------------------------------------------------------------------------------
 // Mapping
 
-export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: PaymentRow[]): Order {
+export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: PaymentRow[], risk: OrderRisk | null = null): Order {
   const money = (amount: number) => ({ amount, currency: row.currency });
   return {
     id: row.id,
@@ -52,6 +52,9 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: Payme
       reference: p.reference,
       createdAt: p.createdAt,
     })),
+    risk,
+    stockCommittedAt: row.stockCommittedAt,
+    stockReturnedAt: row.stockReturnedAt,
     placedAt: row.placedAt,
     updatedAt: row.updatedAt,
   };
@@ -70,18 +73,24 @@ export function orderEventData(order: Pick<Order, "id" | "number" | "status" | "
   };
 }
 
-async function hydrate(db: Database, rows: OrderRow[]): Promise<Order[]> {
+/** Risk assessments are for staff: customers and guests see their order, not how it was scored. */
+const seesRisk = (ctx: ServiceContext) => ctx.actor.kind === "admin";
+
+async function hydrate(ctx: ServiceContext, rows: OrderRow[]): Promise<Order[]> {
   if (rows.length === 0) return [];
+  const db = ctx.db;
   const ids = rows.map((r) => r.id);
-  const [lineRows, paymentRows] = await Promise.all([
+  const [lineRows, paymentRows, risks] = await Promise.all([
     db.select().from(orderLines).where(inArray(orderLines.orderId, ids)).orderBy(asc(orderLines.orderId), asc(orderLines.position)),
     db.select().from(payments).where(inArray(payments.orderId, ids)).orderBy(asc(payments.createdAt), asc(payments.id)),
+    seesRisk(ctx) ? assessmentsForOrders(db, ids) : Promise.resolve(new Map<string, OrderRisk>()),
   ]);
   return rows.map((r) =>
     toOrder(
       r,
       lineRows.filter((l) => l.orderId === r.id),
       paymentRows.filter((p) => p.orderId === r.id),
+      risks.get(r.id) ?? null,
     ),
   );
 }
@@ -109,7 +118,7 @@ async function readableRow(ctx: ServiceContext, id: string): Promise<OrderRow> {
 }
 
 export async function getOrder(ctx: ServiceContext, id: string): Promise<Order> {
-  const [order] = await hydrate(ctx.db, [await readableRow(ctx, id)]);
+  const [order] = await hydrate(ctx, [await readableRow(ctx, id)]);
   return order!;
 }
 
@@ -142,7 +151,7 @@ export async function listOrders(ctx: ServiceContext, rawInput: unknown): Promis
   const pageRows = rows.slice(0, input.limit);
   const cursors = pageRows.map((r) => encodeCursor({ v: r.placedAt, id: r.id }));
   return {
-    items: await hydrate(ctx.db, pageRows),
+    items: await hydrate(ctx, pageRows),
     cursors,
     nextCursor: rows.length > input.limit ? (cursors.at(-1) ?? null) : null,
     hasPreviousPage: Boolean(input.cursor),
@@ -153,6 +162,8 @@ export async function listOrders(ctx: ServiceContext, rawInput: unknown): Promis
 // The state machine
 
 const allowed: Record<OrderStatus, readonly OrderStatus[]> = {
+  // Held for risk review: an admin approves (-> placed) or cancels it.
+  on_hold: ["placed", "cancelled"],
   placed: ["paid", "cancelled"],
   paid: ["fulfilled", "cancelled", "refunded"],
   fulfilled: [],
@@ -161,6 +172,8 @@ const allowed: Record<OrderStatus, readonly OrderStatus[]> = {
 };
 
 const eventFor: Record<OrderStatus, EventType> = {
+  on_hold: "order.held",
+  // Approving a held order places it: order.placed, once, as for an order approved at checkout.
   placed: "order.placed",
   paid: "order.paid",
   fulfilled: "order.fulfilled",
@@ -178,7 +191,13 @@ function actorLabel(ctx: ServiceContext): string {
  * read (conditional UPDATE), and the transition row's primary key (order, from_version) makes a
  * concurrent second transition fail as a whole: its event is never written.
  */
-async function transition(ctx: ServiceContext, id: string, to: OrderStatus, payment?: { kind: "capture" | "refund"; reference?: string | undefined }): Promise<Order> {
+async function transition(
+  ctx: ServiceContext,
+  id: string,
+  to: OrderStatus,
+  payment?: { kind: "capture" | "refund"; reference?: string | undefined },
+  stock: StockPort = inventoryStock,
+): Promise<Order> {
   requireAdmin(ctx.actor, "orders:write");
   const row = await readableRow(ctx, id);
   if (!allowed[row.status].includes(to)) {
@@ -188,7 +207,7 @@ async function transition(ctx: ServiceContext, id: string, to: OrderStatus, paym
   if (to === "cancelled" && row.status === "paid") payment = { kind: "refund" };
   const at = new Date().toISOString();
   const by = actorLabel(ctx);
-  const [current] = await hydrate(ctx.db, [row]);
+  const [current] = await hydrate(ctx, [row]);
   const next = { ...current!, status: to };
   let paymentRow: PaymentRow | undefined;
   if (payment) {
@@ -208,6 +227,8 @@ async function transition(ctx: ServiceContext, id: string, to: OrderStatus, paym
         .where(and(eq(orders.id, id), eq(orders.version, row.version), eq(orders.status, row.status))),
       ctx.db.insert(orderTransitions).values({ orderId: id, fromVersion: row.version, fromStatus: row.status, toStatus: to, actor: by, at }),
       ...(paymentRow ? [ctx.db.insert(payments).values(paymentRow)] : []),
+      // Leaving on_hold is the admin's risk review: recorded on the assessment, with who and when.
+      ...(row.status === "on_hold" ? [reviewStatement(ctx.db, id, { outcome: to === "placed" ? "approved" : "cancelled", by, at })] : []),
       eventInsert(ctx.db, { type: eventFor[to], resource: { type: "order", id }, data: orderEventData(next) }, at),
     ]);
   } catch (error) {
@@ -217,24 +238,10 @@ async function transition(ctx: ServiceContext, id: string, to: OrderStatus, paym
     throw error;
   }
   publishAfterResponse(ctx);
-  if (to === "cancelled") await returnStock(ctx, id, current!.lines.map((l) => l.sku));
+  // Stock comes back once per (SKU, order) (returnSale is idempotent); what fails here, the cron
+  // finishes (orders.stock_returned_at stays null until it does). The cancellation itself stands.
+  if (to === "cancelled") await settleOrTellTheCron(ctx.env, ctx.db, id, stock);
   return getOrder(ctx, id);
-}
-
-/** Stock comes back once per (SKU, order): inventory's returnSale is idempotent, so retrying is safe. */
-async function returnStock(ctx: ServiceContext, orderId: string, skus: string[]): Promise<void> {
-  await Promise.all([...new Set(skus)].map((sku) => withRetry(() => returnSale(ctx.env, { sku, orderId }))));
-}
-
-export async function withRetry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (i >= attempts) throw error;
-      await new Promise((r) => setTimeout(r, 20 * i));
-    }
-  }
 }
 
 export async function markPaid(ctx: ServiceContext, id: string, rawInput: unknown = {}): Promise<Order> {
@@ -246,8 +253,19 @@ export function fulfilOrder(ctx: ServiceContext, id: string): Promise<Order> {
   return transition(ctx, id, "fulfilled");
 }
 
-export function cancelOrder(ctx: ServiceContext, id: string): Promise<Order> {
-  return transition(ctx, id, "cancelled");
+/** Seams for tests; production passes nothing. */
+export interface TransitionOptions {
+  /** The inventory calls that return a cancelled order's stock (tests make them fail). */
+  stock?: StockPort;
+}
+
+export function cancelOrder(ctx: ServiceContext, id: string, options: TransitionOptions = {}): Promise<Order> {
+  return transition(ctx, id, "cancelled", undefined, options.stock);
+}
+
+/** An admin approves an order held for risk review: on_hold -> placed (event order.placed). */
+export function approveOrder(ctx: ServiceContext, id: string): Promise<Order> {
+  return transition(ctx, id, "placed");
 }
 
 export function refundOrder(ctx: ServiceContext, id: string): Promise<Order> {

@@ -1,13 +1,19 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Address } from "../carts/schemas";
 
-export const orderStatuses = ["placed", "paid", "fulfilled", "cancelled", "refunded"] as const;
+export const orderStatuses = ["on_hold", "placed", "paid", "fulfilled", "cancelled", "refunded"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
 /**
  * Orders. `cart_id` is unique: at most one order per cart, whatever races. Guests read their
  * order with the order token (or the cart token) of which only SHA-256 hashes are stored.
  * `version` counts transitions; see `order_transitions`.
+ *
+ * `stock_committed_at` is null until the order's holds became sales (commitHolds), and
+ * `stock_returned_at` null until a cancelled order's sales went back (returnSale): the order batch
+ * and the inventory objects cannot share a transaction, so the every-minute cron finishes what a
+ * request could not (src/modules/orders/stock.ts).
  */
 export const orders = sqliteTable(
   "orders",
@@ -31,9 +37,15 @@ export const orders = sqliteTable(
     paymentProvider: text("payment_provider").notNull(),
     placedAt: text("placed_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    stockCommittedAt: text("stock_committed_at"),
+    stockReturnedAt: text("stock_returned_at"),
   },
   (t) => [
     index("orders_placed_idx").on(t.placedAt, t.id),
+    // Only orders whose stock is not settled yet: the reconciler's work list stays small.
+    index("orders_stock_unsettled_idx")
+      .on(t.updatedAt)
+      .where(sql`${t.stockCommittedAt} IS NULL OR (${t.status} = 'cancelled' AND ${t.stockReturnedAt} IS NULL)`),
     index("orders_status_placed_idx").on(t.status, t.placedAt, t.id),
     index("orders_customer_placed_idx").on(t.customerId, t.placedAt, t.id),
   ],

@@ -1,5 +1,6 @@
 import { builder } from "../../graphql/builder";
 import { parseInput } from "../../shared/validation";
+import { CartRef } from "../carts/graphql";
 import { ProductRef } from "../catalog/graphql";
 import { RecommendationLimit, type RecommendationReason } from "./schemas";
 import * as recommendations from "./service";
@@ -39,6 +40,15 @@ builder.objectFields(ProductRef, (t) => ({
     description: "Frequently bought together, then similar, then popular; archived, out-of-stock and already-purchased products left out. Batched across a page of products.",
     args: { limit: t.arg.int({ description: "How many (1-20, default 4)." }) },
     resolve: (product, args, ctx) => ctx.loaders.recommendations.forProduct(limitOf(args.limit)).load(product.id),
+  }),
+}));
+
+builder.objectFields(CartRef, (t) => ({
+  recommendations: t.field({
+    type: [RecommendationRef],
+    description: "Complete your cart: what is bought with these lines' products, excluding them (and what a signed-in customer already bought); popular products for an empty cart.",
+    args: { limit: t.arg.int({ description: "How many (1-20, default 4)." }) },
+    resolve: (cart, args, ctx) => recommendations.recommendationsForCart(ctx.services, cart, limitOf(args.limit)),
   }),
 }));
 

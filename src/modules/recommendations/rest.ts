@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { CartTokenHeader } from "../../http/guest-headers";
 import { createRouter, json, problems } from "../../http/openapi";
 import { recommendationModel } from "./model/config";
 import { CustomerRecommendationsQuery, ProductSetQuery, RecommendationList, RecommendationsQuery } from "./schemas";
@@ -43,6 +44,23 @@ export const recommendationRoutes = createRouter()
       responses: { 200: json(RecommendationList, "Recommendations, best first."), ...problems("VALIDATION_FAILED") },
     }),
     async (c) => c.json(toBody(await recommendations.completeTheCart(c.get("services"), c.req.valid("query"))), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/carts/{id}/recommendations",
+      tags,
+      summary: "Complete your cart",
+      description:
+        "What is bought with this cart's products (excluding them and, for a signed-in customer, what they already bought); popular products for an empty cart. Same access as the cart: guests send `X-Cart-Token`, customers reach their own carts, anyone else gets a 404.",
+      request: {
+        params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "cart_01jd4x..." }) }),
+        headers: z.object({ "x-cart-token": CartTokenHeader }),
+        query: RecommendationsQuery,
+      },
+      responses: { 200: json(RecommendationList, "Recommendations, best first."), ...problems("VALIDATION_FAILED", "NOT_FOUND") },
+    }),
+    async (c) => c.json(toBody(await recommendations.cartRecommendations(c.get("services"), c.req.valid("param").id, c.req.valid("query"))), 200),
   )
   .openapi(
     createRoute({

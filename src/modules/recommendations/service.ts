@@ -3,6 +3,7 @@ import type { ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
+import { getCart, type Cart } from "../carts";
 import type { ProductRecord } from "../catalog/schemas";
 import { getProductRecord, toProductRecord } from "../catalog/service";
 import type { Neighbour } from "./model/co-purchase";
@@ -205,6 +206,19 @@ export async function completeTheCart(ctx: ServiceContext, rawInput: unknown): P
   const { productIds, limit } = parseInput(ProductSetQuery, rawInput);
   const exclude = ctx.actor.kind === "customer" ? await purchasedBy(ctx.db, ctx.actor.customerId) : [];
   return (await recommendForAnchors(ctx.db, [{ key: "cart", anchors: productIds, exclude }], limit)).get("cart")!;
+}
+
+/** "Complete your cart" for a stored cart, with the cart's access rules (404 for anyone else). */
+export async function cartRecommendations(ctx: ServiceContext, cartId: string, rawInput: unknown): Promise<Recommendation[]> {
+  const { limit } = parseInput(RecommendationsQuery, rawInput);
+  return recommendationsForCart(ctx, await getCart(ctx, cartId), limit);
+}
+
+/** For a cart the caller may already see (GraphQL `Cart.recommendations`). An empty cart gets what sells. */
+export async function recommendationsForCart(ctx: ServiceContext, cart: Pick<Cart, "lines">, limit: number): Promise<Recommendation[]> {
+  const productIds = [...new Set(cart.lines.map((l) => l.productId))];
+  if (productIds.length === 0) return popularProducts(ctx.db, limit);
+  return completeTheCart(ctx, { productIds, limit });
 }
 
 /** "Recommended for you": neighbours of the customer's recent purchases, never what they already bought. */

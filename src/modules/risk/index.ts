@@ -1,7 +1,8 @@
-// The risk module's public surface (checkout calls scoreCheckout).
-export { scoreCheckout } from "./service";
+// The risk module's public surface (checkout calls scoreCheckout; orders store and show assessments).
+export { scoreCheckout, riskMode, riskRejected } from "./service";
 export { assessRisk, type RiskAssessment, type RiskDecision, type RiskLevel, type RiskReason, type RiskFeatures } from "./scorer";
 export { collectRiskSignals, CheckoutRiskInput } from "./signals";
 export { riskConfig } from "./config";
 export { RiskCounterObject } from "./risk-counter-object";
-export { riskRejected } from "./service";
+export { assessmentInsert, assessmentsForOrders, reviewStatement, type RiskMode } from "./assessments";
+export { OrderRisk } from "./schemas";

@@ -1,15 +1,17 @@
 import type { ServiceContext } from "../../context";
+import type { Env } from "../../env";
 import { ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
+import type { RiskMode } from "./assessments";
 import { riskConfig } from "./config";
 import { assessRisk, type RiskAssessment } from "./scorer";
 import { CheckoutRiskInput, collectRiskSignals } from "./signals";
 
 /**
- * Score a checkout before anything is written. Checkout (feat/orders) acts on `decision`:
- * approve -> place the order; review -> place it on hold for an admin; reject -> fail with
- * RISK_REJECTED and write nothing. Recording the attempt in the velocity counters is part of
- * scoring: card testing is a burst of attempts, placed or not.
+ * Score a checkout before anything is written. Checkout acts on `decision`: approve -> place the
+ * order; review -> place it on hold for an admin; reject -> fail with RISK_REJECTED and write
+ * nothing. Recording the attempt in the velocity counters is part of scoring: card testing is a
+ * burst of attempts, placed or not.
  */
 export async function scoreCheckout(ctx: ServiceContext, rawInput: CheckoutRiskInput): Promise<RiskAssessment> {
   const input = parseInput(CheckoutRiskInput, rawInput);
@@ -17,10 +19,24 @@ export async function scoreCheckout(ctx: ServiceContext, rawInput: CheckoutRiskI
   return assessRisk(features, riskConfig);
 }
 
+/**
+ * `RISK_MODE=shadow` scores and records every checkout but acts on no decision: for rolling out
+ * a new model version, and for load benchmarks whose synthetic shoppers all look like one bot.
+ * Anything else (the default) enforces.
+ */
+export function riskMode(env: Pick<Env, "RISK_MODE">): RiskMode {
+  return env.RISK_MODE === "shadow" ? "shadow" : "enforce";
+}
+
 /** The error checkout throws on a reject: problem type .../risk-rejected, nothing written. */
 export function riskRejected(assessment: RiskAssessment): ServiceError {
   return new ServiceError("RISK_REJECTED", "This order cannot be placed. Contact support if you think this is a mistake.", {
-    // Only the score and version: listing the reasons would teach fraudsters which signals to avoid.
-    extra: { riskScore: assessment.score, riskModelVersion: assessment.modelVersion },
+    extra: {
+      riskScore: assessment.score,
+      riskModelVersion: assessment.modelVersion,
+      // Which signals, so that an honest shopper (or support) can act on it, e.g. use a real email
+      // address. Weights and contributions stay private: they would teach fraudsters the margins.
+      riskReasons: assessment.reasons.map((r) => ({ feature: r.feature, description: r.description })),
+    },
   });
 }
