@@ -95,7 +95,8 @@ describe("scoreCheckout (signals from Durable Object counters)", () => {
   });
 
   it("loses no count when many checkouts from one IP are scored at once", async () => {
-    const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
+    // A fresh IPv6 documentation address, so no earlier checkout in this file shares the counter.
+    const ip = `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
     await Promise.all(Array.from({ length: 20 }, () => scoreCheckout(ctx(), checkout({ ip }))));
     const stub = env.RISK_COUNTER.get(env.RISK_COUNTER.idFromName(`ip:${ip}`));
     const next = await stub.record({ at: Date.now(), amount: 1, tags: { email: "probe" } });
