@@ -55,8 +55,9 @@ const CartStatusEnum = builder.enumType("CartStatus", {
   } as const,
 });
 
-const CartLineRef = builder.objectRef<CartLine>("CartLine").implement({
-  description: "A variant and quantity in a cart. Its stock is held for the cart while the hold lasts.",
+/** What cart lines and order lines share; an order line is the cart line frozen at checkout. */
+export const PurchaseLineRef = builder.interfaceRef<CartLine>("PurchaseLine").implement({
+  description: "A variant, a quantity and the unit price captured when the line was added.",
   fields: (t) => ({
     id: t.exposeID("id"),
     variantId: t.exposeID("variantId"),
@@ -67,6 +68,12 @@ const CartLineRef = builder.objectRef<CartLine>("CartLine").implement({
     unitPrice: t.field({ type: MoneyRef, description: "Price when the line was added.", resolve: (l) => l.unitPrice }),
     lineTotal: t.field({ type: MoneyRef, resolve: (l) => l.lineTotal }),
   }),
+});
+
+const CartLineRef = builder.objectRef<CartLine>("CartLine").implement({
+  description: "A variant and quantity in a cart. Its stock is held for the cart while the hold lasts.",
+  interfaces: [PurchaseLineRef],
+  fields: () => ({}),
 });
 
 export const CartRef = builder.objectRef<Cart>("Cart").implement({

@@ -2,7 +2,7 @@ import { builder, dropNulls, MoneyRef } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { withIdempotency } from "../../http/idempotency";
 import { ServiceError } from "../../shared/errors";
-import { AddressInput, AddressRef, addressInput, TotalsRef } from "../carts/graphql";
+import { AddressInput, AddressRef, addressInput, PurchaseLineRef, TotalsRef } from "../carts/graphql";
 import { OrderRiskRef } from "../risk/graphql";
 import { checkout } from "./checkout";
 import type { Order, OrderLine, Payment, PlacedOrder } from "./schemas";
@@ -22,16 +22,8 @@ const OrderStatusEnum = builder.enumType("OrderStatus", {
 
 const OrderLineRef = builder.objectRef<OrderLine>("OrderLine").implement({
   description: "What was bought, with its price snapshot at checkout.",
-  fields: (t) => ({
-    id: t.exposeID("id"),
-    variantId: t.exposeID("variantId"),
-    productId: t.exposeID("productId"),
-    sku: t.exposeString("sku"),
-    title: t.exposeString("title"),
-    quantity: t.exposeInt("quantity"),
-    unitPrice: t.field({ type: MoneyRef, resolve: (l) => l.unitPrice }),
-    lineTotal: t.field({ type: MoneyRef, resolve: (l) => l.lineTotal }),
-  }),
+  interfaces: [PurchaseLineRef],
+  fields: () => ({}),
 });
 
 const PaymentKindEnum = builder.enumType("PaymentKind", { values: { CAPTURE: { value: "capture" }, REFUND: { value: "refund" } } as const });
