@@ -66,7 +66,12 @@ class Model {
   }
   returnSale(order: string): number {
     const s = this.sales.get(order);
-    if (!s || s.returned) return 0;
+    // Returning an order that bought nothing fences it: a later commit for it sells nothing.
+    if (!s) {
+      this.sales.set(order, { quantity: 0, returned: true });
+      return 0;
+    }
+    if (s.returned) return 0;
     s.returned = true;
     this.onHand += s.quantity;
     return s.quantity;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
@@ -75,11 +75,12 @@ async function linesOf(db: Database, cartId: string): Promise<CartLineRow[]> {
 }
 
 /**
- * Whether the caller may see this cart: its customer, a holder of its token, or an admin.
- * Everyone else gets the same 404 as for a cart that does not exist, so ids cannot be probed.
+ * Whether the caller may see this cart: its customer, a holder of its token, or an admin key with an
+ * orders scope (carts hold shoppers' emails and addresses, like orders). Everyone else gets the same
+ * 404 as for a cart that does not exist, so ids cannot be probed.
  */
 async function canAccess(ctx: ServiceContext, row: CartRow): Promise<boolean> {
-  if (ctx.actor.kind === "admin") return true;
+  if (ctx.actor.kind === "admin") return ["orders:read", "orders:write", "admin:*"].some((scope) => (ctx.actor as { scopes: readonly string[] }).scopes.includes(scope));
   if (ctx.actor.kind === "customer" && row.customerId === ctx.actor.customerId) return true;
   if (ctx.cartToken && row.tokenHash) return timingSafeEqualStrings(await sha256Hex(ctx.cartToken), row.tokenHash);
   return false;
@@ -239,10 +240,16 @@ export async function updateLine(ctx: ServiceContext, cartId: string, lineId: st
   if (!line) throw notFound("Cart line", lineId);
   const others = sumOf(lines, line.sku, line.id);
   await holdForCart(ctx, cartId, line.sku, others + input.quantity, others, "/quantity");
-  await ctx.db.batch([
-    ctx.db.update(cartLines).set({ quantity: input.quantity }).where(eq(cartLines.id, lineId)),
+  const [changed] = await ctx.db.batch([
+    // Only while the cart is open: a checkout that claimed it meanwhile owns its lines.
+    ctx.db
+      .update(cartLines)
+      .set({ quantity: input.quantity })
+      .where(and(eq(cartLines.id, lineId), sql`EXISTS (SELECT 1 FROM ${carts} WHERE ${carts.id} = ${cartId} AND ${carts.status} = 'open')`))
+      .returning({ id: cartLines.id }),
     ctx.db.update(carts).set({ updatedAt: now() }).where(eq(carts.id, cartId)),
   ]);
+  if (changed.length === 0) throw new ServiceError("CONFLICT", `Cart '${cartId}' is being checked out or was checked out; it can no longer change.`);
   return getCart(ctx, cartId);
 }
 
@@ -293,15 +300,23 @@ export async function mergeGuestCart(ctx: ServiceContext, input: { cartToken: st
   const guestLines = await linesOf(ctx.db, guest.id);
   const targetLines = await linesOf(ctx.db, target.id);
   if (guestLines.length > 0 && target.currency && targetLines.length > 0 && guest.currency !== target.currency) return;
+  // Every statement re-checks that the guest cart is still open: a checkout that claimed it meanwhile
+  // (status checking_out) keeps its lines, and then nothing here changes.
+  const guestStillOpen = sql`EXISTS (SELECT 1 FROM ${carts} WHERE ${carts.id} = ${guest.id} AND ${carts.status} = 'open')`;
   const statements: BatchItem<"sqlite">[] = [
-    ctx.db.update(cartLines).set({ cartId: target.id }).where(eq(cartLines.cartId, guest.id)),
+    ctx.db.update(cartLines).set({ cartId: target.id }).where(and(eq(cartLines.cartId, guest.id), guestStillOpen)),
     ctx.db
       .update(carts)
       .set({ currency: target.currency ?? guest.currency, email: target.email ?? guest.email, updatedAt: at })
-      .where(eq(carts.id, target.id)),
-    ctx.db.update(carts).set({ status: "merged", tokenHash: null, updatedAt: at }).where(eq(carts.id, guest.id)),
+      .where(and(eq(carts.id, target.id), guestStillOpen)),
+    ctx.db
+      .update(carts)
+      .set({ status: "merged", tokenHash: null, updatedAt: at })
+      .where(and(eq(carts.id, guest.id), eq(carts.status, "open")))
+      .returning({ id: carts.id }),
   ];
-  await ctx.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const results = await ctx.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  if ((results[2] as { id: string }[]).length === 0) return;
   const merged = [...targetLines, ...guestLines];
   for (const sku of new Set(guestLines.map((l) => l.sku))) {
     await releaseStock(ctx.env, { sku, owner: holdOwner(guest.id) });

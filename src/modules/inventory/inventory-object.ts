@@ -73,10 +73,10 @@ export class InventoryObject extends DurableObject<Env> {
     await this.settle();
   }
 
-  /** Turn owner's hold into a sale for orderId; a repeat for the same orderId changes nothing. */
-  async commit(sku: string, owner: string, orderId: string, now = Date.now()): Promise<{ ok: true; sold: number; repeated: boolean } | { ok: false }> {
+  /** Turn owner's hold into a sale of `quantity` (default: the hold) for orderId; a repeat for the same orderId changes nothing. */
+  async commit(sku: string, owner: string, orderId: string, now = Date.now(), quantity?: number): Promise<{ ok: true; sold: number; repeated: boolean } | { ok: false }> {
     this.prepare(sku, now);
-    const result = this.book.commit(owner, orderId, now);
+    const result = this.book.commit(owner, orderId, now, quantity);
     await this.settle();
     return result;
   }

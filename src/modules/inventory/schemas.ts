@@ -24,7 +24,12 @@ export const HoldAllInput = z.object({
   lines: z.array(z.object({ sku: SkuParam, quantity: Count })).max(250),
   ttlMs: TtlMs,
 });
-export const CommitHoldsInput = z.object({ owner: Owner, orderId: OrderId, skus: z.array(SkuParam).max(250) });
+export const CommitHoldsInput = z.object({
+  owner: Owner,
+  orderId: OrderId,
+  skus: z.array(SkuParam).max(250),
+  quantities: z.record(z.string(), z.number().int().min(1)).optional(),
+});
 export const ReturnSaleInput = z.object({ sku: SkuParam, orderId: OrderId });
 
 // ---------------------------------------------------------------------------------- admin

@@ -98,13 +98,15 @@ export async function holdAll(
 
 /**
  * Turn owner's holds into sales for orderId ("sale" in the ledger). Idempotent per (sku, orderId).
- * A SKU the owner holds nothing of (the hold expired or was released) and that was not already
- * sold to this order is a 409 CONFLICT naming the SKUs; the other SKUs are still committed.
+ * `quantities` (per SKU: what the order bought) makes each sale exactly that amount even if the
+ * owner's hold changed since it was taken; without it the whole hold is sold. A SKU the owner holds
+ * nothing of (the hold expired or was released), or whose hold cannot be topped up to the quantity,
+ * and that was not already sold to this order is a 409 CONFLICT naming the SKUs; the others are still committed.
  */
-export async function commitHolds(env: Env, rawInput: { owner: string; orderId: string; skus: string[] }): Promise<void> {
+export async function commitHolds(env: Env, rawInput: { owner: string; orderId: string; skus: string[]; quantities?: Record<string, number> }): Promise<void> {
   const input = parseInput(CommitHoldsInput, rawInput);
   const skus = [...new Set(input.skus)];
-  const results = await Promise.all(skus.map((sku) => stockOf(env, sku).commit(sku, input.owner, input.orderId)));
+  const results = await Promise.all(skus.map((sku) => stockOf(env, sku).commit(sku, input.owner, input.orderId, undefined, input.quantities?.[sku])));
   const missing = skus.filter((_sku, i) => !results[i]!.ok);
   if (missing.length > 0) {
     throw new ServiceError("CONFLICT", `No stock is held for ${missing.join(", ")} (the hold expired or was released).`, { extra: { skus: missing } });

@@ -234,30 +234,45 @@ export class StockBook {
     this.setHold(owner, 0, null, now);
   }
 
-  /** Turn owner's hold into a sale for orderId. Idempotent per orderId: a repeat reports the first sale. */
-  commit(owner: string, orderId: string, now: number): { ok: true; sold: number; repeated: boolean } | { ok: false } {
+  /**
+   * Turn owner's hold into a sale for orderId. Idempotent per orderId: a repeat reports the first sale.
+   * With `quantity` (what the order bought) the sale is exactly that, whatever the hold became since
+   * checkout held it (a concurrent cart edit may have lowered or raised it): a larger hold's excess is
+   * released, a smaller one is topped up from available stock or the commit fails. Without a hold it fails.
+   */
+  commit(owner: string, orderId: string, now: number, quantity?: number): { ok: true; sold: number; repeated: boolean } | { ok: false } {
     return this.transaction(() => {
       const sale = this.sql.exec<{ quantity: number }>("SELECT quantity FROM sales WHERE order_id = ?", orderId).toArray()[0];
       if (sale) return { ok: true as const, sold: sale.quantity, repeated: true };
       const hold = this.holdOf(owner);
       if (!hold) return { ok: false as const };
+      const sold = quantity ?? hold.quantity;
+      if (sold - hold.quantity > this.snapshot().available) return { ok: false as const };
       this.sql.exec("DELETE FROM holds WHERE owner = ?", owner);
-      this.sql.exec("INSERT INTO sales (order_id, owner, quantity, sold_at) VALUES (?, ?, ?, ?)", orderId, owner, hold.quantity, iso(now));
+      this.sql.exec("INSERT INTO sales (order_id, owner, quantity, sold_at) VALUES (?, ?, ?, ?)", orderId, owner, sold, iso(now));
       this.apply(
-        { reason: "sale", quantity: -hold.quantity, onHandDelta: -hold.quantity, reservedDelta: -hold.quantity, soldDelta: hold.quantity, owner, orderId },
+        { reason: "sale", quantity: -sold, onHandDelta: -sold, reservedDelta: -hold.quantity, soldDelta: sold, owner, orderId },
         now,
       );
-      return { ok: true as const, sold: hold.quantity, repeated: false };
+      return { ok: true as const, sold, repeated: false };
     });
   }
 
-  /** Put what orderId bought back on hand, once. Returns the units returned by THIS call. */
+  /**
+   * Put what orderId bought back on hand, once. Returns the units returned by THIS call. An order that
+   * bought nothing here yet is fenced (a returned sale of 0), so a commit that arrives late for a
+   * cancelled order cannot sell it afterwards.
+   */
   returnSale(orderId: string, now: number): number {
     return this.transaction(() => {
       const sale = this.sql
-        .exec<{ quantity: number; owner: string }>("SELECT quantity, owner FROM sales WHERE order_id = ? AND returned_at IS NULL", orderId)
+        .exec<{ quantity: number; owner: string; returned_at: string | null }>("SELECT quantity, owner, returned_at FROM sales WHERE order_id = ?", orderId)
         .toArray()[0];
-      if (!sale) return 0;
+      if (!sale) {
+        this.sql.exec("INSERT INTO sales (order_id, owner, quantity, sold_at, returned_at) VALUES (?, '', 0, ?, ?)", orderId, iso(now), iso(now));
+        return 0;
+      }
+      if (sale.returned_at !== null) return 0;
       this.sql.exec("UPDATE sales SET returned_at = ? WHERE order_id = ?", iso(now), orderId);
       this.apply(
         { reason: "cancellation", quantity: sale.quantity, onHandDelta: sale.quantity, soldDelta: -sale.quantity, owner: sale.owner, orderId },

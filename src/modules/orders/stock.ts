@@ -56,7 +56,8 @@ async function commitOrder(env: Env, stock: StockPort, order: SettlementRow, qua
   const owner = holdOwner(order.cartId);
   const skus = [...quantities.keys()];
   try {
-    await stock.commitHolds(env, { owner, orderId: order.id, skus });
+    // Exactly what the order bought: a cart edit racing the checkout may have changed the hold.
+    await stock.commitHolds(env, { owner, orderId: order.id, skus, quantities: Object.fromEntries(quantities) });
     return;
   } catch (error) {
     const missing = error instanceof ServiceError && error.code === "CONFLICT" ? ((error.extra?.skus as string[] | undefined) ?? []) : [];
@@ -68,7 +69,7 @@ async function commitOrder(env: Env, stock: StockPort, order: SettlementRow, qua
         throw new ServiceError("INSUFFICIENT_STOCK", `Order '${order.id}' cannot commit '${sku}': its hold expired and only ${held.available} are available.`);
       }
     }
-    await stock.commitHolds(env, { owner, orderId: order.id, skus: missing });
+    await stock.commitHolds(env, { owner, orderId: order.id, skus: missing, quantities: Object.fromEntries(quantities) });
   }
 }
 
