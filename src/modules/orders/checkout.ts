@@ -4,12 +4,12 @@ import { isUniqueViolation } from "../../shared/db-errors";
 import { ServiceError, type FieldError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { parseInput } from "../../shared/validation";
-import { claimCheckout, completeCheckoutStatement, computeTotals, holdOwner, loadCart, releaseCheckout, type Address, type CartLineRow } from "../carts";
+import { claimCheckout, completeCheckoutStatement, computeTotals, holdOwner, holdTtlMs, loadCart, releaseCheckout, type Address, type CartLineRow } from "../carts";
 import { CheckoutInput } from "../carts/schemas";
 import { accountCreatedAt } from "../customers";
 import { eventInsert } from "../events/outbox";
 import { publishAfterResponse } from "../events/relay";
-import { holdAll, releaseStock } from "../inventory";
+import { holdAll, holdStock } from "../inventory";
 import { DEFAULT_PAYMENT_PROVIDER } from "../payments";
 import { assessmentInsert, riskMode, riskRejected, scoreCheckout, type RiskAssessment } from "../risk";
 import type { PlacedOrder } from "./schemas";
@@ -148,7 +148,14 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
     // Another checkout of this cart committed first (only after a lease takeover): its order owns
     // the holds now, so they must stay.
     const lostRace = isUniqueViolation(error, "orders.cart_id");
-    if (held && !lostRace) await Promise.all(skus.map((sku) => releaseStock(ctx.env, { sku, owner }).catch(() => undefined)));
+    // Checkout held the cart's own quantities for longer: give the cart back its ordinary holds
+    // (same quantities, the cart's expiry) rather than dropping them, so a declined or failed
+    // checkout does not cost the shopper the units in the cart.
+    if (held && !lostRace) {
+      await Promise.all(
+        skus.map((sku) => holdStock(ctx.env, { sku, owner, quantity: quantities.get(sku)!, ttlMs: holdTtlMs(ctx.env) }).catch(() => undefined)),
+      );
+    }
     await releaseCheckout(ctx, cartId, claim);
     if (lostRace) throw new ServiceError("CONFLICT", `Cart '${cartId}' was already checked out.`);
     throw error;

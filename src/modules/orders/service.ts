@@ -213,10 +213,12 @@ async function transition(
   if (payment) {
     const provider = paymentProvider(row.paymentProvider);
     const amount = current!.totals.total;
+    // One key per (order, version, kind): racing transitions of the same version move money once.
+    const idempotencyKey = `${id}:${row.version}:${payment.kind}`;
     const { reference } =
       payment.kind === "capture"
-        ? await provider.capture({ orderId: id, amount, reference: payment.reference, by })
-        : await provider.refund({ orderId: id, amount, by });
+        ? await provider.capture({ orderId: id, amount, reference: payment.reference, by, idempotencyKey })
+        : await provider.refund({ orderId: id, amount, by, idempotencyKey });
     paymentRow = { id: newId("payment"), orderId: id, provider: provider.id, kind: payment.kind, amount: amount.amount, currency: amount.currency, reference, createdAt: at };
   }
   try {

@@ -1,12 +1,20 @@
 import type { Money } from "../../shared/schemas";
 
-/** What a payment provider does for an order; the orders module records the outcome. */
+/**
+ * What a payment provider does for an order; the orders module records the outcome.
+ *
+ * The provider is called before the order's guarded transition commits, so two racing transitions of
+ * the same order version (e.g. two mark-paid requests with different Idempotency-Keys) both reach it;
+ * only one batch wins. `idempotencyKey` is the same for both (`<orderId>:<version>:<kind>`): a provider
+ * that moves real money must pass it on to its payment network (e.g. Stripe's Idempotency-Key) so the
+ * money moves once.
+ */
 export interface PaymentProvider {
   readonly id: string;
   /** Take the money. Resolves with the provider's reference, or throws when it was not taken. */
-  capture(input: { orderId: string; amount: Money; reference?: string | undefined; by: string }): Promise<{ reference: string }>;
+  capture(input: { orderId: string; amount: Money; reference?: string | undefined; by: string; idempotencyKey: string }): Promise<{ reference: string }>;
   /** Give the money back. */
-  refund(input: { orderId: string; amount: Money; by: string }): Promise<{ reference: string }>;
+  refund(input: { orderId: string; amount: Money; by: string; idempotencyKey: string }): Promise<{ reference: string }>;
 }
 
 /**
