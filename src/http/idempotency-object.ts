@@ -9,8 +9,8 @@ export interface StoredResponse {
 }
 
 export type IdempotencyBegin =
-  /** The caller owns the key now: run the operation, then `complete` or `abandon`. */
-  | { state: "started" }
+  /** The caller owns the key now: run the operation, then `complete` or `abandon` with this attempt. */
+  | { state: "started"; attempt: string }
   | { state: "replay"; response: StoredResponse }
   /** The first request with this key is still running. */
   | { state: "in_progress" }
@@ -20,14 +20,20 @@ export type IdempotencyBegin =
 interface KeyRecord {
   fingerprint: string;
   state: "running" | "done";
+  /** Which run owns the key: a run whose lease was taken over can no longer complete or abandon it. */
+  attempt: string;
   startedAt: number;
   expiresAt: number;
   response?: StoredResponse;
 }
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** A running request that has not finished after this long is presumed dead (its Worker crashed). */
-export const IDEMPOTENCY_LEASE_MS = 60 * 1000;
+/**
+ * A running request that has not finished after this long is presumed dead (its Worker crashed) and
+ * a retry may take the key over. Longer than any lease inside an operation (the cart checkout claim
+ * is 2 minutes), so a slow first run is never raced by its own retry.
+ */
+export const IDEMPOTENCY_LEASE_MS = 3 * 60 * 1000;
 
 /**
  * One object per caller scope + idempotency key. The object is the single writer of its key, so
@@ -42,15 +48,17 @@ export class IdempotencyObject extends DurableObject<Env> {
     const now = options.now ?? Date.now();
     let record = this.read(now);
     if (!record) {
-      this.write({ fingerprint, state: "running", startedAt: now, expiresAt: now + IDEMPOTENCY_TTL_MS });
+      const attempt = crypto.randomUUID();
+      this.write({ fingerprint, state: "running", attempt, startedAt: now, expiresAt: now + IDEMPOTENCY_TTL_MS });
       await this.ctx.storage.setAlarm(now + IDEMPOTENCY_TTL_MS);
-      return { state: "started" };
+      return { state: "started", attempt };
     }
     if (record.fingerprint !== fingerprint) return { state: "mismatch" };
     if (record.state === "done") return { state: "replay", response: record.response! };
     if (now - record.startedAt > IDEMPOTENCY_LEASE_MS) {
-      this.write({ ...record, startedAt: now });
-      return { state: "started" };
+      const attempt = crypto.randomUUID();
+      this.write({ ...record, attempt, startedAt: now });
+      return { state: "started", attempt };
     }
     const waitMs = options.waitMs ?? 0;
     if (waitMs > 0) {
@@ -62,18 +70,18 @@ export class IdempotencyObject extends DurableObject<Env> {
     return { state: "in_progress" };
   }
 
-  /** Store the final response of the request that holds the key; later duplicates replay it. */
-  complete(fingerprint: string, response: StoredResponse): void {
+  /** Store the final response of the run that holds the key; later duplicates replay it. */
+  complete(fingerprint: string, response: StoredResponse, attempt: string): void {
     const record = this.read(Date.now());
-    if (!record || record.fingerprint !== fingerprint) return;
+    if (!record || record.fingerprint !== fingerprint || record.state !== "running" || record.attempt !== attempt) return;
     this.write({ ...record, state: "done", response });
     this.wakeWaiters();
   }
 
   /** Give the key back without a stored response (e.g. after a 5xx) so the client can retry. */
-  abandon(fingerprint: string): void {
+  abandon(fingerprint: string, attempt: string): void {
     const record = this.read(Date.now());
-    if (record && record.fingerprint === fingerprint && record.state === "running") this.ctx.storage.kv.delete("record");
+    if (record && record.fingerprint === fingerprint && record.state === "running" && record.attempt === attempt) this.ctx.storage.kv.delete("record");
     this.wakeWaiters();
   }
 

@@ -114,12 +114,12 @@ export const idempotent =
     try {
       await next();
     } catch (error) {
-      await stub.abandon(fingerprint);
+      await stub.abandon(fingerprint, begun.attempt);
       throw error;
     }
     const res = c.res;
     if (!isReplayableStatus(res.status)) {
-      await stub.abandon(fingerprint);
+      await stub.abandon(fingerprint, begun.attempt);
       return;
     }
     const headers: Record<string, string> = {};
@@ -127,7 +127,7 @@ export const idempotent =
       const value = res.headers.get(name);
       if (value !== null) headers[name] = value;
     }
-    await stub.complete(fingerprint, { status: res.status, headers, body: await res.clone().text() });
+    await stub.complete(fingerprint, { status: res.status, headers, body: await res.clone().text() }, begun.attempt);
   };
 
 type StoredOutcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; detail: string; errors?: ServiceError["errors"]; extra?: ServiceError["extra"] };
@@ -166,12 +166,12 @@ export async function withIdempotency<T>(
   } catch (error) {
     if (error instanceof ServiceError && isReplayableStatus(errorCodes[error.code].status)) {
       const stored: StoredOutcome<T> = { ok: false, code: error.code, detail: error.message, errors: error.errors, extra: error.extra };
-      await stub.complete(fingerprint, { status: error.status, headers: {}, body: JSON.stringify(stored) });
+      await stub.complete(fingerprint, { status: error.status, headers: {}, body: JSON.stringify(stored) }, begun.attempt);
     } else {
-      await stub.abandon(fingerprint);
+      await stub.abandon(fingerprint, begun.attempt);
     }
     throw error;
   }
-  await stub.complete(fingerprint, { status: 200, headers: {}, body: JSON.stringify(outcome) });
+  await stub.complete(fingerprint, { status: 200, headers: {}, body: JSON.stringify(outcome) }, begun.attempt);
   return outcome.value;
 }
