@@ -78,6 +78,21 @@ describe("catalog REST: public reads", () => {
     }
   });
 
+  it("pages by title through titles with any characters", async () => {
+    const category = await createCategory();
+    const titles = ["Ärmel – Navy", "Café crème mug", "Zürich tote ☕", "日本の急須"];
+    for (const title of titles) await createProduct({ categoryIds: [category.id], title });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: Awaited<ReturnType<typeof call>> = await call("GET", `/v1/products?category=${category.id}&sort=title_asc&limit=1${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(res.status, res.text).toBe(200);
+      seen.push(...res.body.data.map((p: { title: string }) => p.title));
+      cursor = res.body.next_cursor;
+    } while (cursor && seen.length < 10);
+    expect(seen).toEqual([...titles].sort());
+  });
+
   it("caps the page size and rejects bad query parameters with pointers", async () => {
     const tooBig = await call("GET", "/v1/products?limit=1000");
     expect(tooBig.status).toBe(400);

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { cacheKey, currentGeneration, edgeCache, hotResponse, rememberHot } from "../modules/protection/catalog-cache";
+import { toBase64Url } from "../shared/crypto";
 import type { AppEnv } from "./types";
 
 /**
@@ -14,9 +15,7 @@ export const CACHE_STATUS_HEADER = "x-edge-cache";
 /** `"` + base64url(SHA-256(body)) + `"`: the same bytes always get the same tag, in every isolate. */
 export async function strongEtag(body: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
-  let binary = "";
-  for (const byte of digest) binary += String.fromCharCode(byte);
-  return `"${btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}"`;
+  return `"${toBase64Url(digest)}"`;
 }
 
 /** RFC 9110 §13.1.2: If-None-Match uses the weak comparison; `*` matches any current representation. */

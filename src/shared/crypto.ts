@@ -15,8 +15,7 @@ export function timingSafeEqualStrings(a: string, b: string): boolean {
 }
 
 export function randomToken(bytes = 24): string {
-  const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 export function toBase64Url(bytes: Uint8Array): string {

@@ -1,3 +1,4 @@
+import { fromBase64Url, toBase64Url } from "./crypto";
 import { ServiceError } from "./errors";
 
 export const MAX_PAGE_SIZE = 100;
@@ -9,13 +10,14 @@ export interface Cursor {
   id: string;
 }
 
+/** base64url of the UTF-8 JSON: sort values such as titles may hold any character. */
 export function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify([cursor.v, cursor.id])).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return toBase64Url(new TextEncoder().encode(JSON.stringify([cursor.v, cursor.id])));
 }
 
 export function decodeCursor(raw: string, pointer = "/cursor"): Cursor {
   try {
-    const json = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
+    const json = new TextDecoder("utf-8", { fatal: true }).decode(fromBase64Url(raw));
     const parsed: unknown = JSON.parse(json);
     if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === "string") {
       const [v, id] = parsed as [unknown, string];
