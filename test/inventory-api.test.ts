@@ -7,6 +7,7 @@ import { holdStock } from "../src/modules/inventory";
 import type { InventoryObject } from "../src/modules/inventory/inventory-object";
 import { projectionStatements } from "../src/modules/inventory/projection";
 import { sha256Hex } from "../src/shared/crypto";
+import { countingD1 } from "./d1-counter";
 import { call, gql, unique } from "./helpers";
 
 /** An active product with one variant per SKU, through the real admin API. */
@@ -290,19 +291,12 @@ describe("OpenAPI", () => {
 describe("GraphQL availability batching", () => {
   /** Run a query with a D1 binding that counts the statements it is asked to prepare. */
   async function countingQuery(query: string, variables: Record<string, unknown>) {
-    let statements = 0;
-    const DB = new Proxy(env.DB, {
-      get(target, prop) {
-        if (prop === "prepare") return (sql: string) => (statements++, target.prepare(sql));
-        const value = Reflect.get(target, prop);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-    const services = createServiceContext({ env: { ...env, DB }, actor: { kind: "anonymous" }, requestId: "req_counting_0001" });
+    const counter = countingD1(env.DB);
+    const services = createServiceContext({ env: { ...env, DB: counter.db }, actor: { kind: "anonymous" }, requestId: "req_counting_0001" });
     const res = await handleGraphQL(new Request("http://edgeshop.test/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) }), services);
     const body = (await res.json()) as { data?: any; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
-    return { body, statements };
+    return { body, statements: counter.count() };
   }
 
   it("loads the availability of a whole page in one query, whatever its size", async () => {

@@ -38,7 +38,3 @@ export function newId(kind: IdKind, now = Date.now()): string {
   for (let i = 0; i < 16; i++) random += ALPHABET[bytes[i]! % 32]!;
   return `${idPrefixes[kind]}_${time}${random.slice(0, 16)}`.toLowerCase();
 }
-
-export function hasPrefix(id: string, kind: IdKind): boolean {
-  return id.startsWith(idPrefixes[kind] + "_");
-}

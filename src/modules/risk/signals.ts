@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Env } from "../../env";
+import { sha256Hex } from "../../shared/crypto";
 import { riskConfig, type RiskConfig } from "./config";
 import { isDisposableEmail } from "./disposable-domains";
 import { noRiskFeatures, type RiskFeatures } from "./scorer";
@@ -42,11 +43,6 @@ export interface Observations {
   address: VelocitySummary | null;
 }
 
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** Same address, however it is typed: case, spacing and punctuation do not make a new address. */
 export function normaliseAddress(a: RiskAddress): string {
   const norm = (s: string | null | undefined) => (s ?? "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
@@ -55,8 +51,8 @@ export function normaliseAddress(a: RiskAddress): string {
 
 /** The events to record per entity; emails and addresses are hashed, never stored in clear. */
 export async function velocityEvents(input: z.output<typeof CheckoutRiskInput>, at: number) {
-  const emailHash = await sha256(input.email.trim().toLowerCase());
-  const addressHash = input.shippingAddress ? await sha256(normaliseAddress(input.shippingAddress)) : null;
+  const emailHash = await sha256Hex(input.email.trim().toLowerCase());
+  const addressHash = input.shippingAddress ? await sha256Hex(normaliseAddress(input.shippingAddress)) : null;
   const who = input.customerId ?? `email:${emailHash}`;
   const base = { at, amount: input.total.amount };
   const tagged = (tags: Record<string, string | null | undefined>): VelocityEvent => ({
