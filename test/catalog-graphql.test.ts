@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../src/app";
+import { createApp } from "../src/app/http";
 import { countingD1, failingD1 } from "./d1-counter";
 import { createCategory, createProduct } from "./fixtures";
 import { BASE, gql, unique } from "./helpers";

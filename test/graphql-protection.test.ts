@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { COST } from "../src/graphql/cost";
-import { QUERY_LIMITS } from "../src/graphql/protection";
-import { trustedDocuments } from "../src/graphql/trusted-documents";
+import { COST } from "../src/modules/protection/graphql-cost";
+import { QUERY_LIMITS } from "../src/modules/protection/graphql-limits";
+import { trustedDocuments } from "../src/modules/protection/trusted-documents";
 import { call, unique } from "./helpers";
 import { callWith, freshIp, gqlWith, sha256 } from "./protection-helpers";
 

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS, type IdempotencyObject } from "../src/http/idempotency-object";
-import { canonicalJson } from "../src/http/idempotency";
+import { IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS, type IdempotencyObject } from "../src/modules/protection/idempotency-object";
+import { canonicalJson } from "../src/modules/protection/idempotency";
 
 const fresh = () => env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(`test\n${crypto.randomUUID()}`));
 const response = { status: 201, headers: { "content-type": "application/json" }, body: '{"ok":true}' };

@@ -2,7 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createServiceContext } from "../src/context";
 import { createDb } from "../src/db/client";
-import { handleGraphQL } from "../src/graphql/yoga";
+import { handleGraphQL } from "../src/app/graphql";
 import { holdStock } from "../src/modules/inventory";
 import type { InventoryObject } from "../src/modules/inventory/inventory-object";
 import { projectionStatements } from "../src/modules/inventory/projection";

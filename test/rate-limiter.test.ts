@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { consumeRateLimit, type RateLimiterObject } from "../src/http/rate-limiter-object";
+import { consumeRateLimit, type RateLimiterObject } from "../src/modules/protection";
 
 const policy = { capacity: 3, refillPerSecond: 1 };
 

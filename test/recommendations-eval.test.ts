@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configGrid, evaluateRecommender, parseBaskets } from "../src/modules/recommendations/model/evaluation";
+import { configGrid, evaluateRecommender, parseBaskets } from "../eval/recommendations/evaluation";
 import { recommendationModel } from "../src/modules/recommendations/model/config";
 import { syntheticBaskets } from "./fixtures/synthetic-baskets";
 

@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { app } from "../src/app";
+import { app } from "../src/app/http";
 import { createServiceContext } from "../src/context";
 import { createDb } from "../src/db/client";
 import { onOrderPlaced } from "../src/modules/recommendations/handlers";

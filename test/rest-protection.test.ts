@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { clientIdentity, protectionLimits } from "../src/http/limits";
+import { clientIdentity, protectionLimits } from "../src/modules/protection/limits";
 import { unique } from "./helpers";
 import { callWith, freshIp } from "./protection-helpers";
 

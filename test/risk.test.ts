@@ -5,7 +5,7 @@ import { riskConfig } from "../src/modules/risk/config";
 import { assessRisk, noRiskFeatures } from "../src/modules/risk/scorer";
 import { riskRejected, scoreCheckout } from "../src/modules/risk/service";
 import type { CheckoutRiskInput } from "../src/modules/risk/signals";
-import { evaluateRisk, rocAuc, simulateCheckouts } from "../src/modules/risk/simulation";
+import { evaluateRisk, rocAuc, simulateCheckouts } from "../eval/risk/simulation";
 import { errorCodes, problemType } from "../src/shared/errors";
 import { unique } from "./helpers";
 
