@@ -21,6 +21,8 @@ export type AdminScope =
   | "webhooks:write"
   | "events:read"
   | "events:write"
+  | "promotions:write"
+  | "gift_cards:write"
   | "admin:*";
 
 /**

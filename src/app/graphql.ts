@@ -17,6 +17,8 @@ import "../modules/customers/graphql";
 import "../modules/inventory/graphql";
 import "../modules/carts/graphql";
 import "../modules/orders/graphql";
+import "../modules/promotions/graphql";
+import "../modules/gift-cards/graphql";
 import "../modules/webhooks/graphql";
 import "../modules/events/graphql";
 import "../modules/recommendations/graphql";

@@ -11,3 +11,5 @@ export * from "../modules/webhooks/tables";
 export * from "../modules/recommendations/tables";
 export * from "../modules/protection/tables";
 export * from "../modules/risk/tables";
+export * from "../modules/promotions/tables";
+export * from "../modules/gift-cards/tables";

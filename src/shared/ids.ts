@@ -22,6 +22,10 @@ export const idPrefixes = {
   webhookDelivery: "whdl",
   webhookAttempt: "what",
   deadLetter: "dlq",
+  promotion: "promo",
+  redemption: "rdm",
+  giftCard: "gc",
+  giftCardTransaction: "gctx",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -27,6 +27,16 @@ const Order = z.object({
   lines: z.array(OrderLine).optional().meta({ description: "Always present on order.placed." }),
 });
 
+const Promotion = z.object({
+  id: z.string().meta({ description: "Promotion id (`promo_…`)." }),
+  title: z.string(),
+  trigger: z.enum(["automatic", "code"]),
+  status: z.enum(["active", "disabled"]),
+  codes: z.array(z.string()).meta({ description: "Its discount codes (upper-case); empty for automatic promotions." }),
+  startsAt: Timestamp.nullable(),
+  endsAt: Timestamp.nullable(),
+});
+
 const Stock = z.object({
   sku: z.string(),
   available: z.number().int().meta({ description: "On hand minus reserved." }),
@@ -64,6 +74,12 @@ export const eventCatalogue = {
   "inventory.low": { summary: "Available stock of a SKU fell to the low-stock threshold (LOW_STOCK_THRESHOLD, default 5) or below.", data: Stock },
   "inventory.out_of_stock": { summary: "Available stock of a SKU reached zero.", data: Stock },
   "customer.created": { summary: "A customer signed up.", data: z.object({ id: z.string(), email: z.string(), createdAt: Timestamp }) },
+  "promotion.created": { summary: "A promotion (automatic, or with discount codes) was created.", data: Promotion },
+  "promotion.updated": {
+    summary: "A promotion changed: its rule, conditions, window, limits, status or codes. Fetch it for every detail.",
+    data: Promotion.extend({ changed: z.array(z.string()).meta({ description: "Names of the changed fields; `codes` when codes were added or removed." }) }),
+  },
+  "promotion.deleted": { summary: "A promotion that was never redeemed was deleted, with its codes.", data: z.object({ id: z.string() }) },
 } satisfies Record<EventType, { summary: string; data: z.ZodType }>;
 
 /** The body every webhook and every pull-API item carries: `{ type, timestamp, data }`. */

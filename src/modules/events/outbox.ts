@@ -17,6 +17,9 @@ export const eventTypes = [
   "inventory.low",
   "inventory.out_of_stock",
   "customer.created",
+  "promotion.created",
+  "promotion.updated",
+  "promotion.deleted",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
