@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { requireAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { sha256Hex } from "../../shared/crypto";
@@ -249,14 +249,17 @@ export async function listGiftCardTransactions(ctx: ServiceContext, id: string, 
   requireAdmin(ctx.actor, SCOPE);
   const input = parseInput(ListTransactionsInput, rawInput);
   const card = await cardRow(ctx.db, id);
+  // Commit order is rowid order (ids are made before their batch runs, so racing charges may commit
+  // out of id order); balance_after follows commit order.
+  const seq = sql<number>`${giftCardTransactions}.rowid`;
   const rows = await ctx.db
-    .select()
+    .select({ entry: giftCardTransactions, seq })
     .from(giftCardTransactions)
-    .where(and(eq(giftCardTransactions.giftCardId, id), input.cursor ? lt(giftCardTransactions.id, decodeCursor(input.cursor).id) : undefined))
-    .orderBy(desc(giftCardTransactions.id))
+    .where(and(eq(giftCardTransactions.giftCardId, id), input.cursor ? lt(seq, Number(decodeCursor(input.cursor).v)) : undefined))
+    .orderBy(desc(seq))
     .limit(input.limit + 1);
-  const page = pageOf(rows, input.limit, (r) => ({ v: null, id: r.id }), Boolean(input.cursor));
-  return { ...page, items: page.items.map((r) => toTransaction(r, card.currency)) };
+  const page = pageOf(rows, input.limit, (r) => ({ v: r.seq, id: r.entry.id }), Boolean(input.cursor));
+  return { ...page, items: page.items.map((r) => toTransaction(r.entry, card.currency)) };
 }
 
 // ---------------------------------------------------------------------------------------------
