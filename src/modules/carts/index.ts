@@ -2,4 +2,5 @@
 export { mergeGuestCart, getCart, loadCart, claimCheckout, releaseCheckout, completeCheckoutStatement, holdOwner, holdTtlMs } from "./service";
 export type { CartRow, CartLineRow } from "./service";
 export { computeTotals } from "./pricing";
-export { Address, Totals, CheckoutInput, type Cart } from "./schemas";
+export { applyDiscountCode, removeDiscountCode, applyGiftCard, removeGiftCard } from "./adjustments";
+export { Address, Totals, CheckoutInput, Cart } from "./schemas";

@@ -92,7 +92,7 @@ export async function loadCart(ctx: ServiceContext, id: string): Promise<{ row: 
   return { row, lines: await linesOf(ctx.db, id) };
 }
 
-async function loadOpenCart(ctx: ServiceContext, id: string) {
+export async function loadOpenCart(ctx: ServiceContext, id: string) {
   const cart = await loadCart(ctx, id);
   if (cart.row.status !== "open") {
     throw new ServiceError("CONFLICT", `Cart '${id}' is ${cart.row.status.replace("_", " ")} and can no longer change.`, {

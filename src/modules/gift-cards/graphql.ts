@@ -1,5 +1,7 @@
 import { builder, dropNulls, MoneyInput, MoneyRef } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
+import { applyGiftCard, removeGiftCard } from "../carts";
+import { CartRef } from "../carts/graphql";
 import type { GiftCard, GiftCardBalance, GiftCardTransaction, IssuedGiftCard } from "./schemas";
 import * as giftCards from "./service";
 
@@ -154,5 +156,18 @@ builder.mutationFields((t) => ({
     description: "Add to or take from a balance; with orderId and a positive amount, a refund to the card. Once per reference. Admin (gift_cards:write).",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: AdjustInput, required: true }) },
     resolve: (_root, args, ctx) => giftCards.adjustGiftCardBalance(ctx.services, args.id, dropNulls(args.input)),
+  }),
+  applyCartGiftCard: t.field({
+    type: CartRef,
+    description:
+      "Pay part of a cart with a gift card (by code) or a signed-in customer's own card or store credit (by giftCardId). Cards pay the total last, each up to its balance; nothing is spent until checkout.",
+    args: { cartId: t.arg.id({ required: true }), code: t.arg.string(), giftCardId: t.arg.id() },
+    resolve: (_root, args, ctx) => applyGiftCard(ctx.services, args.cartId, dropNulls({ code: args.code, giftCardId: args.giftCardId })),
+  }),
+  removeCartGiftCard: t.field({
+    type: CartRef,
+    description: "Take a gift card off a cart.",
+    args: { cartId: t.arg.id({ required: true }), giftCardId: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => removeGiftCard(ctx.services, args.cartId, args.giftCardId),
   }),
 }));

@@ -1,10 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { CartTokenHeader } from "../../http/guest-headers";
 import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
-import { AdjustBalanceInput, BalanceQuery, GiftCard, GiftCardBalance, GiftCardTransaction, IssuedGiftCard, IssueGiftCardInput, ListGiftCardsInput, ListTransactionsInput, UpdateGiftCardInput } from "./schemas";
+import { applyGiftCard, Cart, removeGiftCard } from "../carts";
+import { AdjustBalanceInput, ApplyGiftCardInput, BalanceQuery, GiftCard, GiftCardBalance, GiftCardTransaction, IssuedGiftCard, IssueGiftCardInput, ListGiftCardsInput, ListTransactionsInput, UpdateGiftCardInput } from "./schemas";
 import * as giftCards from "./service";
 
 const tags = ["Gift cards"];
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "gc_01jd4x..." }) });
+const CartParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "cart_01jd4x..." }) });
+const CartCardParam = CartParam.extend({ giftCardId: z.string().min(1).max(64).openapi({ param: { name: "giftCardId", in: "path" }, example: "gc_01jd4x..." }) });
+const cartHeaders = z.object({ "x-cart-token": CartTokenHeader });
+const cartAccess = "Guests send the cart token as `X-Cart-Token`; signed-in customers reach their own carts. Anyone else gets a 404.";
 const GiftCardList = listOf(GiftCard, "GiftCardList");
 const TransactionList = listOf(GiftCardTransaction, "GiftCardTransactionList");
 const Adjusted = z.object({ giftCard: GiftCard, transaction: GiftCardTransaction }).openapi("AdjustedGiftCard");
@@ -129,4 +135,35 @@ export const giftCardRoutes = createRouter()
       responses: { 200: json(MyGiftCards, "The customer's cards."), ...problems("UNAUTHENTICATED") },
     }),
     async (c) => c.json({ data: await giftCards.listMyGiftCards(c.get("services")) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/carts/{id}/gift-cards",
+      operationId: "applyCartGiftCard",
+      tags: ["Carts"],
+      security: [],
+      summary: "Pay part of a cart with a gift card or store credit",
+      description: `By \`code\` (anyone holding it), or by \`giftCardId\` for a signed-in customer's own card or store credit. Cards pay the total last, in the order applied, each up to its balance; \`totals.amountDue\` is what is left. Nothing is taken until checkout, which spends the balance in the order's own write. An unknown, disabled, expired or empty card, or one in another currency, is a 400. At most 5 cards per cart. ${cartAccess}`,
+      request: { params: CartParam, headers: cartHeaders, ...jsonBody(ApplyGiftCardInput) },
+      responses: { 200: json(Cart, "The cart with the card applied."), ...problems("VALIDATION_FAILED", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE") },
+    }),
+    async (c) => c.json(await applyGiftCard(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/carts/{id}/gift-cards/{giftCardId}",
+      operationId: "removeCartGiftCard",
+      tags: ["Carts"],
+      security: [],
+      summary: "Take a gift card off a cart",
+      description: `${cartAccess}`,
+      request: { params: CartCardParam, headers: cartHeaders },
+      responses: { 200: json(Cart, "The cart without the card."), ...problems("NOT_FOUND", "CONFLICT") },
+    }),
+    async (c) => {
+      const { id, giftCardId } = c.req.valid("param");
+      return c.json(await removeGiftCard(c.get("services"), id, giftCardId), 200);
+    },
   );

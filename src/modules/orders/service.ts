@@ -7,7 +7,9 @@ import { newId } from "../../shared/ids";
 import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { eventInsert, type EventType, publishAfterResponse } from "../events";
+import { giftCardReturnStatements } from "../gift-cards";
 import { paymentProvider } from "../payments";
+import { returnRedemptionStatements } from "../promotions";
 import { assessmentsForOrders, reviewStatement, type OrderRisk } from "../risk";
 import { ListOrdersInput, MarkPaidInput, type Order, type OrderStatus } from "./schemas";
 import { inventoryStock, settleOrTellTheCron, type StockPort } from "./stock";
@@ -214,12 +216,20 @@ async function transition(
         : await provider.refund({ orderId: id, amount, by, idempotencyKey });
     paymentRow = { id: newId("payment"), orderId: id, provider: provider.id, kind: payment.kind, amount: amount.amount, currency: amount.currency, reference, createdAt: at };
   }
+  // Money and uses that the order took from other modules come back in the same batch, so exactly
+  // once: only one transition can leave this version. Gift cards get their charges back on a cancel
+  // or a full refund; promotion uses come back on a cancel.
+  const giveBack = [
+    ...(to === "cancelled" ? returnRedemptionStatements(ctx.db, id, at) : []),
+    ...(to === "cancelled" || to === "refunded" ? await giftCardReturnStatements(ctx.db, id, at) : []),
+  ];
   try {
     await ctx.db.batch([
       ctx.db
         .update(orders)
         .set({ status: to, version: sql`${orders.version} + 1`, updatedAt: at })
         .where(and(eq(orders.id, id), eq(orders.version, row.version), eq(orders.status, row.status))),
+      ...giveBack,
       ctx.db.insert(orderTransitions).values({ orderId: id, fromVersion: row.version, fromStatus: row.status, toStatus: to, actor: by, at }),
       ...(paymentRow ? [ctx.db.insert(payments).values(paymentRow)] : []),
       // Leaving on_hold is the admin's risk review: recorded on the assessment, with who and when.

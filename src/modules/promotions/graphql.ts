@@ -1,5 +1,7 @@
 import { builder, dropNulls, MoneyInput, MoneyRef } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
+import { applyDiscountCode, removeDiscountCode } from "../carts";
+import { CartRef } from "../carts/graphql";
 import type { Promotion, Redemption } from "./schemas";
 import type { DiscountValue, LineMatch, PromotionRule } from "./rules";
 import * as promotions from "./service";
@@ -253,5 +255,18 @@ builder.mutationFields((t) => ({
     description: "Remove a code (not the last one).",
     args: { id: t.arg.id({ required: true }), code: t.arg.string({ required: true }) },
     resolve: (_root, args, ctx) => promotions.removeDiscountCode(ctx.services, args.id, args.code),
+  }),
+  applyCartDiscountCode: t.field({
+    type: CartRef,
+    description:
+      "Enter a discount code on a cart (its customer, or a guest sending X-Cart-Token). Unknown codes: VALIDATION_FAILED. A known code stays on the cart and applies whenever the cart qualifies; until then `discounts.rejectedCodes` says why.",
+    args: { cartId: t.arg.id({ required: true }), code: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => applyDiscountCode(ctx.services, args.cartId, { code: args.code }),
+  }),
+  removeCartDiscountCode: t.field({
+    type: CartRef,
+    description: "Remove a discount code from a cart.",
+    args: { cartId: t.arg.id({ required: true }), code: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => removeDiscountCode(ctx.services, args.cartId, args.code),
   }),
 }));

@@ -1,11 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { CartTokenHeader } from "../../http/guest-headers";
 import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
-import { AddCodesInput, CreatePromotionInput, ListPromotionsInput, ListRedemptionsInput, Promotion, Redemption, UpdatePromotionInput } from "./schemas";
+import { applyDiscountCode, Cart, removeDiscountCode } from "../carts";
+import { AddCodesInput, ApplyCodeInput, CreatePromotionInput, ListPromotionsInput, ListRedemptionsInput, Promotion, Redemption, UpdatePromotionInput } from "./schemas";
 import * as promotions from "./service";
 
 const tags = ["Promotions"];
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "promo_01jd4x..." }) });
 const CodeParam = IdParam.extend({ code: z.string().min(1).max(32).openapi({ param: { name: "code", in: "path" }, example: "SUMMER15" }) });
+const CartParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "cart_01jd4x..." }) });
+const CartCodeParam = CartParam.extend({ code: z.string().min(1).max(32).openapi({ param: { name: "code", in: "path" }, example: "SUMMER15" }) });
+const cartHeaders = z.object({ "x-cart-token": CartTokenHeader });
+const cartAccess = "Guests send the cart token as `X-Cart-Token`; signed-in customers reach their own carts. Anyone else gets a 404.";
 const PromotionList = listOf(Promotion, "PromotionList");
 const RedemptionList = listOf(Redemption, "PromotionRedemptionList");
 const scope = "Scope `promotions:write`.";
@@ -137,5 +143,36 @@ export const promotionRoutes = createRouter()
     async (c) => {
       const page = await promotions.listRedemptions(c.get("services"), c.req.valid("param").id, c.req.valid("query"));
       return c.json({ data: page.items, next_cursor: page.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/carts/{id}/discount-codes",
+      operationId: "applyCartDiscountCode",
+      tags: ["Carts"],
+      security: [],
+      summary: "Enter a discount code on a cart",
+      description: `An unknown code is a 400 (nothing stored). A known code stays on the cart (at most 5) and applies whenever the cart qualifies; until then the cart lists it under \`discounts.rejectedCodes\` with the reason. Entering it again changes nothing. ${cartAccess}`,
+      request: { params: CartParam, headers: cartHeaders, ...jsonBody(ApplyCodeInput) },
+      responses: { 200: json(Cart, "The cart, priced with the code."), ...problems("VALIDATION_FAILED", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE") },
+    }),
+    async (c) => c.json(await applyDiscountCode(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/carts/{id}/discount-codes/{code}",
+      operationId: "removeCartDiscountCode",
+      tags: ["Carts"],
+      security: [],
+      summary: "Remove a discount code from a cart",
+      description: `${cartAccess}`,
+      request: { params: CartCodeParam, headers: cartHeaders },
+      responses: { 200: json(Cart, "The cart, priced without the code."), ...problems("NOT_FOUND", "CONFLICT") },
+    }),
+    async (c) => {
+      const { id, code } = c.req.valid("param");
+      return c.json(await removeDiscountCode(c.get("services"), id, code), 200);
     },
   );
