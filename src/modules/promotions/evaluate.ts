@@ -68,19 +68,11 @@ export async function evaluatePromotions(ctx: ServiceContext, input: PromotionIn
   const needsCategories = rows.some((r) => lineMatchesOf(r.rule).some((m) => (m.categoryIds?.length ?? 0) > 0));
   const ancestry = needsCategories ? await categoryAncestryByProductIds(ctx.db, input.lines.map((l) => l.productId)) : new Map<string, string[]>();
 
+  // The row has every field an offer needs; the engine reads only those.
   const offer = (row: (typeof rows)[number], code: string | null): Offer => ({
+    ...row,
     promotionId: row.id,
-    title: row.title,
     code,
-    status: row.status,
-    rule: row.rule,
-    minimumSubtotal: row.minimumSubtotal,
-    customerGroupIds: row.customerGroupIds,
-    marketIds: row.marketIds,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    combinable: row.combinable,
-    priority: row.priority,
     usageLimitReached: row.usageLimit !== null && row.redeemed >= row.usageLimit,
     customerUsageLimitReached: row.usageLimitPerCustomer !== null && (usedByCustomer.get(row.id) ?? 0) >= row.usageLimitPerCustomer,
   });
