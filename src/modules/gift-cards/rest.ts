@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader } from "../../http/guest-headers";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, customerSecurity, optionalCustomerSecurity, publicSecurity, json, jsonBody, listOf, problems } from "../../http/openapi";
 import { applyGiftCard, Cart, removeGiftCard } from "../carts";
 import { AdjustBalanceInput, ApplyGiftCardInput, BalanceQuery, GiftCard, GiftCardBalance, GiftCardTransaction, IssuedGiftCard, IssueGiftCardInput, ListGiftCardsInput, ListTransactionsInput, UpdateGiftCardInput } from "./schemas";
 import * as giftCards from "./service";
@@ -56,7 +56,7 @@ export const giftCardRoutes = createRouter()
       path: "/gift-card-balance",
       operationId: "checkGiftCardBalance",
       tags,
-      security: [],
+      security: publicSecurity,
       summary: "Check a gift card's balance",
       description: "Anyone with the code may read its balance, status and expiry (a POST, so that the code stays out of URLs and logs). Unknown codes: 404.",
       request: jsonBody(BalanceQuery),
@@ -129,7 +129,7 @@ export const giftCardRoutes = createRouter()
       path: "/me/gift-cards",
       operationId: "listMyGiftCards",
       tags,
-      security: [{ customerToken: [] }],
+      security: customerSecurity,
       summary: "My gift cards and store credit",
       description: "The signed-in customer's store credit and the gift cards issued to them (newest first, at most 100). Apply one to a cart with its id.",
       responses: { 200: json(MyGiftCards, "The customer's cards."), ...problems("UNAUTHENTICATED") },
@@ -142,7 +142,7 @@ export const giftCardRoutes = createRouter()
       path: "/carts/{id}/gift-cards",
       operationId: "applyCartGiftCard",
       tags: ["Carts"],
-      security: [],
+      security: optionalCustomerSecurity,
       summary: "Pay part of a cart with a gift card or store credit",
       description: `By \`code\` (anyone holding it), or by \`giftCardId\` for a signed-in customer's own card or store credit. Cards pay the total last, in the order applied, each up to its balance; \`totals.amountDue\` is what is left. Nothing is taken until checkout, which spends the balance in the order's own write. An unknown, disabled, expired or empty card, or one in another currency, is a 400. At most 5 cards per cart. ${cartAccess}`,
       request: { params: CartParam, headers: cartHeaders, ...jsonBody(ApplyGiftCardInput) },
@@ -156,7 +156,7 @@ export const giftCardRoutes = createRouter()
       path: "/carts/{id}/gift-cards/{giftCardId}",
       operationId: "removeCartGiftCard",
       tags: ["Carts"],
-      security: [],
+      security: optionalCustomerSecurity,
       summary: "Take a gift card off a cart",
       description: `${cartAccess}`,
       request: { params: CartCardParam, headers: cartHeaders },

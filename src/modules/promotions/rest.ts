@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader } from "../../http/guest-headers";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, optionalCustomerSecurity, json, jsonBody, listOf, problems } from "../../http/openapi";
 import { applyDiscountCode, Cart, removeDiscountCode } from "../carts";
 import { AddCodesInput, ApplyCodeInput, CreatePromotionInput, ListPromotionsInput, ListRedemptionsInput, Promotion, Redemption, UpdatePromotionInput } from "./schemas";
 import * as promotions from "./service";
@@ -151,7 +151,7 @@ export const promotionRoutes = createRouter()
       path: "/carts/{id}/discount-codes",
       operationId: "applyCartDiscountCode",
       tags: ["Carts"],
-      security: [],
+      security: optionalCustomerSecurity,
       summary: "Enter a discount code on a cart",
       description: `An unknown code is a 400 (nothing stored). A known code stays on the cart (at most 5) and applies whenever the cart qualifies; until then the cart lists it under \`discounts.rejectedCodes\` with the reason. Entering it again changes nothing. ${cartAccess}`,
       request: { params: CartParam, headers: cartHeaders, ...jsonBody(ApplyCodeInput) },
@@ -165,7 +165,7 @@ export const promotionRoutes = createRouter()
       path: "/carts/{id}/discount-codes/{code}",
       operationId: "removeCartDiscountCode",
       tags: ["Carts"],
-      security: [],
+      security: optionalCustomerSecurity,
       summary: "Remove a discount code from a cart",
       description: `${cartAccess}`,
       request: { params: CartCodeParam, headers: cartHeaders },
