@@ -14,9 +14,12 @@ import { customerRoutes } from "../modules/customers/rest";
 import { asyncApiDocument, eventRoutes } from "../modules/events/rest";
 import { inventoryRoutes } from "../modules/inventory/rest";
 import { orderRoutes } from "../modules/orders/rest";
+import { pricingRoutes } from "../modules/pricing/rest";
 import { protectionLimits } from "../modules/protection";
 import { catalogReadCache, limitJson, restRateLimit } from "../modules/protection/rest";
 import { recommendationRoutes } from "../modules/recommendations/rest";
+import { shippingRoutes } from "../modules/shipping/rest";
+import { taxRoutes } from "../modules/tax/rest";
 import { webhookRoutes } from "../modules/webhooks/rest";
 import { ServiceError } from "../shared/errors";
 
@@ -44,7 +47,7 @@ export function createApp() {
     app.use(path, catalogReadCache());
   }
   // Each module's REST surface is one router; the order is the order of the OpenAPI document.
-  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, webhookRoutes, eventRoutes, recommendationRoutes]) {
+  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, pricingRoutes, taxRoutes, shippingRoutes, webhookRoutes, eventRoutes, recommendationRoutes]) {
     app.route("/v1", routes);
   }
 

@@ -11,3 +11,6 @@ export * from "../modules/webhooks/tables";
 export * from "../modules/recommendations/tables";
 export * from "../modules/protection/tables";
 export * from "../modules/risk/tables";
+export * from "../modules/pricing/tables";
+export * from "../modules/tax/tables";
+export * from "../modules/shipping/tables";

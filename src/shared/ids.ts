@@ -22,6 +22,12 @@ export const idPrefixes = {
   webhookDelivery: "whdl",
   webhookAttempt: "what",
   deadLetter: "dlq",
+  market: "mkt",
+  customerGroup: "cgrp",
+  priceList: "prl",
+  taxRate: "txr",
+  shippingZone: "shz",
+  shippingMethod: "shm",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

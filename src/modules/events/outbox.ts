@@ -17,6 +17,10 @@ export const eventTypes = [
   "inventory.low",
   "inventory.out_of_stock",
   "customer.created",
+  "price.changed",
+  "price_list.created",
+  "price_list.updated",
+  "price_list.deleted",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
