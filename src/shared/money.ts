@@ -40,13 +40,3 @@ export function formatMoney(money: { amount: number; currency: string }, locale 
   // Intl.NumberFormat accepts decimal strings and formats them exactly; the cast covers older lib typings.
   return format.format(toDecimalString(money.amount, money.currency) as unknown as number);
 }
-
-/** Whether an ISO 4217 code is one the runtime knows (workerd's ICU list). */
-export function isKnownCurrency(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code)) return false;
-  try {
-    return Intl.supportedValuesOf("currency").includes(code);
-  } catch {
-    return true;
-  }
-}

@@ -5,7 +5,6 @@ import type { Database } from "../../db/client";
 import { isUniqueViolation } from "../../shared/db-errors";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
-import { isKnownCurrency } from "../../shared/money";
 import { parseInput } from "../../shared/validation";
 import { CreateMarketInput, UpdateMarketInput, type Market } from "./schemas";
 import { marketCountries, markets } from "./tables";
@@ -75,12 +74,6 @@ export async function marketForCart(ctx: Pick<ServiceContext, "db">, input: { ma
   return defaultMarket(ctx);
 }
 
-function assertCurrency(currency: string | undefined): void {
-  if (currency !== undefined && !isKnownCurrency(currency)) {
-    throw new ServiceError("VALIDATION_FAILED", `Unknown currency '${currency}'.`, { errors: [{ pointer: "/currency", detail: "Not an ISO 4217 currency." }] });
-  }
-}
-
 function countryRows(marketId: string, countries: readonly string[]) {
   return countries.map((country, position) => ({ country, marketId, position }));
 }
@@ -117,7 +110,6 @@ function countryConflict(countries: readonly string[], taken: string[]): Service
 export async function createMarket(ctx: ServiceContext, rawInput: unknown): Promise<Market> {
   requireAdmin(ctx.actor, "pricing:write");
   const input = parseInput(CreateMarketInput, rawInput);
-  assertCurrency(input.currency);
   const id = newId("market");
   const taken = await claimedElsewhere(ctx.db, id, input.countries);
   if (taken.length > 0) throw countryConflict(input.countries, taken);
@@ -135,7 +127,6 @@ export async function createMarket(ctx: ServiceContext, rawInput: unknown): Prom
 export async function updateMarket(ctx: ServiceContext, handleOrId: string, rawInput: unknown): Promise<Market> {
   requireAdmin(ctx.actor, "pricing:write");
   const input = parseInput(UpdateMarketInput, rawInput);
-  assertCurrency(input.currency);
   const existing = await getMarket(ctx, handleOrId);
   if (input.countries) {
     const taken = await claimedElsewhere(ctx.db, existing.id, input.countries);

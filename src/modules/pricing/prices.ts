@@ -3,7 +3,6 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { requireAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { ServiceError } from "../../shared/errors";
-import { isKnownCurrency } from "../../shared/money";
 import { parseInput } from "../../shared/validation";
 import { eventInsert, publishAfterResponse } from "../events";
 import { purgeCatalogCache } from "../protection";
@@ -76,10 +75,7 @@ export async function setPrices(ctx: ServiceContext, rawInput: unknown): Promise
   requireAdmin(ctx.actor, "pricing:write");
   const input = parseInput(SetPricesInput, rawInput);
   const products = await variantProducts(ctx.db, input.prices.map((p) => p.variantId));
-  const errors = input.prices.flatMap((p, i) => [
-    ...(products.has(p.variantId) ? [] : [{ pointer: `/prices/${i}/variantId`, detail: `Variant '${p.variantId}' does not exist.` }]),
-    ...(isKnownCurrency(p.currency) ? [] : [{ pointer: `/prices/${i}/currency`, detail: "Not an ISO 4217 currency." }]),
-  ]);
+  const errors = input.prices.flatMap((p, i) => (products.has(p.variantId) ? [] : [{ pointer: `/prices/${i}/variantId`, detail: `Variant '${p.variantId}' does not exist.` }]));
   const seen = new Set<string>();
   input.prices.forEach((p, i) => {
     const key = `${p.variantId}|${p.currency}`;

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, json, jsonBody, listOf, problems, publicSecurity } from "../../http/openapi";
 import * as groups from "./groups";
 import * as markets from "./markets";
 import * as priceLists from "./price-lists";
@@ -50,10 +50,10 @@ export const pricingRoutes = createRouter()
       path: "/markets",
       operationId: "listMarkets",
       tags: ["Markets"],
-      security: [],
+      security: publicSecurity,
       summary: "List markets",
       description: "Where the shop sells, in which currency, and whether prices include tax. The default market comes first. Public.",
-      responses: { 200: json(MarketList, "Every market.") },
+      responses: { 200: json(MarketList, "Every market."), ...problems("THROTTLED") },
     }),
     async (c) => c.json({ data: await markets.listMarkets(c.get("services")) }, 200),
   )
@@ -63,7 +63,7 @@ export const pricingRoutes = createRouter()
       path: "/markets/{idOrHandle}",
       operationId: "getMarket",
       tags: ["Markets"],
-      security: [],
+      security: publicSecurity,
       summary: "Get a market by handle or id",
       request: { params: MarketParam },
       responses: { 200: json(Market, "The market."), ...problems("NOT_FOUND") },
@@ -243,11 +243,11 @@ export const pricingRoutes = createRouter()
       path: "/variants/{id}/prices",
       operationId: "listVariantPrices",
       tags: ["Prices"],
-      security: [],
+      security: publicSecurity,
       summary: "A variant's base prices, one per currency",
       description: "What the variant costs in each currency before price lists. Public.",
       request: { params: VariantParam },
-      responses: { 200: json(VariantPriceList, "Its prices, by currency.") },
+      responses: { 200: json(VariantPriceList, "Its prices, by currency (empty for an unknown variant)."), ...problems("THROTTLED") },
     }),
     async (c) => c.json({ data: await prices.listVariantPrices(c.get("services"), c.req.valid("param").id) }, 200),
   )

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, json, jsonBody, listOf, problems, publicSecurity } from "../../http/openapi";
 import { CreateTaxClassInput, CreateTaxRateInput, ListTaxRatesInput, TaxClass, TaxRate, UpdateTaxClassInput, UpdateTaxRateInput } from "./schemas";
 import * as tax from "./service";
 
@@ -19,10 +19,10 @@ export const taxRoutes = createRouter()
       path: "/tax-classes",
       operationId: "listTaxClasses",
       tags,
-      security: [],
+      security: publicSecurity,
       summary: "List tax classes",
       description: "Products name one of these (`taxClass`); rates are per class. `standard`, `reduced` and `zero` always exist.",
-      responses: { 200: json(TaxClassList, "Every tax class.") },
+      responses: { 200: json(TaxClassList, "Every tax class."), ...problems("THROTTLED") },
     }),
     async (c) => c.json({ data: await tax.listTaxClasses(c.get("services")) }, 200),
   )
