@@ -23,6 +23,8 @@ export type AdminScope =
   | "events:write"
   | "promotions:write"
   | "gift_cards:write"
+  | "pricing:read"
+  | "pricing:write"
   | "admin:*";
 
 /**
@@ -84,6 +86,16 @@ export function hasAnyScope(actor: Extract<Actor, { kind: "admin" }>, scopes: re
 
 /** Orders and carts hold shoppers' emails and addresses: reading them takes an orders scope. */
 export const ORDER_READ_SCOPES: readonly AdminScope[] = ["orders:read", "orders:write"];
+
+/** Markets, price lists, customer groups, tax and shipping configuration: read with either pricing scope. */
+export const PRICING_READ_SCOPES: readonly AdminScope[] = ["pricing:read", "pricing:write"];
+
+/** Throws 401 for anonymous callers, 403 for callers holding none of these scopes. */
+export function requireAnyScope(actor: Actor, scopes: readonly AdminScope[]): void {
+  if (actor.kind === "anonymous") throw new ServiceError("UNAUTHENTICATED", "An admin API key is required.");
+  if (actor.kind !== "admin") throw new ServiceError("FORBIDDEN", "This operation needs an admin API key.");
+  if (!hasAnyScope(actor, scopes)) throw new ServiceError("FORBIDDEN", `This API key lacks a '${scopes.join("' or '")}' scope.`);
+}
 
 /** Throws 401 for anonymous callers and 403 for callers without the scope. */
 export function requireAdmin(actor: Actor, scope: AdminScope): void {

@@ -16,10 +16,13 @@ import { asyncApiDocument, eventRoutes } from "../modules/events/rest";
 import { giftCardRoutes } from "../modules/gift-cards/rest";
 import { inventoryRoutes } from "../modules/inventory/rest";
 import { orderRoutes } from "../modules/orders/rest";
+import { pricingRoutes } from "../modules/pricing/rest";
 import { protectionLimits } from "../modules/protection";
 import { catalogReadCache, limitJson, restRateLimit } from "../modules/protection/rest";
 import { promotionRoutes } from "../modules/promotions/rest";
 import { recommendationRoutes } from "../modules/recommendations/rest";
+import { shippingRoutes } from "../modules/shipping/rest";
+import { taxRoutes } from "../modules/tax/rest";
 import { webhookRoutes } from "../modules/webhooks/rest";
 import { ServiceError } from "../shared/errors";
 
@@ -57,7 +60,7 @@ export function createApp() {
     app.use(path, catalogReadCache());
   }
   // Each module's REST surface is one router; the order is the order of the OpenAPI document.
-  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, promotionRoutes, giftCardRoutes, webhookRoutes, eventRoutes, recommendationRoutes]) {
+  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, pricingRoutes, taxRoutes, shippingRoutes, promotionRoutes, giftCardRoutes, webhookRoutes, eventRoutes, recommendationRoutes]) {
     app.route("/v1", routes);
   }
 

@@ -1,5 +1,6 @@
 import { registerEventHandler, type EventHandler } from "../modules/events";
 import { orderLiveFeed } from "../modules/orders";
+import { pricingForgetDeletedVariants } from "../modules/pricing";
 import { catalogCachePurge } from "../modules/protection";
 import { recommendationsLearn } from "../modules/recommendations";
 import { webhookFanOut } from "../modules/webhooks";
@@ -14,6 +15,7 @@ export const subscribers: readonly EventHandler[] = [
   recommendationsLearn, // recommendations: co-purchase counts from order.placed
   catalogCachePurge, // protection: a new catalog cache generation on product.*
   orderLiveFeed, // orders: push order events to connected admins and customers
+  pricingForgetDeletedVariants, // pricing: drop prices of deleted variants
 ];
 
 for (const handler of subscribers) registerEventHandler(handler);

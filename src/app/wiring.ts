@@ -1,7 +1,13 @@
 // Module-to-module wiring that would otherwise be an import cycle: the root hands a module what it
 // needs from another. Imported by every entry of the root (src/app/http.ts, src/app/background.ts).
-import { existingSkus } from "../modules/catalog";
+import { existingSkus, variantProductIds } from "../modules/catalog";
 import { provideKnownSkus } from "../modules/inventory";
+import { accountCreatedAt } from "../modules/customers";
+import { provideCustomerExists, provideVariantProducts } from "../modules/pricing";
 
 // Inventory sets stock only for SKUs the catalog knows; the catalog reads inventory for availability.
 provideKnownSkus(existingSkus);
+// Pricing writes prices only for variants the catalog knows; the catalog writes prices through pricing.
+provideVariantProducts(variantProductIds);
+// Customer groups take only customers that exist; customers reach pricing through carts (sign-in merge).
+provideCustomerExists(async (db, customerId) => (await accountCreatedAt(db, customerId)) !== null);

@@ -26,6 +26,12 @@ export const idPrefixes = {
   redemption: "rdm",
   giftCard: "gc",
   giftCardTransaction: "gctx",
+  market: "mkt",
+  customerGroup: "cgrp",
+  priceList: "prl",
+  taxRate: "txr",
+  shippingZone: "shz",
+  shippingMethod: "shm",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,6 +1,21 @@
-// The carts module's public surface: other modules (customers' sign-in, checkout) use only this.
-export { mergeGuestCart, getCart, loadCart, claimCheckout, releaseCheckout, completeCheckoutStatement, holdOwner, holdTtlMs } from "./service";
+// The carts module's public surface: other modules (customers' sign-in, checkout, promotions) use only this.
+export { mergeGuestCart, getCart, loadCart, claimCheckout, releaseCheckout, completeCheckoutStatement, holdOwner, holdTtlMs, pricingInput } from "./service";
 export type { CartRow, CartLineRow } from "./service";
-export { computeTotals } from "./pricing";
+// The cart pricing pipeline (contracts/pricing-and-checkout.md): steps 3 and 6 plug in through the providers.
+export {
+  priceCart,
+  assertPurchasable,
+  provideDiscountStep,
+  provideGiftCardStep,
+  type PriceCartInput,
+  type PricedCart,
+  type PricedLine,
+  type DiscountStep,
+  type DiscountInput,
+  type Discounts,
+  type GiftCardStep,
+  type GiftCardInput,
+  type GiftCards,
+} from "./pricing";
 export { applyDiscountCode, removeDiscountCode, applyGiftCard, removeGiftCard } from "./adjustments";
-export { Address, Totals, CheckoutInput, Cart } from "./schemas";
+export { Address, Totals, AppliedDiscount, CheckoutInput, Cart } from "./schemas";

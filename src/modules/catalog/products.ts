@@ -9,7 +9,7 @@ import { slugify } from "../../shared/schemas";
 import { parseInput } from "../../shared/validation";
 import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
-import { refreshPriceRange, productEvent, assertCategoriesExist, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
+import { refreshPriceRange, productEvent, assertCategoriesExist, assertTaxClass, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
 import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, hydrate, visibleStatus, findCategory } from "./records";
 
 const NULL_PRICE_HIGH = sql`coalesce(${products.priceMin}, 9007199254740991)`;
@@ -95,6 +95,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
   const input = parseInput(CreateProductInput, rawInput);
   const categoryIds = [...new Set(input.categoryIds ?? [])];
   await assertCategoriesExist(ctx.db, categoryIds, "/categoryIds");
+  await assertTaxClass(ctx, input.taxClass, "/taxClass");
   assertVariantSet(input.variants ?? [], null, "/variants");
 
   const at = now();
@@ -110,6 +111,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
       status,
       images: input.images ?? [],
       attributes: input.attributes ?? {},
+      taxClass: input.taxClass ?? "standard",
       createdAt: at,
       updatedAt: at,
     }),
@@ -120,6 +122,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
     const rows = input.variants.map((v, i) => variantValues(id, v, i, at));
     const perStatement = Math.floor(D1_MAX_BOUND_PARAMETERS / Object.keys(rows[0]!).length);
     for (let i = 0; i < rows.length; i += perStatement) statements.push(ctx.db.insert(variants).values(rows.slice(i, i + perStatement)));
+    statements.push(...variantPriceStatements(ctx.db, rows.map((row, i) => ({ id: row.id, productId: id, input: input.variants![i]! })), at));
     statements.push(refreshPriceRange(ctx.db, id, at));
   }
   statements.push(productEvent(ctx, "product.created", { id, slug, title: input.title, status }, at));
@@ -131,6 +134,7 @@ export async function updateProduct(ctx: ServiceContext, idOrSlug: string, rawIn
   requireAdmin(ctx.actor, "catalog:write");
   const input = parseInput(UpdateProductInput, rawInput);
   const existing = await getProductRecord(ctx, idOrSlug);
+  await assertTaxClass(ctx, input.taxClass, "/taxClass");
   const at = now();
   const { categoryIds, ...fields } = input;
   const statements: BatchItem<"sqlite">[] = [ctx.db.update(products).set({ ...fields, updatedAt: at }).where(eq(products.id, existing.id))];

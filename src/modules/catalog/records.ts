@@ -29,6 +29,7 @@ export function toProductRecord(row: ProductRow): ProductRecord {
     status: row.status,
     images: row.images,
     attributes: row.attributes,
+    taxClass: row.taxClass,
     priceRange:
       row.priceMin === null || row.priceMax === null || row.currency === null
         ? null
@@ -47,6 +48,7 @@ export function toVariant(row: VariantRow): VariantRecord {
     options: row.options,
     price: { amount: row.priceAmount, currency: row.currency },
     compareAtPrice: row.compareAtAmount === null ? null : { amount: row.compareAtAmount, currency: row.currency },
+    weightGrams: row.weightGrams,
     position: row.position,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -201,4 +203,47 @@ export async function findCategory(db: Database, idOrSlug: string): Promise<Cate
  */
 export function inSubtree(path: string): SQL {
   return sql`(${categories.path} >= ${path} AND ${categories.path} < ${path + "~"})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts other modules price with
+
+/** Which of these variants exist, with their product: one query (long lists travel as one JSON parameter). */
+export async function variantProductIds(db: Database, variantIds: readonly string[]): Promise<Map<string, string>> {
+  if (variantIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: variants.id, productId: variants.productId })
+    .from(variants)
+    .where(sql`${variants.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(variantIds)])}))`);
+  return new Map(rows.map((r) => [r.id, r.productId]));
+}
+
+/** What the cart pricing pipeline needs of a variant and its product, as the catalog says now. */
+export interface VariantFacts {
+  variantId: string;
+  productId: string;
+  sku: string;
+  productStatus: ProductRow["status"];
+  taxClass: string;
+  weightGrams: number;
+  categoryIds: string[];
+}
+
+/** Facts of many variants in one query (deleted variants are absent from the map). */
+export async function variantFacts(db: Database, variantIds: readonly string[]): Promise<Map<string, VariantFacts>> {
+  if (variantIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      variantId: variants.id,
+      productId: variants.productId,
+      sku: variants.sku,
+      weightGrams: variants.weightGrams,
+      productStatus: products.status,
+      taxClass: products.taxClass,
+      categoryIds: sql<string>`(SELECT json_group_array(${productCategories.categoryId}) FROM ${productCategories} WHERE ${productCategories.productId} = ${products.id})`,
+    })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(sql`${variants.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(variantIds)])}))`);
+  return new Map(rows.map((r) => [r.variantId, { ...r, weightGrams: r.weightGrams ?? 0, categoryIds: (JSON.parse(r.categoryIds) as string[]).sort() }]));
 }

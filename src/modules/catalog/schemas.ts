@@ -38,6 +38,7 @@ export const Variant = z
     options: z.record(z.string(), z.string()),
     price: Money,
     compareAtPrice: Money.nullable(),
+    weightGrams: z.number().int().nullable().openapi({ description: "Shipping weight in grams; null counts as 0." }),
     position: z.number().int(),
     availability: VariantAvailability,
     createdAt: Timestamp,
@@ -79,6 +80,7 @@ export const Product = z
     status: ProductStatus,
     images: z.array(z.string()),
     attributes: z.record(z.string(), z.string()),
+    taxClass: z.string().openapi({ description: "Tax class handle (`standard`, `reduced`, `zero` or your own): which rate applies at checkout." }),
     categoryIds: z.array(z.string()),
     variants: z.array(Variant),
     priceRange: PriceRange.nullable().openapi({ description: "Lowest and highest variant price; null without variants." }),
@@ -133,22 +135,40 @@ export const SearchHit = z
   .openapi("SearchHit");
 export type SearchHit = z.infer<typeof SearchHit>;
 
-export const CreateVariantInput = z
+const variantFields = z
   .object({
     sku: Sku,
     title: z.string().trim().min(1).max(200).optional(),
     options: Options.optional(),
-    price: Money,
+    price: Money.openapi({ description: "The price in its currency (the variant's base price there)." }),
     compareAtPrice: Money.nullable().optional(),
+    prices: z
+      .array(z.object({ amount: Money.shape.amount, currency: Money.shape.currency, compareAtAmount: Money.shape.amount.nullable().optional() }).strict())
+      .max(20)
+      .optional()
+      .openapi({ description: "Base prices in more currencies (one per currency), for markets that sell in them. Manage them later with PUT /v1/prices." }),
+    weightGrams: z.number().int().min(0).max(1_000_000_000).nullable().optional().openapi({ description: "Shipping weight in grams." }),
     position: z.number().int().min(0).max(10_000).optional(),
   })
-  .strict()
-  .openapi("CreateVariantInput");
+  .strict();
+
+/** One price per currency, `price` included. */
+function oneCurrencyEach(v: { price?: { currency: string } | undefined; prices?: { currency: string }[] | undefined }, ctx: z.RefinementCtx): void {
+  const seen = new Set(v.price ? [v.price.currency] : []);
+  v.prices?.forEach((p, i) => {
+    if (seen.has(p.currency)) ctx.addIssue({ code: "custom", path: ["prices", i, "currency"], message: "One price per currency (price counts too)." });
+    seen.add(p.currency);
+  });
+}
+
+export const CreateVariantInput = variantFields.superRefine(oneCurrencyEach).openapi("CreateVariantInput");
 export type CreateVariantInput = z.input<typeof CreateVariantInput>;
 
-export const UpdateVariantInput = CreateVariantInput.partial()
+export const UpdateVariantInput = variantFields
+  .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, "Provide at least one field to change.")
+  .superRefine(oneCurrencyEach)
   .openapi("UpdateVariantInput");
 export type UpdateVariantInput = z.input<typeof UpdateVariantInput>;
 
@@ -160,6 +180,7 @@ const productFields = {
   images: z.array(ImageUrl).max(20).optional(),
   attributes: Attributes.optional(),
   categoryIds: z.array(z.string().min(1).max(64)).max(20).optional(),
+  taxClass: z.string().min(1).max(40).optional().openapi({ description: "Tax class handle; default `standard`." }),
 };
 
 export const CreateProductInput = z

@@ -72,6 +72,7 @@ interface ProductSqlRow {
   status: ProductRow["status"];
   images: string;
   attributes: string;
+  tax_class: string;
   price_min: number | null;
   price_max: number | null;
   currency: string | null;
@@ -88,6 +89,7 @@ function fromSqlRow(r: ProductSqlRow): ProductRow {
     status: r.status,
     images: JSON.parse(r.images) as string[],
     attributes: JSON.parse(r.attributes) as Record<string, string>,
+    taxClass: r.tax_class,
     priceMin: r.price_min,
     priceMax: r.price_max,
     currency: r.currency,

@@ -4,8 +4,9 @@ import type { Database } from "../../db/client";
 import { notFound, ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
 import { CreateVariantInput, UpdateVariantInput, type Variant } from "./schemas";
+type ParsedVariantUpdate = ReturnType<typeof UpdateVariantInput.parse>;
 import { variants } from "./tables";
-import { refreshPriceRange, productEvent, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
+import { refreshPriceRange, productEvent, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
 import { getProductRecord } from "./products";
 import { now, type VariantRow, toVariant, withAvailability } from "./records";
 
@@ -29,6 +30,7 @@ export async function createVariant(ctx: ServiceContext, productId: string, rawI
   const values = variantValues(product.id, input, input.position ?? 0, at);
   await commitCatalogChange(ctx, [
     ctx.db.insert(variants).values(values),
+    ...variantPriceStatements(ctx.db, [{ id: values.id, productId: product.id, input }], at),
     refreshPriceRange(ctx.db, product.id, at),
     productEvent(ctx, "product.updated", { id: product.id, changed: ["variants"], variantId: values.id }, at),
   ], { productId: product.id, slug: product.slug });
@@ -57,14 +59,28 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
         ...(input.options !== undefined && { options: input.options }),
         ...(input.price !== undefined && { priceAmount: input.price.amount, currency: input.price.currency }),
         ...(input.compareAtPrice !== undefined && { compareAtAmount: input.compareAtPrice?.amount ?? null }),
+        ...(input.weightGrams !== undefined && { weightGrams: input.weightGrams }),
         ...(input.position !== undefined && { position: input.position }),
         updatedAt: at,
       })
       .where(eq(variants.id, id)),
+    ...variantPriceStatements(ctx.db, [{ id, productId: existing.productId, input: pricesOfUpdate(existing, input) }], at),
     refreshPriceRange(ctx.db, existing.productId, at),
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ], { productId: existing.productId });
   return getVariant(ctx, id);
+}
+
+/** The base prices an update sets: `price` and/or `compareAtPrice` (each completed from the row), and `prices`. */
+function pricesOfUpdate(existing: VariantRow, input: ParsedVariantUpdate) {
+  const touchesPrice = input.price !== undefined || input.compareAtPrice !== undefined;
+  return {
+    prices: input.prices,
+    ...(touchesPrice && {
+      price: input.price ?? { amount: existing.priceAmount, currency: existing.currency },
+      compareAtPrice: input.compareAtPrice !== undefined ? input.compareAtPrice : existing.compareAtAmount === null ? null : { amount: existing.compareAtAmount },
+    }),
+  };
 }
 
 export async function deleteVariant(ctx: ServiceContext, id: string): Promise<void> {

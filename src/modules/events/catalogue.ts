@@ -43,6 +43,18 @@ const Stock = z.object({
   onHand: z.number().int(),
 });
 
+const PriceList = z.object({
+  id: z.string().meta({ description: "Price list id (`prl_…`)." }),
+  name: z.string(),
+  status: z.enum(["active", "draft"]),
+  currency: z.string(),
+  marketId: z.string().nullable(),
+  customerGroupId: z.string().nullable(),
+  startsAt: Timestamp.nullable(),
+  endsAt: Timestamp.nullable(),
+  changed: z.array(z.string()).meta({ description: "price_list.updated: the changed settings, or `prices`." }),
+});
+
 export const eventCatalogue = {
   "order.placed": {
     summary:
@@ -80,6 +92,19 @@ export const eventCatalogue = {
     data: Promotion.extend({ changed: z.array(z.string()).meta({ description: "Names of the changed fields; `codes` when codes were added or removed." }) }),
   },
   "promotion.deleted": { summary: "A promotion that was never redeemed was deleted, with its codes.", data: z.object({ id: z.string() }) },
+  "price.changed": {
+    summary: "A variant's base price in one currency was set, changed or removed (amount null). Catalog reads in markets of that currency show it at once.",
+    data: z.object({
+      variantId: z.string(),
+      productId: z.string(),
+      currency: z.string().regex(/^[A-Z]{3}$/),
+      amount: z.number().int().min(0).nullable().meta({ description: "Minor units; null when the price was removed." }),
+      compareAtAmount: z.number().int().min(0).nullable(),
+    }),
+  },
+  "price_list.created": { summary: "A price list was created (with its first prices, if any).", data: PriceList },
+  "price_list.updated": { summary: "A price list's settings or prices changed (`changed` names which; `prices` for its prices).", data: PriceList },
+  "price_list.deleted": { summary: "A price list was deleted; its prices no longer apply.", data: PriceList },
 } satisfies Record<EventType, { summary: string; data: z.ZodType }>;
 
 /** The body every webhook and every pull-API item carries: `{ type, timestamp, data }`. */

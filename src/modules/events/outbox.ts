@@ -20,6 +20,10 @@ export const eventTypes = [
   "promotion.created",
   "promotion.updated",
   "promotion.deleted",
+  "price.changed",
+  "price_list.created",
+  "price_list.updated",
+  "price_list.deleted",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

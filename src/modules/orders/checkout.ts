@@ -5,7 +5,20 @@ import { ServiceError, type FieldError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { log } from "../../shared/log";
 import { parseInput } from "../../shared/validation";
-import { claimCheckout, completeCheckoutStatement, computeTotals, holdOwner, holdTtlMs, loadCart, releaseCheckout, type Address, type CartLineRow } from "../carts";
+import {
+  assertPurchasable,
+  claimCheckout,
+  completeCheckoutStatement,
+  holdOwner,
+  holdTtlMs,
+  loadCart,
+  priceCart,
+  pricingInput,
+  releaseCheckout,
+  type Address,
+  type CartLineRow,
+  type PricedCart,
+} from "../carts";
 import { CheckoutInput } from "../carts";
 import { accountCreatedAt } from "../customers";
 import { eventInsert, publishAfterResponse } from "../events";
@@ -36,6 +49,7 @@ export interface CheckoutOptions {
  * Turn a cart into an order.
  *
  * 1. Claim the cart (open -> checking_out): one checkout per cart at a time, others get 409.
+ *    Price it with the pricing pipeline (priceForCheckout): what the order stores and charges.
  * 2. In parallel: hold every SKU (quantities of one SKU summed) all-or-nothing for the cart's
  *    owner, re-held now whatever the cart's own holds did meanwhile; and score the checkout's risk
  *    (which records it in the velocity counters). Short stock wins over a risk decision.
@@ -54,10 +68,11 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
   const claim = await claimCheckout(ctx, cartId);
   const stock: HeldStock = { owner: holdOwner(cartId), quantities: quantitiesBySku(lines), held: false };
   const orderToken = ORDER_TOKEN_PREFIX + randomToken(24);
-  const totals = computeTotals(ctx.env, { currency: ready.currency, lines, country: ready.shippingAddress.country });
   let orderId: string;
   try {
-    const assessment = await holdAndScore(ctx, stock, { ...ready, customerId: cart.customerId, lines, total: totals.total });
+    const priced = await priceForCheckout(ctx, cart, lines, ready);
+    const pricedLines = lines.map((l, i) => ({ ...l, unitPrice: priced.lines[i]!.unitPrice, currency: priced.currency }));
+    const assessment = await holdAndScore(ctx, stock, { ...ready, customerId: cart.customerId, lines: pricedLines, total: { amount: priced.totals.total, currency: priced.currency } });
     const mode = riskMode(ctx.env);
     if (mode === "enforce" && assessment.decision === "reject") {
       log.warn("checkout rejected by risk", { requestId: ctx.requestId, cartId, score: assessment.score, reasons: assessment.reasons.map((r) => r.feature), modelVersion: assessment.modelVersion });
@@ -65,7 +80,7 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
     }
     const status = mode === "enforce" && assessment.decision === "review" ? ("on_hold" as const) : ("placed" as const);
     const at = new Date().toISOString();
-    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, totals, status, orderToken, at });
+    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, priced, status, orderToken, at });
     orderId = orderRow.id;
     const placed = toOrder(orderRow, lineRows, []);
     // A held order is announced as order.held; order.placed follows when an admin approves it, so
@@ -91,17 +106,15 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
 }
 
 type CartRow = Awaited<ReturnType<typeof loadCart>>["row"];
-type Totals = ReturnType<typeof computeTotals>;
 
 /** What a checkout needs beyond the cart's lines, from the request or the cart. */
 interface Readiness {
   email: string;
   shippingAddress: Address;
   billingAddress: Address | null;
-  currency: string;
 }
 
-/** 1. The cart can be checked out: not already completed, not empty, with an email, a shipping address and a currency. */
+/** 1. The cart can be checked out: not already completed, not empty, with an email and a shipping address. */
 function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[], input: CheckoutInput): Readiness {
   if (cart.status === "completed") {
     throw new ServiceError("CONFLICT", `Cart '${cartId}' was already checked out.`, { extra: { cartStatus: cart.status, orderId: cart.orderId } });
@@ -113,10 +126,21 @@ function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[],
   if (lines.length === 0) missing.push({ pointer: "/lines", detail: "The cart is empty." });
   if (!email) missing.push({ pointer: "/email", detail: "An email is required, on the cart or in the checkout request." });
   if (!shippingAddress) missing.push({ pointer: "/shippingAddress", detail: "A shipping address is required." });
-  if (missing.length > 0 || !email || !shippingAddress || !cart.currency) {
+  if (missing.length > 0 || !email || !shippingAddress) {
     throw new ServiceError("VALIDATION_FAILED", "The cart is not ready for checkout.", { errors: missing });
   }
-  return { email, shippingAddress, billingAddress, currency: cart.currency };
+  return { email, shippingAddress, billingAddress };
+}
+
+/**
+ * The pricing step: the cart priced by the pipeline (contracts/pricing-and-checkout.md) for the
+ * checkout's address at this moment. Lines without a price in the market, or a destination no shipping
+ * method serves, are a 400 naming them. The order stores this snapshot.
+ */
+async function priceForCheckout(ctx: ServiceContext, cart: CartRow, lines: readonly CartLineRow[], ready: Readiness): Promise<PricedCart> {
+  const priced = await priceCart(ctx, pricingInput(cart, lines, { shippingAddress: ready.shippingAddress }));
+  assertPurchasable(priced);
+  return priced;
 }
 
 /** The checkout's stock holds: quantities of one SKU summed, and whether they are held (for the rollback). */
@@ -158,18 +182,19 @@ async function holdAndScore(
   return scoring.value;
 }
 
-/** 3. The order's row and its lines, priced from the cart's lines. */
+/** 3. The order's row and its lines: the priced cart's snapshot. */
 async function orderRows(args: {
   cartId: string;
   cart: CartRow;
   lines: readonly CartLineRow[];
   ready: Readiness;
-  totals: Totals;
+  priced: PricedCart;
   status: "placed" | "on_hold";
   orderToken: string;
   at: string;
 }) {
-  const { cart, ready, totals, at } = args;
+  const { cart, ready, priced, at } = args;
+  const { totals, market } = priced;
   const orderId = newId("order");
   const orderRow = {
     id: orderId,
@@ -179,11 +204,23 @@ async function orderRows(args: {
     email: ready.email,
     status: args.status,
     version: 0,
-    currency: ready.currency,
-    subtotal: totals.subtotal.amount,
-    shipping: totals.shipping.amount,
-    tax: totals.tax.amount,
-    total: totals.total.amount,
+    currency: priced.currency,
+    subtotal: totals.subtotal,
+    shipping: totals.shipping,
+    tax: totals.tax,
+    total: totals.total,
+    discount: totals.discount,
+    giftCards: totals.giftCards,
+    amountDue: totals.amountDue,
+    pricesIncludeTax: priced.pricesIncludeTax,
+    marketId: market.id,
+    pricing: {
+      market: { id: market.id, handle: market.handle, name: market.name, currency: market.currency, pricesIncludeTax: market.pricesIncludeTax },
+      taxExempt: priced.taxExempt,
+      shipping: priced.shipping && { methodId: priced.shipping.methodId, name: priced.shipping.name, amount: priced.shipping.amount, discount: priced.shipping.discount, discounts: priced.shipping.discounts, tax: priced.shipping.tax, taxRate: priced.shipping.taxRate },
+      discounts: priced.discounts.applied,
+      giftCards: priced.giftCards,
+    },
     shippingAddress: ready.shippingAddress,
     billingAddress: ready.billingAddress,
     orderTokenHash: await sha256Hex(args.orderToken),
@@ -194,18 +231,27 @@ async function orderRows(args: {
     stockCommittedAt: null,
     stockReturnedAt: null,
   };
-  const lineRows = args.lines.map((l, position) => ({
-    id: newId("orderLine"),
-    orderId,
-    position,
-    variantId: l.variantId,
-    productId: l.productId,
-    sku: l.sku,
-    title: l.title,
-    unitPrice: l.unitPrice,
-    quantity: l.quantity,
-    lineTotal: l.unitPrice * l.quantity,
-  }));
+  const lineRows = args.lines.map((l, position) => {
+    const p = priced.lines[position]!;
+    return {
+      id: newId("orderLine"),
+      orderId,
+      position,
+      variantId: l.variantId,
+      productId: l.productId,
+      sku: l.sku,
+      title: l.title,
+      unitPrice: p.unitPrice,
+      quantity: l.quantity,
+      lineTotal: p.lineTotal,
+      compareAtPrice: p.compareAtPrice,
+      priceSource: p.source,
+      discount: p.discount,
+      discounts: p.discounts,
+      tax: p.tax,
+      taxRate: p.taxRate,
+    };
+  });
   return { orderRow, lineRows };
 }
 

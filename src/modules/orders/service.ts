@@ -10,10 +10,11 @@ import { eventInsert, type EventType, publishAfterResponse } from "../events";
 import { giftCardReturnStatements } from "../gift-cards";
 import { paymentProvider } from "../payments";
 import { returnRedemptionStatements } from "../promotions";
+import type { PriceSource } from "../pricing";
 import { assessmentsForOrders, reviewStatement, type OrderRisk } from "../risk";
 import { ListOrdersInput, MarkPaidInput, type Order, type OrderStatus } from "./schemas";
 import { inventoryStock, settleOrTellTheCron, type StockPort } from "./stock";
-import { orderLines, orders, orderTransitions, payments } from "./tables";
+import { orderLines, orders, orderTransitions, payments, type OrderPricingSnapshot } from "./tables";
 
 export type OrderRow = typeof orders.$inferSelect;
 type OrderLineRow = typeof orderLines.$inferSelect;
@@ -39,9 +40,27 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: Payme
       title: l.title,
       quantity: l.quantity,
       unitPrice: money(l.unitPrice),
+      compareAtPrice: l.compareAtPrice === null ? null : money(l.compareAtPrice),
+      priceSource: (l.priceSource as PriceSource | null) ?? null,
+      discounts: l.discounts.map((d) => ({ ...d, amount: money(d.amount) })),
       lineTotal: money(l.lineTotal),
+      tax: l.tax === null ? null : money(l.tax),
+      taxRate: l.taxRate,
     })),
-    totals: { subtotal: money(row.subtotal), shipping: money(row.shipping), tax: money(row.tax), total: money(row.total) },
+    totals: {
+      subtotal: money(row.subtotal),
+      discount: money(row.discount),
+      shipping: money(row.shipping),
+      tax: money(row.tax),
+      taxIncluded: row.pricesIncludeTax,
+      total: money(row.total),
+      giftCards: money(row.giftCards),
+      amountDue: money(row.amountDue),
+    },
+    market: row.pricing?.market ?? null,
+    shipping: shippingOf(row.pricing?.shipping ?? null, money),
+    discounts: (row.pricing?.discounts ?? []).map((d) => ({ ...d, amount: money(d.amount) })),
+    giftCards: (row.pricing?.giftCards ?? []).map((g) => ({ ...g, amount: money(g.amount) })),
     shippingAddress: row.shippingAddress,
     billingAddress: row.billingAddress ?? null,
     paymentProvider: row.paymentProvider,
@@ -59,6 +78,11 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: Payme
     placedAt: row.placedAt,
     updatedAt: row.updatedAt,
   };
+}
+
+function shippingOf(shipping: OrderPricingSnapshot["shipping"], money: (amount: number) => { amount: number; currency: string }): Order["shipping"] {
+  if (!shipping) return null;
+  return { methodId: shipping.methodId, name: shipping.name, amount: money(shipping.amount), discount: money(shipping.discount), tax: money(shipping.tax), taxRate: shipping.taxRate };
 }
 
 /** The payload every order.* event carries (its schema: src/modules/events/schemas.ts, published in /asyncapi.json). */

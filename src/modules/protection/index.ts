@@ -17,6 +17,7 @@ export { assertJsonWithinLimits, type JsonLimits } from "./json-limits";
  */
 export const catalogCachePurge: EventHandler = {
   name: "catalog.cache-purge",
-  types: ["product.created", "product.updated", "product.deleted"],
+  // Catalog reads show market prices: base price and price list changes make cached pages stale too.
+  types: ["product.created", "product.updated", "product.deleted", "price.changed", "price_list.created", "price_list.updated", "price_list.deleted"],
   handle: (env, event) => purgeCatalogCache(env, { productId: event.resource.id }),
 };
