@@ -1,7 +1,10 @@
 // Module-to-module wiring that would otherwise be an import cycle: the root hands a module what it
 // needs from another. Imported by every entry of the root (src/app/http.ts, src/app/background.ts).
 import { existingSkus, variantProductIds } from "../modules/catalog";
+import { provideDiscountStep, provideGiftCardStep } from "../modules/carts";
+import { giftCardsForCart } from "../modules/gift-cards";
 import { provideKnownSkus } from "../modules/inventory";
+import { discountsForCart } from "../modules/promotions";
 import { accountCreatedAt } from "../modules/customers";
 import { provideCustomerExists, provideVariantProducts } from "../modules/pricing";
 
@@ -11,3 +14,6 @@ provideKnownSkus(existingSkus);
 provideVariantProducts(variantProductIds);
 // Customer groups take only customers that exist; customers reach pricing through carts (sign-in merge).
 provideCustomerExists(async (db, customerId) => (await accountCreatedAt(db, customerId)) !== null);
+// The cart pricing pipeline's steps 3 and 6 (contracts/pricing-and-checkout.md): promotions and gift cards.
+provideDiscountStep(discountsForCart);
+provideGiftCardStep(giftCardsForCart);

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { provideDiscountStep, provideGiftCardStep } from "../../src/modules/carts";
+import { giftCardsForCart } from "../../src/modules/gift-cards";
+import { discountsForCart } from "../../src/modules/promotions";
 import { call } from "../support/helpers";
 import { signUp } from "../support/customers-helpers";
 import { admin, berlin, cartHeaders, sanFrancisco, workedExample } from "../support/pricing-fixtures";
@@ -17,9 +19,10 @@ beforeAll(async () => {
   ex = await workedExample({ stock: 100 });
 });
 
+// These tests replace steps 3 and 6 with fakes; afterwards the real ones (src/app/wiring.ts) come back.
 afterEach(() => {
-  provideDiscountStep(null);
-  provideGiftCardStep(null);
+  provideDiscountStep(discountsForCart);
+  provideGiftCardStep(giftCardsForCart);
 });
 
 const eur = (amount: number) => ({ amount, currency: "EUR" });
@@ -237,7 +240,7 @@ describe("hook points for promotions (steps 3 and 6)", () => {
         rejectedCodes: [{ code: "OLD", reason: "expired" }],
       };
     });
-    provideGiftCardStep(async (_ctx, input) => ({ applied: [{ giftCardId: "gc_1", last4: "1234", amount: 2000 }], amountDue: input.total - 2000 }));
+    provideGiftCardStep(async (_ctx, input) => ({ applied: [{ giftCardId: "gc_1", kind: "gift_card", last4: "1234", amount: 2000, reason: null }], amountDue: input.total - 2000 }));
     const { cart } = await cartWith(berlin());
     expect(seen[0]).toMatchObject({ currency: "EUR", pricesIncludeTax: true, shipping: { methodId: ex.dhl.id, amount: 690 }, lines: [{ quantity: 2, unitPrice: 1800 }, { quantity: 1, unitPrice: 3900 }] });
     expect(seen[0].lines[0].categoryIds).toEqual([]);
@@ -259,6 +262,6 @@ describe("hook points for promotions (steps 3 and 6)", () => {
       amountDue: eur(3730 - 2000),
     });
     expect(cart.discounts).toEqual({ applied: [{ promotionId: "promo_beans", code: "BEANS10", title: "10% off beans", amount: eur(360) }], rejectedCodes: [{ code: "OLD", reason: "expired" }] });
-    expect(cart.giftCards).toEqual([{ giftCardId: "gc_1", last4: "1234", amount: eur(2000) }]);
+    expect(cart.giftCards).toEqual([{ giftCardId: "gc_1", kind: "gift_card", last4: "1234", amount: eur(2000), reason: null }]);
   });
 });

@@ -30,8 +30,10 @@ export async function removeDiscountCode(ctx: ServiceContext, cartId: string, co
 }
 
 export async function applyGiftCard(ctx: ServiceContext, cartId: string, rawInput: unknown): Promise<Cart> {
-  const { row } = await loadOpenCart(ctx, cartId);
-  await addCartGiftCard(ctx, { id: cartId, currency: row.currency }, rawInput);
+  await loadOpenCart(ctx, cartId);
+  // The cart pays in its market's currency: a card in another one is refused now rather than shown useless.
+  const { market } = await getCart(ctx, cartId);
+  await addCartGiftCard(ctx, { id: cartId, currency: market.currency }, rawInput);
   await touch(ctx, cartId);
   return getCart(ctx, cartId);
 }

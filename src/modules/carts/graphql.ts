@@ -137,11 +137,14 @@ const RejectedCodeRef = builder.objectRef<Cart["discounts"]["rejectedCodes"][num
   fields: (t) => ({ code: t.exposeString("code"), reason: t.exposeString("reason") }),
 });
 
-export const AppliedGiftCardRef = builder.objectRef<Cart["giftCards"][number]>("AppliedGiftCard").implement({
+export const AppliedGiftCardRef = builder.objectRef<Pick<Cart["giftCards"][number], "giftCardId" | "last4" | "amount"> & Partial<Cart["giftCards"][number]>>("AppliedGiftCard").implement({
+  description: "A gift card or store credit paying part of the cart: last, after discounts, shipping and tax, in the order applied.",
   fields: (t) => ({
     giftCardId: t.exposeID("giftCardId"),
+    kind: t.string({ description: "gift_card or store_credit.", resolve: (g) => g.kind ?? "gift_card" }),
     last4: t.exposeString("last4"),
-    amount: t.field({ type: MoneyRef, resolve: (g) => g.amount }),
+    amount: t.field({ type: MoneyRef, description: "What it pays; 0 when it cannot pay (see reason).", resolve: (g) => g.amount }),
+    reason: t.string({ nullable: true, description: "Why it pays nothing now: currency_mismatch, disabled, expired, empty. Checkout refuses the cart until it is removed.", resolve: (g) => g.reason ?? null }),
   }),
 });
 

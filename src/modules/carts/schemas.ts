@@ -77,7 +77,15 @@ export const CartDiscounts = z
   })
   .openapi("CartDiscounts");
 
-export const AppliedGiftCard = z.object({ giftCardId: z.string(), last4: z.string(), amount: Money }).openapi("AppliedGiftCard");
+export const AppliedGiftCard = z
+  .object({
+    giftCardId: z.string(),
+    kind: z.enum(["gift_card", "store_credit"]),
+    last4: z.string(),
+    amount: Money.openapi({ description: "What it pays of this cart; 0 when it cannot pay (see `reason`)." }),
+    reason: z.enum(["currency_mismatch", "disabled", "expired", "empty"]).nullable().openapi({ description: "Why it pays nothing now (checkout refuses a cart with such a card until it is removed)." }),
+  })
+  .openapi("AppliedGiftCard", { description: "A gift card or store credit paying part of the cart: last, after discounts, shipping and tax, in the order applied." });
 
 export const CartStatus = z.enum(["open", "checking_out", "completed", "merged"]).openapi("CartStatus");
 

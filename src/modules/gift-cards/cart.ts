@@ -1,9 +1,9 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
-import type { CardSnapshot } from "./apply";
+import { applyGiftCards, type CardSnapshot } from "./apply";
 import { ApplyGiftCardInput } from "./schemas";
 import { cardSnapshots, findByCode } from "./service";
 import { cartGiftCards, giftCards } from "./tables";
@@ -59,4 +59,36 @@ export async function removeCartGiftCard(db: Database, cartId: string, giftCardI
     .where(and(eq(cartGiftCards.cartId, cartId), eq(cartGiftCards.giftCardId, giftCardId)))
     .returning({ id: cartGiftCards.giftCardId });
   return removed.length > 0;
+}
+
+/**
+ * The pricing pipeline's step 6 for a cart (installed by the composition root with
+ * `provideGiftCardStep`): the cart's cards pay what is left of the total, in the order applied.
+ * A card that cannot pay (spent, disabled or expired since it was applied) stays on the cart with
+ * the reason and pays 0.
+ */
+export async function giftCardsForCart(ctx: ServiceContext, input: { cartId: string; currency: string; total: number; at: string }) {
+  const cards = await cartGiftCardSnapshots(ctx.db, input.cartId);
+  const { applied, amountDue } = applyGiftCards(cards, { amount: input.total, currency: input.currency }, input.at);
+  return { applied: applied.map((a) => ({ giftCardId: a.giftCardId, kind: a.kind, last4: a.last4, amount: a.amount.amount, reason: a.reason })), amountDue };
+}
+
+/**
+ * Checkout never silently charges more: a card on the cart that cannot pay now (disabled,
+ * expired, emptied or in another currency since it was applied) is a 409 naming it.
+ */
+export function assertGiftCardsPay(applied: readonly { giftCardId: string; last4: string; reason?: string | null }[]): void {
+  const unusable = applied.filter((a) => a.reason);
+  if (unusable.length === 0) return;
+  throw new ServiceError("CONFLICT", `Gift card${unusable.length > 1 ? "s" : ""} ${unusable.map((u) => `…${u.last4} (${u.reason})`).join(", ")} cannot pay any more. Remove ${unusable.length > 1 ? "them" : "it"} from the cart and check out again.`, {
+    extra: { reason: "gift_card_unusable", giftCards: unusable.map((u) => ({ giftCardId: u.giftCardId, last4: u.last4, reason: u.reason })) },
+  });
+}
+
+/** A guest cart merging into a customer's cart at sign-in brings its cards (see moveCartCodesStatement). */
+export function moveCartGiftCardsStatement(db: Database, fromCartId: string, toCartId: string, guard: SQL) {
+  return db
+    .insert(cartGiftCards)
+    .select(sql`SELECT ${toCartId}, ${cartGiftCards.giftCardId}, ${cartGiftCards.addedAt} FROM ${cartGiftCards} WHERE ${cartGiftCards.cartId} = ${fromCartId} AND ${guard}`)
+    .onConflictDoNothing();
 }

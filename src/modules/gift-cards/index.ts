@@ -4,5 +4,5 @@
 export { applyGiftCards, type CardSnapshot } from "./apply";
 export { chargeStatements, returnStatements as giftCardReturnStatements, giftCardProblem, isBalanceViolation, type GiftCardCharge } from "./ledger";
 export { creditGiftCard } from "./service";
-export { addCartGiftCard, removeCartGiftCard, cartGiftCardSnapshots, MAX_CART_GIFT_CARDS } from "./cart";
+export { addCartGiftCard, assertGiftCardsPay, removeCartGiftCard, cartGiftCardSnapshots, giftCardsForCart, moveCartGiftCardsStatement, MAX_CART_GIFT_CARDS } from "./cart";
 export { AppliedGiftCard, ApplyGiftCardInput } from "./schemas";

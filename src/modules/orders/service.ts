@@ -231,7 +231,8 @@ async function transition(
   let paymentRow: PaymentRow | undefined;
   if (payment) {
     const provider = paymentProvider(row.paymentProvider);
-    const amount = current!.totals.total;
+    // The provider moves only what it is owed: the total less what gift cards paid.
+    const amount = current!.totals.amountDue;
     // One key per (order, version, kind): racing transitions of the same version move money once.
     const idempotencyKey = `${id}:${row.version}:${payment.kind}`;
     const { reference } =

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
@@ -48,9 +48,13 @@ export async function removeCartCode(db: Database, cartId: string, rawCode: stri
   return removed.length > 0;
 }
 
-/** When a guest cart merges into a customer's cart at sign-in, its codes come along (within the maximum). */
-export function moveCartCodesStatement(db: Database, fromCartId: string, toCartId: string) {
-  return db.run(
-    sql`INSERT OR IGNORE INTO ${cartDiscountCodes} (cart_id, code, added_at) SELECT ${toCartId}, code, added_at FROM ${cartDiscountCodes} WHERE cart_id = ${fromCartId}`,
-  );
+/**
+ * When a guest cart merges into a customer's cart at sign-in, its codes come along: the statement
+ * for the merge's batch, acting only while `guard` (the guest cart is still open) holds.
+ */
+export function moveCartCodesStatement(db: Database, fromCartId: string, toCartId: string, guard: SQL) {
+  return db
+    .insert(cartDiscountCodes)
+    .select(sql`SELECT ${toCartId}, ${cartDiscountCodes.code}, ${cartDiscountCodes.addedAt} FROM ${cartDiscountCodes} WHERE ${cartDiscountCodes.cartId} = ${fromCartId} AND ${guard}`)
+    .onConflictDoNothing();
 }

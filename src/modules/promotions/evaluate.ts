@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, lte, or, gt } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { categoryAncestryByProductIds } from "../catalog";
+import { cartCodes } from "./cart-codes";
 import { evaluateOffers, type Evaluation, type Offer } from "./engine";
 import { customerKeyOf } from "./redemptions";
 import { lineMatchesOf } from "./rules";
@@ -103,4 +104,13 @@ export async function evaluatePromotions(ctx: ServiceContext, input: PromotionIn
   const unknown = codes.filter((c) => !byId.has(promotionOfCode.get(c) ?? "")).map((code) => ({ code, reason: "unknown_code" as const }));
   const rejectedCodes = [...evaluation.rejectedCodes, ...unknown].sort((a, b) => codes.indexOf(a.code) - codes.indexOf(b.code));
   return { ...evaluation, rejectedCodes, titles: Object.fromEntries(evaluation.applied.map((a) => [a.promotionId, a.title])) };
+}
+
+/**
+ * The pricing pipeline's step 3 for a cart (installed by the composition root with
+ * `provideDiscountStep`): the codes stored on the cart plus any the caller passes, evaluated.
+ */
+export async function discountsForCart(ctx: ServiceContext, input: Omit<PromotionInput, "codes"> & { cartId: string; codes?: readonly string[] }): Promise<PromotionEvaluation> {
+  const stored = await cartCodes(ctx.db, input.cartId);
+  return evaluatePromotions(ctx, { ...input, codes: [...stored, ...(input.codes ?? [])] });
 }

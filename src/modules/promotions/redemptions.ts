@@ -112,3 +112,20 @@ export function usageLimitProblem(error: unknown, codes: readonly string[]): Ser
     { extra: { reason: which === "promotion" ? "usage_limit_reached" : "customer_usage_limit_reached" } },
   );
 }
+
+/** Reasons that mean a code the shopper saw applied has gone since (used up, ended, switched off, deleted). */
+const GONE: ReadonlySet<string> = new Set(["usage_limit_reached", "customer_usage_limit_reached", "expired", "inactive", "unknown_code"]);
+
+/**
+ * Checkout never silently drops a code: when a code on the cart no longer applies for a reason
+ * the shopper could not see coming (used up, ended, disabled, deleted), the checkout is a 409
+ * naming it, so the shopper reviews the price (and removes the code) instead of paying more than
+ * they were shown. Codes that did not apply in the cart either (minimum not met, …) change nothing.
+ */
+export function assertCodesStillApply(rejectedCodes: readonly { code: string; reason: string }[]): void {
+  const gone = rejectedCodes.filter((r) => GONE.has(r.reason));
+  if (gone.length === 0) return;
+  throw new ServiceError("CONFLICT", `Discount code${gone.length > 1 ? "s" : ""} ${gone.map((g) => `${g.code} (${g.reason.replaceAll("_", " ")})`).join(", ")} no longer appl${gone.length > 1 ? "y" : "ies"}. Remove ${gone.length > 1 ? "them" : "it"} from the cart and check out again.`, {
+    extra: { reason: "discount_code_unavailable", rejectedCodes: gone },
+  });
+}
