@@ -43,6 +43,8 @@ export interface ServiceContext {
   /** Guest credentials: the secret cart token (`X-Cart-Token`) and order token (`X-Order-Token`), if sent. */
   cartToken?: string | undefined;
   orderToken?: string | undefined;
+  /** The market catalog reads are for (`X-Market`: handle or id) when a read names none; absent: the default market. */
+  market?: string | undefined;
   /** Work that may finish after the response (ExecutionContext.waitUntil). */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -56,6 +58,7 @@ export function createServiceContext(args: {
   waitUntil?: (promise: Promise<unknown>) => void;
   cartToken?: string | undefined;
   orderToken?: string | undefined;
+  market?: string | undefined;
   /** Opens the request's database handle on first use (e.g. a D1 Session); defaults to plain D1. */
   db?: () => Database;
 }): ServiceContext {
@@ -71,6 +74,7 @@ export function createServiceContext(args: {
     ...(args.clientNetwork && { clientNetwork: args.clientNetwork }),
     cartToken: args.cartToken,
     orderToken: args.orderToken,
+    ...(args.market && { market: args.market }),
     waitUntil: args.waitUntil ?? ((p) => void p.catch(() => undefined)),
   };
 }

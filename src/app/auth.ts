@@ -38,6 +38,7 @@ export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => 
       waitUntil: (p) => c.executionCtx.waitUntil(p),
       cartToken: c.req.header("x-cart-token"),
       orderToken: c.req.header("x-order-token"),
+      market: c.req.header("x-market"),
       ...(d1 && { db: () => d1.db }),
     }),
   );

@@ -14,7 +14,7 @@ export function createGraphQLContext(services: ServiceContext): GraphQLContext {
   return {
     services,
     loaders: {
-      catalog: createCatalogLoaders(services.db),
+      catalog: createCatalogLoaders(services),
       customers: createCustomerLoaders(services.db),
       inventory: createInventoryLoaders(services.db),
       recommendations: createRecommendationLoaders(services),

@@ -252,7 +252,7 @@ async function variantForCart(ctx: ServiceContext, variantId: string, pointer: s
 }
 
 /** A new line's row; its price is what the pipeline resolves when it is added (and again on every read). */
-function lineSnapshot(cartId: string, variant: { id: string; productId: string; sku: string; title: string; price: { amount: number; currency: string } }, productTitle: string, quantity: number, at: string): CartLineRow {
+function lineSnapshot(cartId: string, variant: { id: string; productId: string; sku: string; title: string }, productTitle: string, quantity: number, at: string, price = { amount: 0, currency: "" }): CartLineRow {
   return {
     id: newId("cartLine"),
     cartId,
@@ -260,8 +260,8 @@ function lineSnapshot(cartId: string, variant: { id: string; productId: string; 
     productId: variant.productId,
     sku: variant.sku,
     title: variant.title === productTitle ? productTitle : `${productTitle} – ${variant.title}`,
-    unitPrice: variant.price.amount,
-    currency: variant.price.currency,
+    unitPrice: price.amount,
+    currency: price.currency,
     quantity,
     createdAt: at,
   };
@@ -293,7 +293,7 @@ async function addLineAt(ctx: ServiceContext, cartId: string, rawInput: unknown,
   const at = now();
   try {
     await ctx.db.batch([
-      ctx.db.insert(cartLines).values({ ...lineSnapshot(cartId, variant, product.title, input.quantity, at), unitPrice: line.unitPrice, currency: priced.market.currency }),
+      ctx.db.insert(cartLines).values(lineSnapshot(cartId, variant, product.title, input.quantity, at, { amount: line.unitPrice, currency: priced.market.currency })),
       ctx.db.update(carts).set({ currency: priced.market.currency, updatedAt: at }).where(eq(carts.id, cartId)),
     ]);
   } catch (error) {

@@ -11,22 +11,30 @@ import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product
 import { categories, productCategories, products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertCategoriesExist, assertTaxClass, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
 import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, hydrate, visibleStatus, findCategory } from "./records";
+import { findMarket } from "../pricing";
+import { joinMarket, marketSlot, ON_ITS_ROW, productMarketColumns, productMarketPriceMin, unknownMarket, type MarketSlot, type ProductMarketValues } from "./market";
 
-const NULL_PRICE_HIGH = sql`coalesce(${products.priceMin}, 9007199254740991)`;
+type ListedRow = { row: ProductRow } & ProductMarketValues;
 
-const NULL_PRICE_LOW = sql`coalesce(${products.priceMin}, -1)`;
+const NULL_PRICE_HIGH = sql`coalesce(${productMarketPriceMin}, 9007199254740991)`;
 
-/** Keyset pagination per sort order: the sort expression, its direction and the row value a cursor holds. */
+const NULL_PRICE_LOW = sql`coalesce(${productMarketPriceMin}, -1)`;
+
+/** Keyset pagination per sort order: the sort expression, its direction and the row value a cursor holds. Prices are the read market's. */
 const sorts = {
-  newest: { expr: sql`${products.createdAt}`, dir: "desc", value: (r: ProductRow) => r.createdAt },
-  price_asc: { expr: NULL_PRICE_HIGH, dir: "asc", value: (r: ProductRow) => r.priceMin ?? Number.MAX_SAFE_INTEGER },
-  price_desc: { expr: NULL_PRICE_LOW, dir: "desc", value: (r: ProductRow) => r.priceMin ?? -1 },
-  title_asc: { expr: sql`${products.title}`, dir: "asc", value: (r: ProductRow) => r.title },
+  newest: { expr: sql`${products.createdAt}`, dir: "desc", value: (r: ListedRow) => r.row.createdAt },
+  price_asc: { expr: NULL_PRICE_HIGH, dir: "asc", value: (r: ListedRow) => r.marketPriceMin ?? Number.MAX_SAFE_INTEGER },
+  price_desc: { expr: NULL_PRICE_LOW, dir: "desc", value: (r: ListedRow) => r.marketPriceMin ?? -1 },
+  title_asc: { expr: sql`${products.title}`, dir: "asc", value: (r: ListedRow) => r.row.title },
 } as const;
 
-/** A page of products (records only: callers attach variants and categories their own way). */
+/** A page of products (records only: callers attach variants and categories their own way), priced in the read's market. */
 export async function listProductRecords(ctx: ServiceContext, rawInput: unknown): Promise<Page<ProductRecord>> {
   const input = parseInput(ListProductsInput, rawInput);
+  return productPage(ctx, input, marketSlot(ctx, input.market));
+}
+
+async function productPage(ctx: ServiceContext, input: ReturnType<typeof ListProductsInput.parse>, slot: MarketSlot): Promise<Page<ProductRecord>> {
   const where: (SQL | undefined)[] = [visibleStatus(ctx, input.status)];
 
   if (input.category) {
@@ -42,8 +50,8 @@ export async function listProductRecords(ctx: ServiceContext, rawInput: unknown)
     const inStock = sql`${products.id} IN (SELECT ${variants.productId} FROM ${variants} WHERE ${variants.sku} IN (${skusInStock()}))`;
     where.push(input.inStock ? inStock : sql`NOT (${inStock})`);
   }
-  if (input.minPrice !== undefined) where.push(sql`${products.priceMin} >= ${input.minPrice}`);
-  if (input.maxPrice !== undefined) where.push(sql`${products.priceMin} <= ${input.maxPrice}`);
+  if (input.minPrice !== undefined) where.push(sql`${productMarketPriceMin} >= ${input.minPrice}`);
+  if (input.maxPrice !== undefined) where.push(sql`${productMarketPriceMin} <= ${input.maxPrice}`);
 
   const sort = sorts[input.sort];
   if (input.cursor) {
@@ -52,9 +60,11 @@ export async function listProductRecords(ctx: ServiceContext, rawInput: unknown)
     where.push(sql`(${sort.expr} ${op} ${c.v} OR (${sort.expr} = ${c.v} AND ${products.id} ${op} ${c.id}))`);
   }
 
-  const rows = await ctx.db
-    .select()
+  // The market is joined into the statement (one row, or none for an unknown market).
+  const rows: ListedRow[] = await ctx.db
+    .select({ row: products, ...productMarketColumns })
     .from(products)
+    .innerJoin(joinMarket(slot), ON_ITS_ROW)
     .where(and(...where))
     .orderBy(
       sort.dir === "asc" ? asc(sort.expr) : desc(sort.expr),
@@ -62,31 +72,43 @@ export async function listProductRecords(ctx: ServiceContext, rawInput: unknown)
     )
     .limit(input.limit + 1);
 
-  // An empty page may mean an unknown category: only then is it worth a query to tell the two apart.
+  // An empty page may mean an unknown market or category: only then is it worth a query to tell them apart.
+  if (rows.length === 0 && slot.market && !(await findMarket(ctx, slot.market))) throw unknownMarket(slot);
   if (rows.length === 0 && input.category && !(await findCategory(ctx.db, input.category))) throw notFound("Category", input.category);
 
-  const page = pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.id }), Boolean(input.cursor));
-  return { ...page, items: page.items.map(toProductRecord) };
+  const page = pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.row.id }), Boolean(input.cursor));
+  return { ...page, items: page.items.map(({ row, ...market }) => toProductRecord(row, market)) };
 }
 
 export async function listProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<Product>> {
-  const page = await listProductRecords(ctx, rawInput);
-  return { ...page, items: await hydrate(ctx.db, page.items) };
+  const input = parseInput(ListProductsInput, rawInput);
+  const slot = marketSlot(ctx, input.market);
+  const page = await productPage(ctx, input, slot);
+  return { ...page, items: await hydrate(ctx.db, page.items, slot) };
 }
 
-export async function getProductRecord(ctx: ServiceContext, idOrSlug: string): Promise<ProductRecord> {
-  const row = await ctx.db
-    .select()
+/** One product priced in a market (`market`, else the request's X-Market, else the default). */
+export async function getProductRecord(ctx: ServiceContext, idOrSlug: string, market?: string | null): Promise<ProductRecord> {
+  return productRecordIn(ctx, idOrSlug, marketSlot(ctx, market));
+}
+
+async function productRecordIn(ctx: ServiceContext, idOrSlug: string, slot: MarketSlot): Promise<ProductRecord> {
+  const found = await ctx.db
+    .select({ row: products, ...productMarketColumns })
     .from(products)
+    .innerJoin(joinMarket(slot), ON_ITS_ROW)
     .where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug)))
     .get();
+  if (!found && slot.market && !(await findMarket(ctx, slot.market))) throw unknownMarket(slot);
   // Drafts and archived products are invisible to the public: a 404, not a 403, so they do not leak.
-  if (!row || (row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
-  return toProductRecord(row);
+  if (!found || (found.row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
+  const { row, ...values } = found;
+  return toProductRecord(row, values);
 }
 
-export async function getProduct(ctx: ServiceContext, idOrSlug: string): Promise<Product> {
-  const [product] = await hydrate(ctx.db, [await getProductRecord(ctx, idOrSlug)]);
+export async function getProduct(ctx: ServiceContext, idOrSlug: string, market?: string | null): Promise<Product> {
+  const slot = marketSlot(ctx, market);
+  const [product] = await hydrate(ctx.db, [await productRecordIn(ctx, idOrSlug, slot)], slot);
   return product!;
 }
 

@@ -4,6 +4,7 @@ import type { Database } from "../../db/client";
 import { availabilityBySkus } from "../inventory";
 import { ServiceError } from "../../shared/errors";
 import { type Category, type Product, type ProductRecord, type Variant, type VariantRecord } from "./schemas";
+import { joinMarket, ON_ITS_ROW, variantMarketColumns, type MarketSlot, type ProductMarketValues, type VariantMarketValues } from "./market";
 import { categories, productCategories, products, variants } from "./tables";
 
 
@@ -20,7 +21,19 @@ export type VariantRow = typeof variants.$inferSelect;
 
 type CategoryRow = typeof categories.$inferSelect;
 
-export function toProductRecord(row: ProductRow): ProductRecord {
+/**
+ * A product row as a record. With its market values (catalog reads) the price range is the market's;
+ * without (products embedded elsewhere, e.g. recommendations) it is the variants' own legacy prices.
+ */
+export function toProductRecord(row: ProductRow, market?: ProductMarketValues): ProductRecord {
+  const legacy =
+    row.priceMin === null || row.priceMax === null || row.currency === null
+      ? null
+      : { min: { amount: row.priceMin, currency: row.currency }, max: { amount: row.priceMax, currency: row.currency } };
+  const inMarket =
+    market && market.marketPriceMin !== null && market.marketPriceMax !== null
+      ? { min: { amount: market.marketPriceMin, currency: market.marketCurrency }, max: { amount: market.marketPriceMax, currency: market.marketCurrency } }
+      : null;
   return {
     id: row.id,
     slug: row.slug,
@@ -30,24 +43,26 @@ export function toProductRecord(row: ProductRow): ProductRecord {
     images: row.images,
     attributes: row.attributes,
     taxClass: row.taxClass,
-    priceRange:
-      row.priceMin === null || row.priceMax === null || row.currency === null
-        ? null
-        : { min: { amount: row.priceMin, currency: row.currency }, max: { amount: row.priceMax, currency: row.currency } },
+    priceRange: market ? inMarket : legacy,
+    market: market ? { handle: market.marketHandle, currency: market.marketCurrency, pricesIncludeTax: Boolean(market.marketPricesIncludeTax) } : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
 }
 
-export function toVariant(row: VariantRow): VariantRecord {
+/** A variant row with its prices in the read's market and its base prices in every currency. */
+export function toVariant(row: VariantRow, market: VariantMarketValues): VariantRecord {
+  const money = (amount: number | null) => (amount === null ? null : { amount, currency: market.marketCurrency });
+  const prices = (JSON.parse(market.basePrices) as { currency: string; amount: number; compareAtAmount: number | null }[]).sort((a, b) => a.currency.localeCompare(b.currency));
   return {
     id: row.id,
     productId: row.productId,
     sku: row.sku,
     title: row.title,
     options: row.options,
-    price: { amount: row.priceAmount, currency: row.currency },
-    compareAtPrice: row.compareAtAmount === null ? null : { amount: row.compareAtAmount, currency: row.currency },
+    price: money(market.marketPrice),
+    compareAtPrice: money(market.marketCompareAt),
+    prices,
     weightGrams: row.weightGrams,
     position: row.position,
     createdAt: row.createdAt,
@@ -80,15 +95,25 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   return map;
 }
 
-/** One query for the variants of many products, in position order. */
-export async function variantsByProductIds(db: Database, productIds: readonly string[]): Promise<Map<string, VariantRecord[]>> {
+/** One query for the variants of many products, in position order, priced in the slot's market. */
+export async function variantsByProductIds(db: Database, productIds: readonly string[], slot: MarketSlot): Promise<Map<string, VariantRecord[]>> {
   if (productIds.length === 0) return new Map();
   const rows = await db
-    .select()
+    .select({ row: variants, ...variantMarketColumns })
     .from(variants)
-    .where(inArray(variants.productId, [...productIds]))
+    .innerJoin(joinMarket(slot), ON_ITS_ROW)
+    .where(sql`${variants.productId} IN (SELECT value FROM json_each(${JSON.stringify([...productIds])}))`)
     .orderBy(asc(variants.productId), asc(variants.position), asc(variants.id));
-  return groupBy(rows.map(toVariant), (v) => v.productId);
+  return groupBy(
+    rows.map(({ row, ...market }) => toVariant(row, market)),
+    (v) => v.productId,
+  );
+}
+
+/** One variant in the slot's market, or undefined (also for an unknown market: the caller checked it). */
+export async function variantById(db: Database, id: string, slot: MarketSlot): Promise<VariantRecord | undefined> {
+  const row = await db.select({ row: variants, ...variantMarketColumns }).from(variants).innerJoin(joinMarket(slot), ON_ITS_ROW).where(eq(variants.id, id)).get();
+  return row ? toVariant(row.row, row) : undefined;
 }
 
 /** Which of these SKUs belong to a variant (any product status): one query. */
@@ -155,10 +180,10 @@ export async function withAvailability(db: Database, records: VariantRecord[]): 
 }
 
 /** Attach variants (with availability) and category ids to product records: three queries for any number of products. */
-export async function hydrate(db: Database, records: ProductRecord[]): Promise<Product[]> {
+export async function hydrate(db: Database, records: ProductRecord[], slot: MarketSlot): Promise<Product[]> {
   const ids = records.map((r) => r.id);
   const [variantMap, linkRows] = await Promise.all([
-    variantsByProductIds(db, ids).then(async (map) => {
+    variantsByProductIds(db, ids, slot).then(async (map) => {
       const all = await withAvailability(db, [...map.values()].flat());
       return groupBy(all, (v) => v.productId);
     }),

@@ -36,8 +36,11 @@ export const Variant = z
     sku: z.string(),
     title: z.string(),
     options: z.record(z.string(), z.string()),
-    price: Money,
-    compareAtPrice: Money.nullable(),
+    price: Money.nullable().openapi({ description: "What one unit costs in the market read for (base price or a price list for everyone); null when the variant has no price in the market's currency (not sold there)." }),
+    compareAtPrice: Money.nullable().openapi({ description: "The 'was' price to show next to it, if any." }),
+    prices: z
+      .array(z.object({ currency: z.string(), amount: z.number().int(), compareAtAmount: z.number().int().nullable() }))
+      .openapi({ description: "Base prices in every currency, before price lists." }),
     weightGrams: z.number().int().nullable().openapi({ description: "Shipping weight in grams; null counts as 0." }),
     position: z.number().int(),
     availability: VariantAvailability,
@@ -71,6 +74,10 @@ export const CategoryNode: z.ZodType<CategoryNode> = Category.extend({
 
 export const PriceRange = z.object({ min: Money, max: Money }).openapi("PriceRange");
 
+export const ProductMarket = z
+  .object({ handle: z.string(), currency: z.string(), pricesIncludeTax: z.boolean() })
+  .openapi("ProductMarket", { description: "The market the prices are for: `?market=`, `X-Market`, or the default market." });
+
 export const Product = z
   .object({
     id: z.string().openapi({ example: "prod_01jd4x..." }),
@@ -83,7 +90,8 @@ export const Product = z
     taxClass: z.string().openapi({ description: "Tax class handle (`standard`, `reduced`, `zero` or your own): which rate applies at checkout." }),
     categoryIds: z.array(z.string()),
     variants: z.array(Variant),
-    priceRange: PriceRange.nullable().openapi({ description: "Lowest and highest variant price; null without variants." }),
+    priceRange: PriceRange.nullable().openapi({ description: "Lowest and highest variant price in the market; null without variants priced there." }),
+    market: ProductMarket.nullable().openapi({ description: "Null only on products embedded in recommendations, whose priceRange is the variants' own prices." }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -96,13 +104,24 @@ export type ProductRecord = Omit<Product, "variants" | "categoryIds">;
 export const ProductSort = z.enum(["newest", "price_asc", "price_desc", "title_asc"]).openapi("ProductSort");
 export type ProductSort = z.infer<typeof ProductSort>;
 
+/** `?market=` on catalog reads: a market's handle or id (`X-Market` does the same for every read). */
+const MarketQuery = z
+  .string()
+  .min(1)
+  .max(64)
+  .optional()
+  .openapi({ description: "Prices for this market (handle or id); defaults to the `X-Market` header, then the default market.", example: "eu" });
+
+export const ProductQuery = z.object({ market: MarketQuery });
+
 export const ListProductsInput = z
   .object({
     limit: PageLimit,
+    market: MarketQuery,
     cursor: PageCursor,
     category: z.string().min(1).max(120).optional().openapi({ description: "Category id or slug; includes its descendants." }),
-    minPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price at least this (minor units)." }),
-    maxPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price at most this (minor units)." }),
+    minPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price in the market at least this (minor units of its currency)." }),
+    maxPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price in the market at most this (minor units of its currency)." }),
     sort: ProductSort.default("newest"),
     inStock: z
       .preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean())
@@ -117,6 +136,7 @@ export const ListProductsInput = z
 export type ListProductsInput = z.input<typeof ListProductsInput>;
 
 export const SearchInput = z.object({
+  market: MarketQuery,
   q: z.string().trim().min(1).max(200).openapi({ description: "Words to find in title, description or SKU.", example: "cotton tee" }),
   limit: PageLimit,
   cursor: PageCursor,

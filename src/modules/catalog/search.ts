@@ -4,6 +4,8 @@ import { ServiceError } from "../../shared/errors";
 import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { SearchInput, type SearchHit } from "./schemas";
+import { findMarket } from "../pricing";
+import { joinMarket, marketSlot, ON_ITS_ROW, productMarketColumns, unknownMarket } from "./market";
 import { type ProductRow, toProductRecord, hydrate } from "./records";
 
 // Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
@@ -43,17 +45,35 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
     throw new ServiceError("VALIDATION_FAILED", "The cursor is not valid.", { errors: [{ pointer: "/cursor", detail: "Not a search cursor." }] });
   }
 
-  const rows = await ctx.db.all<ProductSqlRow & { score: number; hl_title: string; hl_description: string }>(sql`
-    SELECT p.*, bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
+  const slot = marketSlot(ctx, input.market);
+  const m = productMarketColumns;
+  // Prices in the read's market, joined into the same statement (see ./market.ts).
+  const rows = await ctx.db.all<ProductSqlRow & MarketSqlRow & { score: number; hl_title: string; hl_description: string }>(sql`
+    SELECT products.*, bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
       highlight(products_fts, 1, ${MARK_OPEN}, ${MARK_CLOSE}) AS hl_title,
-      snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description
-    FROM products_fts INNER JOIN products p ON p.id = products_fts.product_id
-    WHERE products_fts MATCH ${match} AND p.status = 'active'
-    ORDER BY score, p.id
+      snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description,
+      ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency, ${m.marketPricesIncludeTax} AS market_prices_include_tax,
+      ${m.marketPriceMin} AS market_price_min, ${m.marketPriceMax} AS market_price_max
+    FROM products_fts INNER JOIN products ON products.id = products_fts.product_id INNER JOIN ${joinMarket(slot)} ON ${ON_ITS_ROW}
+    WHERE products_fts MATCH ${match} AND products.status = 'active'
+    ORDER BY score, products.id
     LIMIT ${input.limit + 1} OFFSET ${offset}`);
+  if (rows.length === 0 && slot.market && !(await findMarket(ctx, slot.market))) throw unknownMarket(slot);
 
   const page = pageOf(rows, input.limit, (r, i) => ({ v: offset + i + 1, id: r.id }), offset > 0);
-  const hydrated = await hydrate(ctx.db, page.items.map((r) => toProductRecord(fromSqlRow(r))));
+  const hydrated = await hydrate(
+    ctx.db,
+    page.items.map((r) =>
+      toProductRecord(fromSqlRow(r), {
+        marketHandle: r.market_handle,
+        marketCurrency: r.market_currency,
+        marketPricesIncludeTax: r.market_prices_include_tax,
+        marketPriceMin: r.market_price_min,
+        marketPriceMax: r.market_price_max,
+      }),
+    ),
+    slot,
+  );
   return {
     ...page,
     items: page.items.map((r, i) => ({
@@ -62,6 +82,14 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
       highlights: { title: markToHtml(r.hl_title), description: markToHtml(r.hl_description) },
     })),
   };
+}
+
+interface MarketSqlRow {
+  market_handle: string;
+  market_currency: string;
+  market_prices_include_tax: number;
+  market_price_min: number | null;
+  market_price_max: number | null;
 }
 
 interface ProductSqlRow {

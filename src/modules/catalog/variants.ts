@@ -5,10 +5,11 @@ import { notFound, ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
 import { CreateVariantInput, UpdateVariantInput, type Variant } from "./schemas";
 type ParsedVariantUpdate = ReturnType<typeof UpdateVariantInput.parse>;
-import { variants } from "./tables";
+import { products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
 import { getProductRecord } from "./products";
-import { now, type VariantRow, toVariant, withAvailability } from "./records";
+import { marketSlot } from "./market";
+import { now, type VariantRow, variantById, withAvailability } from "./records";
 
 async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
   const row = await db.select().from(variants).where(eq(variants.id, id)).get();
@@ -16,8 +17,11 @@ async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
   return row;
 }
 
+/** One variant priced in the request's market (X-Market, else the default). */
 export async function getVariant(ctx: ServiceContext, id: string): Promise<Variant> {
-  const [variant] = await withAvailability(ctx.db, [toVariant(await getVariantRow(ctx.db, id))]);
+  const record = await variantById(ctx.db, id, marketSlot(ctx, null));
+  if (!record) throw notFound("Variant", id);
+  const [variant] = await withAvailability(ctx.db, [record]);
   return variant!;
 }
 
@@ -25,7 +29,8 @@ export async function createVariant(ctx: ServiceContext, productId: string, rawI
   requireAdmin(ctx.actor, "catalog:write");
   const input = parseInput(CreateVariantInput, rawInput);
   const product = await getProductRecord(ctx, productId);
-  assertVariantSet([input], product.priceRange?.min.currency ?? null, "");
+  const primary = await ctx.db.select({ currency: products.currency }).from(products).where(eq(products.id, product.id)).get();
+  assertVariantSet([input], primary?.currency ?? null, "");
   const at = now();
   const values = variantValues(product.id, input, input.position ?? 0, at);
   await commitCatalogChange(ctx, [

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import type { PriceSource } from "./schemas";
-import { priceListPrices, priceLists, variantPrices } from "./tables";
+import { markets, priceListPrices, priceLists, variantPrices } from "./tables";
 
 export interface ResolvePricesInput {
   marketId: string;
@@ -57,13 +57,19 @@ export function choosePrice(base: BaseCandidate | undefined, lists: readonly Lis
   return { unitPrice: 0, compareAtPrice: null, source: NO_PRICE };
 }
 
+/** A market's id and currency: known values, or SQL that yields them (catalog reads resolve the market inside their statement). */
+export interface MarketRef {
+  id: string | SQL;
+  currency: string | SQL;
+}
+
 /** The conditions under which a price list applies to a shopper in a market at a moment. */
-export function listApplies(market: { id: string; currency: string }, customerGroupIds: readonly string[], at: string): SQL {
+export function listApplies(market: MarketRef, customerGroupIds: readonly string[], at: string | SQL): SQL {
   const groups = customerGroupIds.length
     ? or(isNull(priceLists.customerGroupId), sql`${priceLists.customerGroupId} IN (SELECT value FROM json_each(${JSON.stringify(customerGroupIds)}))`)
     : isNull(priceLists.customerGroupId);
   return and(
-    eq(priceLists.status, "active"),
+    sql`${priceLists.status} = 'active'`,
     eq(priceLists.currency, market.currency),
     or(isNull(priceLists.marketId), eq(priceLists.marketId, market.id)),
     groups,
@@ -117,15 +123,46 @@ export async function resolvePrices(ctx: Pick<ServiceContext, "db">, input: Reso
  * listings filter and sort on. `variantId` is the SQL of the variant id column of the outer query.
  * Returns the price and the compare-at price expressions (null when the variant has no price here).
  */
-export function marketPriceSql(variantId: SQL, market: { id: string; currency: string }, at: string): { price: SQL; compareAt: SQL } {
+export function marketPriceSql(variantId: SQL, market: MarketRef, at: string | SQL): { price: SQL; compareAt: SQL } {
   const best = (column: SQL) => sql`(SELECT ${column} FROM ${priceListPrices} INNER JOIN ${priceLists} ON ${priceLists.id} = ${priceListPrices.priceListId}
     WHERE ${priceListPrices.variantId} = ${variantId} AND ${priceListPrices.minQuantity} <= 1 AND ${listApplies(market, [], at)}
     ORDER BY ${priceListPrices.amount} ASC, ${priceLists.createdAt} ASC, ${priceLists.id} ASC LIMIT 1)`;
-  const base = (column: SQL) => sql`(SELECT ${column} FROM ${variantPrices} WHERE ${variantPrices.variantId} = ${variantId} AND ${variantPrices.currency} = ${market.currency})`;
+  const base = (column: SQL) => sql`(SELECT ${column} FROM ${variantPrices} WHERE ${variantPrices.variantId} = ${variantId} AND ${eq(variantPrices.currency, market.currency)})`;
   const listPrice = best(sql`${priceListPrices.amount}`);
   const basePrice = base(sql`${variantPrices.amount}`);
   return {
     price: sql`coalesce(${listPrice}, ${basePrice})`,
     compareAt: sql`CASE WHEN ${listPrice} IS NOT NULL THEN coalesce(${best(sql`${priceListPrices.compareAtAmount}`)}, CASE WHEN ${basePrice} > ${listPrice} THEN ${basePrice} END) ELSE ${base(sql`${variantPrices.compareAtAmount}`)} END`,
   };
+}
+
+/** The alias of the market a catalog read joins (`readMarketJoin`), and its columns. */
+const READ_MARKET = "read_market";
+export const readMarket = {
+  id: sql<string>`${sql.identifier(READ_MARKET)}."market_id"`,
+  handle: sql<string>`${sql.identifier(READ_MARKET)}."market_handle"`,
+  currency: sql<string>`${sql.identifier(READ_MARKET)}."market_currency"`,
+  pricesIncludeTax: sql<number>`${sql.identifier(READ_MARKET)}."market_prices_include_tax"`,
+  at: sql<string>`${sql.identifier(READ_MARKET)}."market_at"`,
+};
+
+/**
+ * The market of a catalog read (handle or id; null: the default market) as a one-row subquery to
+ * join, so the read resolves its market and its moment inside its own statement (no extra query, and
+ * three bound parameters however often the prices refer to them). An unknown market joins no row.
+ */
+export function readMarketJoin(selector: string | null, at: string): SQL {
+  const where = selector ? sql`(${markets.handle} = ${selector} OR ${markets.id} = ${selector})` : sql`${markets.isDefault} = 1`;
+  return sql`(SELECT ${markets.id} AS "market_id", ${markets.handle} AS "market_handle", ${markets.currency} AS "market_currency",
+    ${markets.pricesIncludeTax} AS "market_prices_include_tax", ${at} AS "market_at" FROM ${markets} WHERE ${where}) AS ${sql.identifier(READ_MARKET)}`;
+}
+
+/** The price and compare-at price of a variant in the joined read market (see marketPriceSql). */
+export function readMarketPriceSql(variantId: SQL): { price: SQL<number | null>; compareAt: SQL<number | null> } {
+  return marketPriceSql(variantId, readMarket, readMarket.at) as { price: SQL<number | null>; compareAt: SQL<number | null> };
+}
+
+/** A variant's base prices in every currency as a JSON array (`[{currency, amount, compareAtAmount}]`), for catalog reads. */
+export function basePricesJsonSql(variantId: SQL): SQL<string> {
+  return sql<string>`(SELECT json_group_array(json_object('currency', ${variantPrices.currency}, 'amount', ${variantPrices.amount}, 'compareAtAmount', ${variantPrices.compareAtAmount})) FROM ${variantPrices} WHERE ${variantPrices.variantId} = ${variantId})`;
 }

@@ -56,8 +56,10 @@ export async function purgeCatalogCache(_env: Pick<Env, never> | Env, _changed: 
   await startGeneration(edgeCache());
 }
 
-export function cacheKey(generation: string, url: URL): string {
+export function cacheKey(generation: string, url: URL, market?: string): string {
   const params = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // The market slot: an X-Market header keys like a query parameter (the query's `market` wins in the service).
+  if (market) params.push(["~x-market", market]);
   const search = params.length ? `?${new URLSearchParams(params).toString()}` : "";
   return `${CACHE_ORIGIN}/${generation}${url.pathname}${search}`;
 }

@@ -46,7 +46,8 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   const cache = shared ? edgeCache() : undefined;
   let key: string | undefined;
   if (cache) {
-    key = cacheKey(await currentGeneration(cache), new URL(c.req.url));
+    // Catalog reads are priced per market: the X-Market header is part of the key, like `?market=`.
+    key = cacheKey(await currentGeneration(cache), new URL(c.req.url), c.req.header("x-market"));
     // A client's `Cache-Control: no-cache` revalidates at the origin (and refreshes the edge copy).
     if (!wantsOrigin(c.req.header("cache-control"))) {
       let response = hotResponse(key);
@@ -71,7 +72,7 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   const headers = new Headers(c.res.headers);
   headers.set("etag", await strongEtag(body));
   headers.set("cache-control", shared ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL);
-  headers.set("vary", "Authorization, X-D1-Bookmark");
+  headers.set("vary", "Authorization, X-D1-Bookmark, X-Market");
   if (shared) headers.set(CACHE_STATUS_HEADER, "MISS");
   const response = new Response(body, { status: 200, headers });
   if (cache && key) {
