@@ -60,7 +60,7 @@ describe("the worked example: one cart, two markets", () => {
     });
     // 3.2 kg: the 1-5 kg band of DHL Paket; Express is the other choice.
     expect(cart.shippingMethods.map((m: any) => [m.name, m.amount.amount])).toEqual([["DHL Paket", 690], ["Express", 1490]]);
-    expect(cart.shipping).toEqual({ methodId: ex.dhl.id, name: "DHL Paket", amount: eur(690), discount: eur(0), tax: eur(110), taxRate: 1900 });
+    expect(cart.shipping).toEqual({ methodId: ex.dhl.id, name: "DHL Paket", amount: eur(690), discount: eur(0), discounts: [], tax: eur(110), taxRate: 1900 });
     expect(cart.totals).toEqual({
       subtotal: eur(7500),
       discount: eur(0),
@@ -147,7 +147,7 @@ describe("the worked example: one cart, two markets", () => {
     const order = res.body.order;
     expect(order.totals).toEqual({ subtotal: eur(7500), discount: eur(0), shipping: eur(690), tax: eur(969), taxIncluded: true, total: eur(8190), giftCards: eur(0), amountDue: eur(8190) });
     expect(order.market).toMatchObject({ handle: ex.euMarket.handle, pricesIncludeTax: true });
-    expect(order.shipping).toEqual({ methodId: ex.dhl.id, name: "DHL Paket", amount: eur(690), discount: eur(0), tax: eur(110), taxRate: 1900 });
+    expect(order.shipping).toEqual({ methodId: ex.dhl.id, name: "DHL Paket", amount: eur(690), discount: eur(0), discounts: [], tax: eur(110), taxRate: 1900 });
     expect(order.lines.map((l: any) => [l.unitPrice.amount, l.priceSource.kind, l.tax.amount, l.taxRate, l.lineTotal.amount])).toEqual([
       [1800, "base", 236, 700, 3600],
       [3900, "price_list", 623, 1900, 3900],
@@ -250,7 +250,7 @@ describe("hook points for promotions (steps 3 and 6)", () => {
     expect(beans.tax).toEqual(eur(212));
     expect(kettle).toMatchObject({ lineTotal: eur(0), tax: eur(0), discounts: [{ amount: eur(3900) }] });
     // Shipping 6.90 - 2.00 = 4.90 at 19% included: 78.24 -> 78.
-    expect(cart.shipping).toMatchObject({ amount: eur(690), discount: eur(200), tax: eur(78) });
+    expect(cart.shipping).toMatchObject({ amount: eur(690), discount: eur(200), discounts: [{ promotionId: "promo_ship", code: null, amount: eur(200) }], tax: eur(78) });
     expect(cart.totals).toEqual({
       subtotal: eur(7500),
       discount: eur(360 + 3900 + 200),

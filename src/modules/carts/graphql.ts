@@ -119,6 +119,7 @@ export const CartShippingRef = builder.objectRef<NonNullable<Cart["shipping"]>>(
     name: t.exposeString("name"),
     amount: t.field({ type: MoneyRef, description: "Before shipping discounts.", resolve: (s) => s.amount }),
     discount: t.field({ type: MoneyRef, resolve: (s) => s.discount }),
+    discounts: t.field({ type: [AppliedDiscountRef], description: "The shipping discounts (free shipping) that make up `discount`.", resolve: (s) => s.discounts }),
     tax: t.field({ type: MoneyRef, resolve: (s) => s.tax }),
     taxRate: t.exposeInt("taxRate", { description: "Basis points." }),
   }),

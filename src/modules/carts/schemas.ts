@@ -67,7 +67,15 @@ export const CartMarket = z
   .openapi("CartMarket", { description: "The market the cart is priced in: the chosen one, else the shipping country's, else the default." });
 
 export const CartShipping = z
-  .object({ methodId: z.string(), name: z.string(), amount: Money, discount: Money, tax: Money, taxRate: z.number().int() })
+  .object({
+    methodId: z.string(),
+    name: z.string(),
+    amount: Money,
+    discount: Money,
+    discounts: z.array(AppliedDiscount).openapi({ description: "The shipping discounts (free shipping) that make up `discount`." }),
+    tax: Money,
+    taxRate: z.number().int(),
+  })
   .openapi("CartShipping", { description: "The shipping method the cart is priced with: the chosen one when it applies, else the cheapest." });
 
 export const CartDiscounts = z

@@ -91,7 +91,7 @@ export function toCart(env: Env, row: CartRow, lines: CartLineRow[], priced: Pri
     shippingMethodId: row.shippingMethodId,
     shippingMethods: priced.shippingMethods,
     shipping: priced.shipping
-      ? { methodId: priced.shipping.methodId, name: priced.shipping.name, amount: money(priced.shipping.amount), discount: money(priced.shipping.discount), tax: money(priced.shipping.tax), taxRate: priced.shipping.taxRate }
+      ? { methodId: priced.shipping.methodId, name: priced.shipping.name, amount: money(priced.shipping.amount), discount: money(priced.shipping.discount), discounts: priced.shipping.discounts.map((d) => ({ ...d, amount: money(d.amount) })), tax: money(priced.shipping.tax), taxRate: priced.shipping.taxRate }
       : null,
     discounts: { applied: priced.discounts.applied.map((a) => ({ ...a, amount: money(a.amount) })), rejectedCodes: priced.discounts.rejectedCodes },
     giftCards: priced.giftCards.map((g) => ({ ...g, amount: money(g.amount) })),

@@ -244,7 +244,8 @@ async function orderRows(args: {
       taxExempt: priced.taxExempt,
       shipping: priced.shipping && { methodId: priced.shipping.methodId, name: priced.shipping.name, amount: priced.shipping.amount, discount: priced.shipping.discount, discounts: priced.shipping.discounts, tax: priced.shipping.tax, taxRate: priced.shipping.taxRate },
       discounts: priced.discounts.applied,
-      giftCards: priced.giftCards,
+      // What each card paid (a card that paid nothing is not on the order).
+      giftCards: priced.giftCards.filter((g) => g.amount > 0).map((g) => ({ giftCardId: g.giftCardId, kind: g.kind, last4: g.last4, amount: g.amount })),
     },
     shippingAddress: ready.shippingAddress,
     billingAddress: ready.billingAddress,

@@ -57,11 +57,13 @@ export const Order = z
       .nullable()
       .openapi({ description: "The market it was sold in; null for orders placed before markets." }),
     shipping: z
-      .object({ methodId: z.string(), name: z.string(), amount: Money, discount: Money, tax: Money, taxRate: z.number().int() })
+      .object({ methodId: z.string(), name: z.string(), amount: Money, discount: Money, discounts: z.array(AppliedDiscount), tax: Money, taxRate: z.number().int() })
       .nullable()
       .openapi({ description: "The shipping method it was priced with; null for orders placed before markets." }),
     discounts: z.array(z.object({ promotionId: z.string(), code: z.string().nullable(), title: z.string(), amount: Money })).openapi({ description: "Promotions applied at checkout." }),
-    giftCards: z.array(z.object({ giftCardId: z.string(), last4: z.string(), amount: Money })).openapi({ description: "Gift cards and store credit applied at checkout." }),
+    giftCards: z
+      .array(z.object({ giftCardId: z.string(), kind: z.enum(["gift_card", "store_credit"]), last4: z.string(), amount: Money.openapi({ description: "What it paid of this order." }) }))
+      .openapi({ description: "Gift cards and store credit that paid part of the order, in the order applied (totals.amountDue is what is left for the payment)." }),
     shippingAddress: Address,
     billingAddress: Address.nullable(),
     paymentProvider: z.string(),

@@ -60,7 +60,7 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: Payme
     market: row.pricing?.market ?? null,
     shipping: shippingOf(row.pricing?.shipping ?? null, money),
     discounts: (row.pricing?.discounts ?? []).map((d) => ({ ...d, amount: money(d.amount) })),
-    giftCards: (row.pricing?.giftCards ?? []).map((g) => ({ ...g, amount: money(g.amount) })),
+    giftCards: (row.pricing?.giftCards ?? []).map((g) => ({ giftCardId: g.giftCardId, kind: g.kind ?? "gift_card", last4: g.last4, amount: money(g.amount) })),
     shippingAddress: row.shippingAddress,
     billingAddress: row.billingAddress ?? null,
     paymentProvider: row.paymentProvider,
@@ -82,7 +82,7 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: Payme
 
 function shippingOf(shipping: OrderPricingSnapshot["shipping"], money: (amount: number) => { amount: number; currency: string }): Order["shipping"] {
   if (!shipping) return null;
-  return { methodId: shipping.methodId, name: shipping.name, amount: money(shipping.amount), discount: money(shipping.discount), tax: money(shipping.tax), taxRate: shipping.taxRate };
+  return { methodId: shipping.methodId, name: shipping.name, amount: money(shipping.amount), discount: money(shipping.discount), discounts: shipping.discounts.map((d) => ({ ...d, amount: money(d.amount) })), tax: money(shipping.tax), taxRate: shipping.taxRate };
 }
 
 /** The payload every order.* event carries (its schema: src/modules/events/schemas.ts, published in /asyncapi.json). */
