@@ -7,7 +7,7 @@
 //                                 scripts: fixed names, so a short cache revalidated by ETag
 //   web/dist/pages/*.html        HTML shells the Worker serves at /admin, /docs and /graphql (it adds the CSP)
 //   web/dist/_headers            headers for what the assets server answers without the Worker
-import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "vite";
 
@@ -15,7 +15,9 @@ const web = import.meta.dirname;
 const dist = join(web, "dist");
 const started = Date.now();
 
-rmSync(dist, { recursive: true, force: true });
+// Empty web/dist but keep the folder itself: a running `wrangler dev` watches it and picks up the new files.
+mkdirSync(dist, { recursive: true });
+for (const entry of readdirSync(dist)) rmSync(join(dist, entry), { recursive: true, force: true });
 await build({ configFile: join(web, "vite.config.ts") });
 mkdirSync(join(dist, "pages"), { recursive: true });
 renameSync(join(dist, "static/admin/index.html"), join(dist, "pages/admin.html"));
@@ -34,7 +36,7 @@ cpSync(join(web, "boot"), join(dist, "static/boot"), { recursive: true });
 cpSync(join(web, "storefront"), join(dist, "static/storefront"), { recursive: true });
 
 const page = (title, head, body) =>
-  `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${title}</title>\n${head}\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
+  `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${title}</title>\n<link rel="icon" href="data:,">\n${head}\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
 writeFileSync(
   join(dist, "pages/docs.html"),
   page(

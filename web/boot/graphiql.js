@@ -16,15 +16,12 @@
   };
   var script = document.createElement("script");
   script.src = vendor + "/yoga-graphiql.umd.js";
-  script.onload = function () {
-    window.YogaGraphiQL.renderYogaGraphiQL(root, {
-      endpoint: "/graphql",
-      title: "Edgeshop GraphiQL",
-      defaultQuery:
+  var example =
         "# Edgeshop GraphQL (development). Admin operations need an Authorization header:\n" +
         '# { "Authorization": "Bearer esk_admin_…" }\n\n' +
-        "query Products {\n  products(first: 3) {\n    edges { node { title slug priceRange { min { amount currency } } } }\n  }\n}\n",
-    });
+        "query Products {\n  products(first: 3) {\n    edges { node { title slug priceRange { min { amount currency } } } }\n  }\n}\n";
+  script.onload = function () {
+    window.YogaGraphiQL.renderYogaGraphiQL(root, { endpoint: "/graphql", title: "Edgeshop GraphiQL", defaultQuery: example, query: example });
   };
   document.head.appendChild(script);
 })();

@@ -163,9 +163,12 @@ export function announce(message: string): void {
 export function Announcer() {
   const [message, setMessage] = useState("");
   useEffect(() => {
+    let hide: ReturnType<typeof setTimeout> | undefined;
     announceTo = (m) => {
       setMessage("");
+      clearTimeout(hide);
       setTimeout(() => setMessage(m), 30);
+      hide = setTimeout(() => setMessage(""), 6000);
     };
     return () => {
       announceTo = undefined;

@@ -117,10 +117,16 @@ function ProductForm(props: { product?: Product; categories: { id: string; name:
         </div>
         <div class="field">
           <label for="f-status">Status</label>
-          <select id="f-status" name="status" defaultValue={p?.status ?? "draft"}>
-            <option value="draft">Draft (hidden from shoppers)</option>
-            <option value="active">Active (on sale)</option>
-            <option value="archived">Archived</option>
+          <select id="f-status" name="status">
+            {[
+              ["draft", "Draft (hidden from shoppers)"],
+              ["active", "Active (on sale)"],
+              ["archived", "Archived"],
+            ].map(([value, label]) => (
+              <option key={value} value={value} selected={(p?.status ?? "draft") === value}>
+                {label}
+              </option>
+            ))}
           </select>
         </div>
         <fieldset class="categories">

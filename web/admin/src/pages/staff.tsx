@@ -103,9 +103,9 @@ export function StaffPage() {
             <Field label="Email" name="email" type="email" required autoComplete="off" error={fieldError(error, "/email")} />
             <div class="field">
               <label for="f-role">Role</label>
-              <select id="f-role" name="role" defaultValue="read_only">
+              <select id="f-role" name="role">
                 {ROLES.map((r) => (
-                  <option key={r} value={r}>
+                  <option key={r} value={r} selected={r === "read_only"}>
                     {r.replace("_", "-")}: {ROLE_HELP[r]}
                   </option>
                 ))}
