@@ -51,7 +51,7 @@ const secondOrigin = (originPort) =>
   });
 const origins = [await secondOrigin(8788), await secondOrigin(Number(process.env.BROWSER_UNLISTED_PORT ?? 8842))];
 
-let code = 1;
+let code;
 try {
   step("seed the demo catalog");
   await seed(base, adminKey, { log: (line) => console.log(line) });
