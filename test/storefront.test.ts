@@ -1,9 +1,11 @@
 // The demo storefront's server rendering, end to end through the Worker's fetch handler: pages,
 // security headers, the cart and checkout forms (POST, redirect, cookies), and order status access.
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { StorefrontProductDocument } from "../clients/graphql";
 import persisted from "../clients/graphql/generated/persisted-documents.json";
+import worker from "../src/index";
 import { sha256Hex } from "../src/shared/crypto";
 import { address, createVariants } from "./commerce";
 import { BASE, call } from "./helpers";
@@ -138,5 +140,18 @@ describe("storefront documents", () => {
     const manifest = persisted as Record<string, string>;
     expect(manifest[hash]).toBeDefined();
     expect(`sha256:${await sha256Hex(manifest[hash]!)}`).toBe(hash);
+  });
+});
+
+describe("storefront in trusted-documents mode", () => {
+  it("renders pages when the API accepts only the committed trusted documents", async () => {
+    const [variant] = await createVariants([3100], { stock: 2 });
+    const slug = (await call("GET", `/v1/search?q=${variant!.sku}`)).body.data[0].product.slug;
+    const ctx = createExecutionContext();
+    const trusted = { ...env, GRAPHQL_TRUSTED_DOCUMENTS_ONLY: "true" };
+    const res = await worker.fetch(new Request(`${BASE}/p/${slug}`, { headers: { accept: "text/html" } }) as Parameters<typeof worker.fetch>[0], trusted, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("€31.00");
   });
 });
