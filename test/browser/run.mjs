@@ -25,8 +25,8 @@ const run = (cmd, args, env = {}) => {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status})`);
 };
 
-const vars = ensureDevVars();
-const adminKey = process.env.ADMIN_API_KEY ?? vars.ADMIN_API_KEY;
+const devVars = ensureDevVars();
+const adminKey = process.env.ADMIN_API_KEY ?? devVars.ADMIN_API_KEY;
 if (process.env.SKIP_BUILD !== "1") {
   step("build:web");
   run("npm", ["run", "--silent", "build:web"]);
@@ -36,7 +36,11 @@ step(`fresh local state, wrangler dev on 127.0.0.1:${port}`);
 const state = join(root, ".wrangler", "browser-state");
 rmSync(state, { recursive: true, force: true });
 run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { CI: "true" });
-const server = await startWorker({ port, extraArgs: ["--persist-to", state] });
+// The journeys are about the pages, not the protection: the seed alone spends more than a minute's
+// admin-key budget, and a dozen orders from one IP and street would start risk reviews. So, as in the
+// vitest config, generous rate limits, and risk in shadow mode (scored and recorded, never acted on).
+const vars = ["RATE_LIMIT_IP:100000/60", "RATE_LIMIT_ADMIN_KEY:100000/60", "RATE_LIMIT_CUSTOMER:100000/60", "GRAPHQL_COST_MAXIMUM:1000000", "RISK_MODE:shadow"];
+const server = await startWorker({ port, extraArgs: ["--persist-to", state, ...vars.flatMap((v) => ["--var", v])] });
 const base = server.url;
 
 // Second-origin pages for the CORS journey: the same page on a listed and an unlisted origin.

@@ -19,6 +19,9 @@ before(async () => {
   shopProblems = watch(shop);
 });
 after(async () => {
+  // The last state of both windows, for whoever reads a failure.
+  await admin?.screenshot({ path: "test-results/screenshots/zz-last-admin.png", fullPage: true }).catch(() => undefined);
+  await shop?.screenshot({ path: "test-results/screenshots/zz-last-shop.png", fullPage: true }).catch(() => undefined);
   await staff?.close();
   await shopper?.close();
 });
@@ -53,7 +56,14 @@ test("staff creates a product with an image and stock", async (t) => {
   // Stock: 5 on hand for the new SKU.
   await admin.getByLabel(`On hand for ${product.sku}`).fill("5");
   await admin.getByRole("form", { name: `Stock of ${product.sku}` }).getByRole("button", { name: "Set" }).click();
-  await admin.getByTestId(`available-${product.sku}`).getByText("5 available").waitFor();
+  await admin
+    .getByTestId(`available-${product.sku}`)
+    .getByText("5 available")
+    .waitFor()
+    .catch(async (error) => {
+      await shot(admin, "zz-failed-stock-laptop");
+      throw new Error(`${error.message}\npage says: ${(await admin.getByRole("alert").allTextContents()).join(" | ")}`);
+    });
 
   // Image: upload a PNG through the admin (R2 behind POST /v1/products/{id}/images).
   await admin.getByLabel("Upload an image").setInputFiles({ name: "apron.png", mimeType: "image/png", buffer: png(64, 64, [196, 170, 130]) });

@@ -232,3 +232,86 @@ export function usePages<T>(load: (cursor?: string) => Promise<{ items: T[]; nex
   };
   return { items, setItems, next, error, loading, more, reload: () => setTick((n) => n + 1) };
 }
+
+export interface Column<T> {
+  label: string;
+  /** Visually hidden header (e.g. an actions column). */
+  hidden?: boolean;
+  num?: boolean;
+  /** The row's header cell (<th scope="row">): what the row is about. */
+  rowHeader?: boolean;
+  render: (row: T) => ComponentChildren;
+}
+
+/** A data table: caption, scoped headers, numbers right-aligned, sideways scrolling on small screens. */
+export function Table<T>(props: { caption: string; columns: Column<T>[]; rows: T[]; rowKey: (row: T) => string | number; rowClass?: (row: T) => string; framed?: boolean }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th key={c.label} scope="col" class={c.num ? "num" : undefined}>
+                {c.hidden ? <span class="visually-hidden">{c.label}</span> : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr key={props.rowKey(row)} class={props.rowClass?.(row) || undefined}>
+              {props.columns.map((c) =>
+                c.rowHeader ? (
+                  <th key={c.label} scope="row">
+                    {c.render(row)}
+                  </th>
+                ) : (
+                  <td key={c.label} class={c.num ? "num" : undefined}>
+                    {c.render(row)}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Under a list: "Loading…", the empty message, or "Load more". */
+export function ListFooter(props: { list: { loading: boolean; items: unknown[]; next: string | null; more: (cursor: string) => void }; what: string; empty: string }) {
+  return (
+    <>
+      {props.list.loading ? <Loading what={props.what} /> : props.list.items.length === 0 ? <p class="empty">{props.empty}</p> : null}
+      <More next={props.list.next} onMore={props.list.more} busy={props.list.loading} />
+    </>
+  );
+}
+
+/**
+ * One pattern for every button and form that changes something: run it, announce the result, keep the
+ * API's problem for the page to show. `submit` also reads and resets the form.
+ */
+export function useAction() {
+  const [error, setError] = useState<unknown>();
+  const run = async (work: () => Promise<unknown>, message: string | ((result: unknown) => string), after?: () => void): Promise<boolean> => {
+    setError(undefined);
+    try {
+      const result = await work();
+      announce(typeof message === "string" ? message : message(result));
+      after?.();
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    }
+  };
+  const submit = (work: (data: FormData) => Promise<unknown>, message: string | ((result: unknown) => string), after?: () => void) => async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    if (await run(() => work(new FormData(form)), message, after)) form.reset();
+  };
+  return { error, setError, run, submit };
+}

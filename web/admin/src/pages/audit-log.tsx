@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { auditApi, itemsOf } from "../api";
 import type { AuditEntry } from "../contract";
 import { BASE, navigate, useLocation } from "../router";
-import { Loading, More, Page, ProblemAlert, Time, usePages } from "../ui";
+import { ListFooter, Page, ProblemAlert, Table, Time, usePages } from "../ui";
 
 export function AuditLogPage() {
   const { query } = useLocation();
@@ -33,44 +33,29 @@ export function AuditLogPage() {
         </button>
       </form>
       <ProblemAlert error={list.error} />
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">Admin writes, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Resource</th>
-              <th scope="col" class="num">
-                Status
-              </th>
-              <th scope="col">Request</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((e) => (
-              <tr key={e.id}>
-                <td>
-                  <Time value={e.at} />
-                </td>
-                <th scope="row">
-                  {e.actor.name}
-                  <div class="muted small">{e.actor.type.replace("_", " ")}</div>
-                </th>
-                <td>
-                  <code>{e.action}</code>
-                </td>
-                <td>{e.resource ?? "–"}</td>
-                <td class="num">{e.status}</td>
-                <td class="muted small">{e.requestId}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {list.loading ? <Loading what="the audit log" /> : list.items.length === 0 ? <p class="empty">No entries.</p> : null}
-      <More next={list.next} onMore={list.more} busy={list.loading} />
+      <Table
+        caption="Admin writes, newest first"
+        rows={list.items}
+        rowKey={(e) => e.id}
+        columns={[
+          { label: "When", render: (e) => <Time value={e.at} /> },
+          {
+            label: "Who",
+            rowHeader: true,
+            render: (e) => (
+              <>
+                {e.actor.name}
+                <div class="muted small">{e.actor.type.replace("_", " ")}</div>
+              </>
+            ),
+          },
+          { label: "Action", render: (e) => <code>{e.action}</code> },
+          { label: "Resource", render: (e) => e.resource ?? "–" },
+          { label: "Status", num: true, render: (e) => e.status },
+          { label: "Request", render: (e) => <span class="muted small">{e.requestId}</span> },
+        ]}
+      />
+      <ListFooter list={list} what="the audit log" empty="No entries." />
     </Page>
   );
 }

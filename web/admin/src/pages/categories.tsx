@@ -1,46 +1,30 @@
-import { useState } from "preact/hooks";
 import { api, unwrap, type Schemas } from "../api";
-import { announce, Field, fieldError, Loading, Page, ProblemAlert, useAsync } from "../ui";
+import { Field, fieldError, Loading, Page, ProblemAlert, useAction, useAsync } from "../ui";
 
 type CategoryNode = Schemas["CategoryNode"];
 
 export function CategoriesPage() {
   const tree = useAsync(async () => unwrap(await api.GET("/v1/categories")).data as CategoryNode[], []);
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
   const flat = (nodes: CategoryNode[], depth = 0): { node: CategoryNode; depth: number }[] =>
     nodes.flatMap((node) => [{ node, depth }, ...flat((node.children ?? []) as CategoryNode[], depth + 1)]);
 
-  const create = async (event: Event) => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    setError(undefined);
-    try {
+  const create = action.submit(
+    async (data) => {
       const parentId = String(data.get("parentId") || "") || null;
-      const created = unwrap(await api.POST("/v1/categories", { body: { name: String(data.get("name")).trim(), parentId } }));
-      announce(`Category ${created.name} created.`);
-      form.reset();
-      tree.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const remove = async (node: CategoryNode) => {
-    if (!confirm(`Delete the category ${node.name}?`)) return;
-    setError(undefined);
-    try {
-      unwrap(await api.DELETE("/v1/categories/{id}", { params: { path: { id: node.id } } }));
-      announce(`Category ${node.name} deleted.`);
-      tree.reload();
-    } catch (e) {
-      setError(e);
-    }
+      return unwrap(await api.POST("/v1/categories", { body: { name: String(data.get("name")).trim(), parentId } }));
+    },
+    (created) => `Category ${(created as { name: string }).name} created.`,
+    tree.reload,
+  );
+  const remove = (node: CategoryNode) => {
+    if (confirm(`Delete the category ${node.name}?`)) void action.run(async () => unwrap(await api.DELETE("/v1/categories/{id}", { params: { path: { id: node.id } } })), `Category ${node.name} deleted.`, tree.reload);
   };
 
   const rows = flat(tree.data ?? []);
   return (
     <Page title="Categories">
-      <ProblemAlert error={tree.error ?? error} />
+      <ProblemAlert error={tree.error ?? action.error} />
       <div class="grid">
         <section class="card wide" aria-labelledby="tree-title">
           <h2 id="tree-title">Category tree</h2>
@@ -59,7 +43,7 @@ export function CategoriesPage() {
         <section class="card" aria-labelledby="new-category-title">
           <h2 id="new-category-title">New category</h2>
           <form onSubmit={create}>
-            <Field label="Name" name="name" required error={fieldError(error, "/name")} />
+            <Field label="Name" name="name" required error={fieldError(action.error, "/name")} />
             <div class="field">
               <label for="f-parent">Parent</label>
               <select id="f-parent" name="parentId">

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, unwrap, type Schemas } from "../api";
 import { BASE, Link, navigate, useLocation } from "../router";
-import { Badge, formatMoney, Loading, More, Page, ProblemAlert, Time, useAsync, usePages } from "../ui";
+import { Badge, formatMoney, ListFooter, Loading, Page, ProblemAlert, Table, Time, useAsync, usePages } from "../ui";
 
 type Customer = Schemas["Customer"];
 
@@ -30,35 +30,18 @@ export function CustomersPage() {
         </button>
       </form>
       <ProblemAlert error={list.error} />
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">Customers</caption>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Name</th>
-              <th scope="col">Marketing</th>
-              <th scope="col">Since</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((c) => (
-              <tr key={c.id}>
-                <th scope="row">
-                  <Link href={`${BASE}/customers/${c.id}`}>{c.email}</Link>
-                </th>
-                <td>{c.name ?? <span class="muted">–</span>}</td>
-                <td>{c.marketingConsent ? "Yes" : "No"}</td>
-                <td>
-                  <Time value={c.createdAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {list.loading ? <Loading what="customers" /> : list.items.length === 0 ? <p class="empty">No customers found.</p> : null}
-      <More next={list.next} onMore={list.more} busy={list.loading} />
+      <Table
+        caption="Customers"
+        rows={list.items}
+        rowKey={(c) => c.id}
+        columns={[
+          { label: "Email", rowHeader: true, render: (c) => <Link href={`${BASE}/customers/${c.id}`}>{c.email}</Link> },
+          { label: "Name", render: (c) => c.name ?? <span class="muted">–</span> },
+          { label: "Marketing", render: (c) => (c.marketingConsent ? "Yes" : "No") },
+          { label: "Since", render: (c) => <Time value={c.createdAt} /> },
+        ]}
+      />
+      <ListFooter list={list} what="customers" empty="No customers found." />
     </Page>
   );
 }

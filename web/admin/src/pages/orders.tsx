@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, unwrap, type Schemas } from "../api";
 import { openOrderFeed, type FeedState } from "../live-feed";
 import { BASE, Link, navigate, useLocation } from "../router";
-import { announce, Badge, formatMoney, Loading, More, Page, ProblemAlert, Time, usePages } from "../ui";
+import { announce, Badge, formatMoney, ListFooter, Page, ProblemAlert, Table, Time, usePages } from "../ui";
 
 type Order = Schemas["Order"];
 type Status = Schemas["OrderStatus"];
@@ -71,41 +71,20 @@ export function OrdersPage(props: { review?: boolean }) {
         </form>
       )}
       <ProblemAlert error={list.error} />
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">{props.review ? "Orders held for review" : "Orders, newest first"}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Status</th>
-              <th scope="col">Customer</th>
-              <th scope="col" class="num">
-                Total
-              </th>
-              <th scope="col">Placed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((order) => (
-              <tr key={order.id} class={fresh.has(order.id) ? "fresh" : ""}>
-                <th scope="row">
-                  <Link href={`${BASE}/orders/${order.id}`}>{order.number}</Link>
-                </th>
-                <td>
-                  <Badge value={order.status} />
-                </td>
-                <td>{order.email}</td>
-                <td class="num">{formatMoney(order.totals?.total)}</td>
-                <td>
-                  <Time value={order.placedAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {list.loading ? <Loading what="orders" /> : list.items.length === 0 ? <p class="empty">{props.review ? "Nothing to review." : "No orders yet."}</p> : null}
-      <More next={list.next} onMore={list.more} busy={list.loading} />
+      <Table
+        caption={props.review ? "Orders held for review" : "Orders, newest first"}
+        rows={list.items}
+        rowKey={(o) => o.id}
+        rowClass={(o) => (fresh.has(o.id) ? "fresh" : "")}
+        columns={[
+          { label: "Order", rowHeader: true, render: (o) => <Link href={`${BASE}/orders/${o.id}`}>{o.number}</Link> },
+          { label: "Status", render: (o) => <Badge value={o.status} /> },
+          { label: "Customer", render: (o) => o.email },
+          { label: "Total", num: true, render: (o) => formatMoney(o.totals?.total) },
+          { label: "Placed", render: (o) => <Time value={o.placedAt} /> },
+        ]}
+      />
+      <ListFooter list={list} what="orders" empty={props.review ? "Nothing to review." : "No orders yet."} />
     </Page>
   );
 }

@@ -269,6 +269,10 @@ function Variants(props: { product: Product; onChange: () => void }) {
                     </form>
                   </td>
                   <td>
+                    {/* Rendered once the level is known: an input typed into before then would be reset by it. */}
+                    {!levels.data ? (
+                      <span class="muted small">Loading…</span>
+                    ) : (
                     <form class="inline-form" onSubmit={setStock(v)} aria-label={`Stock of ${v.sku}`}>
                       <label class="visually-hidden" for={`stock-${v.id}`}>
                         On hand for {v.sku}
@@ -281,6 +285,7 @@ function Variants(props: { product: Product; onChange: () => void }) {
                         {level ? `${level.available} available` : ""}
                       </span>
                     </form>
+                    )}
                   </td>
                   <td>
                     <button

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, unwrap, type Schemas } from "../api";
 import { BASE, Link, navigate, useLocation } from "../router";
-import { Badge, formatMoney, Loading, More, Page, ProblemAlert, usePages } from "../ui";
+import { Badge, formatMoney, ListFooter, Page, ProblemAlert, Table, usePages } from "../ui";
 
 type Product = Schemas["Product"];
 
@@ -62,38 +62,27 @@ export function ProductsPage() {
         )}
       </form>
       <ProblemAlert error={list.error} />
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">{q ? `Products matching ${q}` : "Products, newest first"}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Product</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">
-                Variants
-              </th>
-              <th scope="col" class="num">
-                Price from
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((p) => (
-              <tr key={p.id}>
-                <th scope="row">
-                  <Link href={`${BASE}/products/${p.id}`}>{p.title}</Link>
-                  <div class="muted small">{p.slug}</div>
-                </th>
-                <td>{p.status ? <Badge value={p.status} /> : null}</td>
-                <td class="num">{p.variants?.length ?? "–"}</td>
-                <td class="num">{formatMoney(p.priceRange?.min)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {list.loading ? <Loading what="products" /> : list.items.length === 0 ? <p class="empty">No products found.</p> : null}
-      <More next={list.next} onMore={list.more} busy={list.loading} />
+      <Table
+        caption={q ? `Products matching ${q}` : "Products, newest first"}
+        rows={list.items}
+        rowKey={(p) => p.id}
+        columns={[
+          {
+            label: "Product",
+            rowHeader: true,
+            render: (p) => (
+              <>
+                <Link href={`${BASE}/products/${p.id}`}>{p.title}</Link>
+                <div class="muted small">{p.slug}</div>
+              </>
+            ),
+          },
+          { label: "Status", render: (p) => (p.status ? <Badge value={p.status} /> : null) },
+          { label: "Variants", num: true, render: (p) => p.variants?.length ?? "–" },
+          { label: "Price from", num: true, render: (p) => formatMoney(p.priceRange?.min) },
+        ]}
+      />
+      <ListFooter list={list} what="products" empty="No products found." />
     </Page>
   );
 }

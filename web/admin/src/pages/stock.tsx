@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, unwrap, type Schemas } from "../api";
 import { BASE, navigate } from "../router";
-import { announce, Field, Loading, More, Page, ProblemAlert, Time, useAsync, usePages } from "../ui";
+import { announce, Field, ListFooter, Loading, Page, ProblemAlert, Table, Time, useAsync, usePages } from "../ui";
 
 type Entry = Schemas["StockLedgerEntry"];
 
@@ -106,42 +106,20 @@ function SkuStock(props: { sku: string }) {
       <section class="card wide" aria-labelledby="ledger-title">
         <h2 id="ledger-title">Ledger</h2>
         <ProblemAlert error={ledger.error} />
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col" class="num">
-                  #
-                </th>
-                <th scope="col">Reason</th>
-                <th scope="col" class="num">
-                  Change
-                </th>
-                <th scope="col">Note</th>
-                <th scope="col" class="num">
-                  On hand after
-                </th>
-                <th scope="col">When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ledger.items.map((e) => (
-                <tr key={e.sequence}>
-                  <td class="num">{e.sequence}</td>
-                  <td>{e.reason}</td>
-                  <td class="num">{e.quantity > 0 ? `+${e.quantity}` : e.quantity}</td>
-                  <td>{e.note ?? (e.orderId ? `order ${e.orderId}` : (e.owner ?? ""))}</td>
-                  <td class="num">{e.onHand}</td>
-                  <td>
-                    <Time value={e.at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {ledger.loading ? <Loading what="the ledger" /> : ledger.items.length === 0 ? <p class="empty">No stock movements yet.</p> : null}
-        <More next={ledger.next} onMore={ledger.more} busy={ledger.loading} />
+        <Table
+          caption={`Stock ledger of ${props.sku}, newest first`}
+          rows={ledger.items}
+          rowKey={(e) => e.sequence}
+          columns={[
+            { label: "#", num: true, render: (e) => e.sequence },
+            { label: "Reason", render: (e) => e.reason },
+            { label: "Change", num: true, render: (e) => (e.quantity > 0 ? `+${e.quantity}` : e.quantity) },
+            { label: "Note", render: (e) => e.note ?? (e.orderId ? `order ${e.orderId}` : (e.owner ?? "")) },
+            { label: "On hand after", num: true, render: (e) => e.onHand },
+            { label: "When", render: (e) => <Time value={e.at} /> },
+          ]}
+        />
+        <ListFooter list={ledger} what="the ledger" empty="No stock movements yet." />
       </section>
     </div>
   );
