@@ -56,11 +56,11 @@ export async function shot(page, name, { fullPage = true } = {}) {
 }
 
 /** Screenshots at laptop and phone width. */
-export async function shots(page, name) {
+export async function shots(page, name, options = {}) {
   const size = page.viewportSize();
-  await shot(page, `${name}-laptop`);
+  await shot(page, `${name}-laptop`, options);
   await page.setViewportSize(PHONE);
-  await shot(page, `${name}-phone`);
+  await shot(page, `${name}-phone`, options);
   await page.setViewportSize(size ?? LAPTOP);
 }
 
