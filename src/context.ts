@@ -75,6 +75,14 @@ export function isAdmin(actor: Actor): actor is Extract<Actor, { kind: "admin" }
   return actor.kind === "admin";
 }
 
+/** Whether an admin actor holds any of these scopes (`admin:*` holds them all). */
+export function hasAnyScope(actor: Extract<Actor, { kind: "admin" }>, scopes: readonly AdminScope[]): boolean {
+  return actor.scopes.includes("admin:*") || scopes.some((scope) => actor.scopes.includes(scope));
+}
+
+/** Orders and carts hold shoppers' emails and addresses: reading them takes an orders scope. */
+export const ORDER_READ_SCOPES: readonly AdminScope[] = ["orders:read", "orders:write"];
+
 /** Throws 401 for anonymous callers and 403 for callers without the scope. */
 export function requireAdmin(actor: Actor, scope: AdminScope): void {
   if (actor.kind === "anonymous") throw new ServiceError("UNAUTHENTICATED", "An admin API key is required.");

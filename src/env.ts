@@ -1,5 +1,5 @@
-import type { IdempotencyObject } from "./http/idempotency-object";
-import type { RateLimiterObject } from "./http/rate-limiter-object";
+import type { IdempotencyObject } from "./modules/protection/idempotency-object";
+import type { RateLimiterObject } from "./modules/protection/rate-limiter-object";
 import type { InventoryObject } from "./modules/inventory/inventory-object";
 import type { OrderFeedObject } from "./modules/orders/order-feed-object";
 import type { RiskCounterObject } from "./modules/risk/risk-counter-object";
@@ -21,7 +21,7 @@ export interface Env {
   LOW_STOCK_THRESHOLD: string;
   /** How long a cart line holds its stock, in minutes (default 15). */
   CART_HOLD_MINUTES?: string;
-  /** Protection limits (docs/protection.md); each optional, with the defaults in src/http/limits.ts. */
+  /** Protection limits (docs/protection.md); each optional, with the defaults in src/modules/protection/limits.ts. */
   RATE_LIMIT_IP?: string;
   RATE_LIMIT_CUSTOMER?: string;
   RATE_LIMIT_ADMIN_KEY?: string;

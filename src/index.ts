@@ -1,27 +1,28 @@
-import type * as AppModule from "./app";
 import type { Env } from "./env";
-import type * as BackgroundModule from "./background";
-import type * as WebModule from "./web";
+import type * as BackgroundModule from "./app/background";
+import type * as BrowserModule from "./app/browser";
+import type * as HttpModule from "./app/http";
 import { isBrowserRequest } from "./web/paths";
 
-// Start-up CPU is spent only on what every isolate needs: the Durable Object and RPC classes.
-// The HTTP app (every route, zod schema and the OpenAPI registry) and the queue/cron work are built
-// on first use: the bundler evaluates a dynamically imported module lazily (docs/performance.md).
-let loadApp: Promise<typeof AppModule> | undefined;
+// The Worker's entry (wrangler.toml `main`). The composition root is src/app/: it alone wires modules
+// to transports and to each other. Start-up CPU is spent only on what every isolate needs: the
+// Durable Object and RPC classes. The HTTP app (every route, zod schema and the OpenAPI registry) and
+// the queue/cron work are built on first use: the bundler evaluates a dynamically imported module
+// lazily (docs/performance.md).
+let loadApp: Promise<typeof HttpModule> | undefined;
 let loadBackground: Promise<typeof BackgroundModule> | undefined;
-let loadWeb: Promise<typeof WebModule> | undefined;
-const background = () => (loadBackground ??= import("./background"));
+let loadBrowser: Promise<typeof BrowserModule> | undefined;
+const background = () => (loadBackground ??= import("./app/background"));
 
-export { CatalogService } from "./modules/catalog/rpc";
-export { InventoryObject, RateLimiterObject, IdempotencyObject, OrderFeedObject, RiskCounterObject } from "./objects";
-
-const apiFetch: WebModule.ApiFetch = async (request, env, ctx) => (await (loadApp ??= import("./app"))).app.fetch(request, env, ctx);
+// Durable Object classes and the RPC entrypoint that wrangler.toml binds, by name (the test pool and
+// wrangler read the entry's named exports; `export *` hides them).
+export { InventoryObject, RateLimiterObject, IdempotencyObject, OrderFeedObject, RiskCounterObject, CatalogService } from "./app/objects";
 
 export default {
   async fetch(request, env, ctx) {
-    const { app } = await (loadApp ??= import("./app"));
-    // Pages for people (storefront, admin shell, /docs, GraphiQL); they call the API app in-process.
-    if (isBrowserRequest(request)) return (await (loadWeb ??= import("./web"))).handleBrowserRequest(request, env, ctx, apiFetch);
+    // Pages for people (storefront, admin shell, /docs, GraphiQL): src/app/browser, which calls the API in-process.
+    if (isBrowserRequest(request)) return (await (loadBrowser ??= import("./app/browser"))).handleBrowserRequest(request, env, ctx);
+    const { app } = await (loadApp ??= import("./app/http"));
     return app.fetch(request, env, ctx);
   },
   async queue(batch, env, ctx) {

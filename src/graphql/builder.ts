@@ -1,6 +1,6 @@
 import SchemaBuilder from "@pothos/core";
 import RelayPlugin from "@pothos/plugin-relay";
-import type { GraphQLContext } from "./context";
+import type { GraphQLContext } from "../app/graphql-context";
 
 /**
  * The one schema builder. Types are declared once, in TypeScript, next to each module's service

@@ -33,3 +33,13 @@ export function maskError(error: unknown, requestId: string | undefined): Error 
     extensions: { code: "INTERNAL", ...(requestId && { requestId }) },
   });
 }
+
+/** Read fields answer null for something that does not exist (or is hidden); other errors propagate. */
+export async function orNull<T>(load: () => Promise<T>): Promise<T | null> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
+    throw error;
+  }
+}

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { errorCodes, problemType, ServiceError, type ErrorCode, type FieldError } from "../shared/errors";
+import { log } from "../shared/log";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -48,7 +49,5 @@ export function errorToResponse(c: Context, error: unknown): Response {
 /** One JSON line per unexpected error, so that logs can be searched by request id. */
 export function logUnexpected(error: unknown, requestId: string | undefined, method: string, path: string): void {
   const err = error instanceof Error ? error : new Error(String(error));
-  console.error(
-    JSON.stringify({ level: "error", msg: "unexpected error", request_id: requestId, method, path, error: err.message, name: err.name, stack: err.stack }),
-  );
+  log.error("unexpected error", { request_id: requestId, method, path, error: err.message, name: err.name, stack: err.stack });
 }

@@ -38,3 +38,13 @@ export interface Page<T> {
   nextCursor: string | null;
   hasPreviousPage: boolean;
 }
+
+/**
+ * One page from rows fetched with `limit + 1`: the first `limit` rows, each with its cursor, and a
+ * next cursor when a row was left over. Map `items` afterwards (`{ ...page, items: … }`).
+ */
+export function pageOf<R>(rows: readonly R[], limit: number, cursorOf: (row: R, index: number) => Cursor, hasPreviousPage: boolean): Page<R> {
+  const items = rows.slice(0, limit);
+  const cursors = items.map((row, index) => encodeCursor(cursorOf(row, index)));
+  return { items, cursors, nextCursor: rows.length > limit ? (cursors.at(-1) ?? null) : null, hasPreviousPage };
+}

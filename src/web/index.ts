@@ -48,15 +48,8 @@ export function browserRoutes(fetchApi: ApiFetch) {
   app.get("/admin", admin);
   app.get("/admin/*", admin);
   app.get("/docs", (c) => shell(c, "docs", TOOL_CSP));
-  app.get("/graphql", async (c, next) => (isDevelopment(c.env) ? shell(c, "graphiql", TOOL_CSP) : next()));
+  // GraphiQL in development; otherwise the request is the API's (whatever /graphql answers a browser).
+  app.get("/graphql", (c) => (isDevelopment(c.env) ? shell(c, "graphiql", TOOL_CSP) : fetchApi(c.req.raw, c.env, c.executionCtx as unknown as ExecutionContext)));
   app.route("/", storefrontRoutes(fetchApi));
   return app;
-}
-
-let routes: { api: ApiFetch; app: Hono<WebEnv> } | undefined;
-
-/** Serve a page; the API calls it makes in-process go to `api` (the Worker's own API app). */
-export function handleBrowserRequest(request: Request, env: Env, ctx: ExecutionContext, api: ApiFetch): Promise<Response> {
-  if (routes?.api !== api) routes = { api, app: browserRoutes(api) };
-  return Promise.resolve(routes.app.fetch(request, env, ctx));
 }

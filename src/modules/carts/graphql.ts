@@ -1,5 +1,5 @@
+import { orNull } from "../../graphql/errors";
 import { builder, dropNulls, MoneyRef } from "../../graphql/builder";
-import { ServiceError } from "../../shared/errors";
 import type { Address, Cart, CartLine, CreatedCart, Totals } from "./schemas";
 import * as carts from "./service";
 
@@ -126,14 +126,6 @@ const CreateCartInputRef = builder.inputType("CreateCartInput", {
   }),
 });
 
-async function orNull<T>(load: () => Promise<T>): Promise<T | null> {
-  try {
-    return await load();
-  } catch (error) {
-    if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
-    throw error;
-  }
-}
 
 type CartArgs = { email?: string | null; shippingAddress?: AddressArg; billingAddress?: AddressArg };
 function cartFields(input: CartArgs, keepNulls: boolean) {

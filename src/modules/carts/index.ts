@@ -2,4 +2,4 @@
 export { mergeGuestCart, getCart, loadCart, claimCheckout, releaseCheckout, completeCheckoutStatement, holdOwner, holdTtlMs } from "./service";
 export type { CartRow, CartLineRow } from "./service";
 export { computeTotals } from "./pricing";
-export type { Address, Cart, Totals } from "./schemas";
+export { Address, Totals, CheckoutInput, type Cart } from "./schemas";

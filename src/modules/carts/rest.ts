@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader, IdempotencyKeyHeader } from "../../http/guest-headers";
-import { idempotent } from "../../http/idempotency";
+import { idempotent } from "../protection/rest";
 import { createRouter, json, jsonBody, problems } from "../../http/openapi";
 import { AddLineInput, Cart, CreateCartInput, CreatedCart, UpdateCartInput, UpdateLineInput } from "./schemas";
 import * as carts from "./service";

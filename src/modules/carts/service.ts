@@ -1,13 +1,13 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { ServiceContext } from "../../context";
+import { type ServiceContext, hasAnyScope, ORDER_READ_SCOPES } from "../../context";
 import type { Database } from "../../db/client";
 import type { Env } from "../../env";
 import { randomToken, sha256Hex, timingSafeEqualStrings } from "../../shared/crypto";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { parseInput } from "../../shared/validation";
-import { getProductRecord, getVariant } from "../catalog/service";
+import { getProductRecord, getVariant } from "../catalog";
 import { holdStock, releaseStock } from "../inventory";
 import { computeTotals } from "./pricing";
 import { AddLineInput, CreateCartInput, UpdateCartInput, UpdateLineInput, type Cart, type CartLine, type CreatedCart } from "./schemas";
@@ -80,7 +80,7 @@ async function linesOf(db: Database, cartId: string): Promise<CartLineRow[]> {
  * 404 as for a cart that does not exist, so ids cannot be probed.
  */
 async function canAccess(ctx: ServiceContext, row: CartRow): Promise<boolean> {
-  if (ctx.actor.kind === "admin") return ["orders:read", "orders:write", "admin:*"].some((scope) => (ctx.actor as { scopes: readonly string[] }).scopes.includes(scope));
+  if (ctx.actor.kind === "admin") return hasAnyScope(ctx.actor, ORDER_READ_SCOPES);
   if (ctx.actor.kind === "customer" && row.customerId === ctx.actor.customerId) return true;
   if (ctx.cartToken && row.tokenHash) return timingSafeEqualStrings(await sha256Hex(ctx.cartToken), row.tokenHash);
   return false;

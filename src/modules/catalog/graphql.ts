@@ -1,3 +1,4 @@
+import { orNull } from "../../graphql/errors";
 import { builder, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { ServiceError } from "../../shared/errors";
@@ -106,15 +107,6 @@ SearchHitRef.implement({
   }),
 });
 
-/** Read fields answer null for something that does not exist (or is hidden); other errors propagate. */
-async function orNull<T>(load: () => Promise<T>): Promise<T | null> {
-  try {
-    return await load();
-  } catch (error) {
-    if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
-    throw error;
-  }
-}
 
 function byIdOrSlug(args: { id?: string | null; slug?: string | null }): string {
   const key = args.id ?? args.slug;

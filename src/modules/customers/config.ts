@@ -1,4 +1,4 @@
-import type { BucketPolicy } from "../../http/rate-limiter-object";
+import type { BucketPolicy } from "../protection";
 
 /**
  * PBKDF2-SHA256 iterations for new password hashes: the highest count Cloudflare's production runtime

@@ -1,6 +1,6 @@
+import { orNull } from "../../graphql/errors";
 import { builder, DeletedRef, dropNulls } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
-import { ServiceError } from "../../shared/errors";
 import * as addresses from "./addresses";
 import type { Address, AuthResult, Customer } from "./schemas";
 import * as customers from "./service";
@@ -143,14 +143,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "A customer by id; null when there is none. Admin (customers:read).",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      try {
-        return await customers.getCustomer(ctx.services, args.id);
-      } catch (error) {
-        if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
-        throw error;
-      }
-    },
+    resolve: (_root, args, ctx) => orNull(() => customers.getCustomer(ctx.services, args.id)),
   }),
 }));
 

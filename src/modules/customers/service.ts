@@ -4,11 +4,10 @@ import { requireAdmin, type ServiceContext } from "../../context";
 import { isUniqueViolation } from "../../shared/db-errors";
 import { ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
-import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
+import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { mergeGuestCart } from "../carts";
-import { eventInsert } from "../events/outbox";
-import { publishAfterResponse } from "../events/relay";
+import { eventInsert, publishAfterResponse } from "../events";
 import { hashPassword, needsRehash, verifyAgainstNobody, verifyPassword, type PasswordHash } from "./password";
 import {
   ChangePasswordInput,
@@ -211,14 +210,8 @@ export async function listCustomers(ctx: ServiceContext, rawInput: unknown): Pro
     .where(and(...where))
     .orderBy(desc(customers.createdAt), desc(customers.id))
     .limit(input.limit + 1);
-  const pageRows = rows.slice(0, input.limit);
-  const cursors = pageRows.map((r) => encodeCursor({ v: r.createdAt, id: r.id }));
-  return {
-    items: pageRows.map(toCustomer),
-    cursors,
-    nextCursor: rows.length > input.limit ? (cursors.at(-1) ?? null) : null,
-    hasPreviousPage: Boolean(input.cursor),
-  };
+  const page = pageOf(rows, input.limit, (r) => ({ v: r.createdAt, id: r.id }), Boolean(input.cursor));
+  return { ...page, items: page.items.map(toCustomer) };
 }
 
 export async function getCustomer(ctx: ServiceContext, id: string): Promise<CustomerWithAddresses> {

@@ -1,5 +1,5 @@
 import type { ServiceContext } from "../../context";
-import { consumeRateLimit, type BucketPolicy } from "../../http/rate-limiter-object";
+import { consumeRateLimit, refundRateLimit, type BucketPolicy } from "../protection";
 import { sha256Hex } from "../../shared/crypto";
 import { ServiceError } from "../../shared/errors";
 import { SIGN_IN_THROTTLE } from "./config";
@@ -19,7 +19,7 @@ export type ThrottleReceipt = { succeeded(): Promise<void> };
 async function takeAttempt(ctx: ServiceContext, buckets: Bucket[]): Promise<ThrottleReceipt> {
   const states = await Promise.all(buckets.map((b) => consumeRateLimit(ctx.env, b.key, b.policy, 1)));
   const refund = (only: (allowed: boolean) => boolean) =>
-    Promise.all(buckets.filter((_, i) => only(states[i]!.allowed)).map((b) => ctx.env.RATE_LIMITER.get(ctx.env.RATE_LIMITER.idFromName(b.key)).refund(b.policy, 1))).then(() => undefined);
+    Promise.all(buckets.filter((_, i) => only(states[i]!.allowed)).map((b) => refundRateLimit(ctx.env, b.key, b.policy, 1))).then(() => undefined);
   if (states.some((s) => !s.allowed)) {
     await refund((allowed) => allowed);
     const retryAfterSeconds = Math.max(1, ...states.map((s) => Math.ceil(s.retryAfterMs / 1000)));

@@ -5,7 +5,7 @@ import { newId } from "../../shared/ids";
 import { handlersFor } from "./handlers";
 import type { EventMessage } from "./relay";
 import { deadLetters, eventHandlerRuns } from "./tables";
-import "./subscribers";
+import { log } from "../../shared/log";
 
 export const EVENTS_DLQ = "edgeshop-events-dlq";
 
@@ -28,9 +28,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
         message.ack();
       } catch (error) {
         const delaySeconds = retryDelaySeconds(message.attempts);
-        console.warn(
-          JSON.stringify({ level: "warn", msg: "event handler failed; retrying", message_id: message.id, attempts: message.attempts, delay_seconds: delaySeconds, error: String(error) }),
-        );
+        log.warn("event handler failed; retrying", { message_id: message.id, attempts: message.attempts, delay_seconds: delaySeconds, error: String(error) });
         message.retry({ delaySeconds });
       }
     }),
@@ -122,7 +120,7 @@ export async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env):
           });
         message.ack();
       } catch (error) {
-        console.error(JSON.stringify({ level: "error", msg: "could not record dead letter", message_id: message.id, error: String(error) }));
+        log.error("could not record dead letter", { message_id: message.id, error: String(error) });
         message.retry({ delaySeconds: 60 });
       }
     }),

@@ -15,7 +15,7 @@ export interface EventHandler {
 
 /**
  * The registry is static wiring (which module reacts to what), filled once at import time by
- * `subscribers.ts`; it holds no request state.
+ * the composition root (`src/app/subscribers.ts`); it holds no request state.
  */
 const registry: EventHandler[] = [];
 

@@ -1,4 +1,6 @@
-// The events module's public surface for other modules.
+// The events module's public surface: the outbox (eventInsert), the relay, handler registration and the
+// queue consumers. Events is the ground floor: it imports no other module and learns its handlers only
+// through registerEventHandler (the composition root's subscriber table, src/app/subscribers.ts).
 import { and, desc, gt, inArray, like, lt } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { toMessage, type EventMessage } from "./relay";
@@ -7,6 +9,7 @@ import { events } from "./tables";
 export { eventInsert, eventTypes, type EventType, type NewEvent } from "./outbox";
 export { publishAfterResponse, publishPendingEvents, type EventMessage } from "./relay";
 export { registerEventHandler, type EventHandler } from "./handlers";
+export { consumeEvents, dispatchEvent, recordDeadLetters, EVENTS_DLQ } from "./consumer";
 
 /** Events by id, as they travel on the queue (for handlers that only keep ids). */
 export async function loadEvents(db: Database, ids: readonly string[]): Promise<Map<string, EventMessage>> {

@@ -4,6 +4,7 @@ import { createDb, type Database } from "../../db/client";
 import type { Env } from "../../env";
 import type { EventType } from "./outbox";
 import { events, type EventPayload } from "./tables";
+import { log } from "../../shared/log";
 
 /** What travels on the EVENTS queue: the outbox row, enough for any handler without a D1 read. */
 export interface EventMessage {
@@ -44,7 +45,7 @@ export async function publishPendingEvents(env: Pick<Env, "DB" | "EVENTS">, opti
       await env.EVENTS.sendBatch(claimed.map((row) => ({ body: toMessage(row), contentType: "json" as const })));
     } catch (error) {
       result.failed += claimed.length;
-      console.warn(JSON.stringify({ level: "warn", msg: "event relay send failed; left for the sweeper", events: ids.length, error: String(error) }));
+      log.warn("event relay send failed; left for the sweeper", { events: ids.length, error: String(error) });
       await db.update(events).set({ relayLeaseUntil: null }).where(and(inArray(events.id, ids), isNull(events.publishedAt)));
       break;
     }
@@ -60,7 +61,7 @@ export function publishAfterResponse(ctx: Pick<ServiceContext, "env" | "waitUnti
   ctx.waitUntil(
     publishPendingEvents(ctx.env).catch((error: unknown) => {
       // Nothing is lost: the rows stay unpublished and the cron sweeper sends them.
-      console.warn(JSON.stringify({ level: "warn", msg: "event relay failed", error: String(error) }));
+      log.warn("event relay failed", { error: String(error) });
     }),
   );
 }

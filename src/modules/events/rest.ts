@@ -66,3 +66,6 @@ export const eventRoutes = createRouter()
     }),
     async (c) => c.json(await eventsService.replayDeadLetter(c.get("services"), c.req.valid("param").id), 202),
   );
+
+/** The event catalogue for webhook receivers (`/asyncapi.json`), generated from the payload schemas. */
+export { asyncApiDocument } from "./asyncapi";

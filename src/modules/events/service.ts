@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, type SQL } from "drizzle-orm";
 import { requireAdmin, type ServiceContext } from "../../context";
 import { conflict, notFound, ServiceError } from "../../shared/errors";
-import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
+import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { eventTypes } from "./outbox";
 import { DeadLetter, ListDeadLettersInput, ListEventsInput, type Event } from "./schemas";
@@ -53,16 +53,8 @@ export async function listEvents(ctx: ServiceContext, rawInput: unknown = {}): P
     .where(and(after ? gt(events.position, after.v as number) : undefined, types ? inArray(events.type, types) : undefined))
     .orderBy(asc(events.position))
     .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit);
-  const cursors = items.map((r) => encodeCursor({ v: r.position, id: r.id }));
-  const hasMore = rows.length > input.limit;
-  return {
-    items: items.map(toEvent),
-    cursors,
-    nextCursor: hasMore ? cursors.at(-1)! : null,
-    hasPreviousPage: after !== null,
-    resumeCursor: cursors.at(-1) ?? input.after ?? null,
-  };
+  const page = pageOf(rows, input.limit, (r) => ({ v: r.position, id: r.id }), after !== null);
+  return { ...page, items: page.items.map(toEvent), resumeCursor: page.cursors.at(-1) ?? input.after ?? null };
 }
 
 export async function getEvent(ctx: ServiceContext, id: string): Promise<Event> {
@@ -83,9 +75,8 @@ export async function listDeadLetters(ctx: ServiceContext, rawInput: unknown = {
   const after = input.cursor ? decodeCursor(input.cursor).id : null;
   const filters: (SQL | undefined)[] = [input.status ? eq(deadLetters.status, input.status) : undefined, after ? lt(deadLetters.id, after) : undefined];
   const rows = await ctx.db.select().from(deadLetters).where(and(...filters)).orderBy(desc(deadLetters.id)).limit(input.limit + 1);
-  const items = rows.slice(0, input.limit);
-  const cursors = items.map((r) => encodeCursor({ v: null, id: r.id }));
-  return { items: items.map(toDeadLetter), cursors, nextCursor: rows.length > input.limit ? cursors.at(-1)! : null, hasPreviousPage: after !== null };
+  const page = pageOf(rows, input.limit, (r) => ({ v: null, id: r.id }), after !== null);
+  return { ...page, items: page.items.map(toDeadLetter) };
 }
 
 export async function getDeadLetter(ctx: ServiceContext, id: string): Promise<DeadLetter> {

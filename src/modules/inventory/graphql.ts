@@ -1,6 +1,6 @@
+import { orNull } from "../../graphql/errors";
 import { builder, dropNulls } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
-import { ServiceError } from "../../shared/errors";
 import { VariantRef } from "../catalog/graphql";
 import type { Availability } from "./projection";
 import type { StockLevelView } from "./schemas";
@@ -103,14 +103,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "A SKU's stock level and ledger; null when no variant has this SKU. Admin, scope inventory:write.",
     args: { sku: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      try {
-        return await inventory.getStockLevel(ctx.services, args.sku);
-      } catch (error) {
-        if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
-        throw error;
-      }
-    },
+    resolve: (_root, args, ctx) => orNull(() => inventory.getStockLevel(ctx.services, args.sku)),
   }),
 }));
 

@@ -1,9 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import type { Env } from "../../env";
-import { publishPendingEvents } from "../events/relay";
+import { publishPendingEvents } from "../events";
 import { lowStockThreshold, projectionStatements } from "./projection";
 import { StockBook, type AdminAdjustment, type AdminWriteOutcome, type HoldState, type LedgerEntry, type StockSnapshot } from "./stock-book";
+import { log } from "../../shared/log";
 
 /** How long to wait before retrying a failed projection write. */
 const PROJECTION_RETRY_MS = 5_000;
@@ -176,7 +177,7 @@ export class InventoryObject extends DurableObject<Env> {
         level.available,
       );
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "stock projection write failed", sku: level.sku, version: level.version, error: String(error) }));
+      log.error("stock projection write failed", { sku: level.sku, version: level.version, error: String(error) });
       this.ctx.storage.sql.exec(
         `INSERT INTO projection (id, version, available, retry_at) VALUES (1, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET retry_at = excluded.retry_at`,

@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../../db/client";
-import { eventInsert } from "../events/outbox";
+import { eventInsert } from "../events";
 import type { StockSnapshot } from "./stock-book";
 import { stockLevels } from "./tables";
 

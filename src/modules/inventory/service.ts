@@ -1,9 +1,9 @@
 import { requireAdmin, type ServiceContext } from "../../context";
 import type { Env } from "../../env";
 import { ServiceError, notFound } from "../../shared/errors";
-import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
+import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
-import { existingSkus } from "../catalog/service";
+import { existingSkus } from "./known-skus";
 import type { HoldOutcome } from "./inventory-object";
 import {
   AdjustStockInput,
@@ -19,6 +19,7 @@ import {
   type StockLevelView,
 } from "./schemas";
 import type { AdminWriteOutcome, LedgerEntry, StockSnapshot } from "./stock-book";
+import { log } from "../../shared/log";
 
 export interface StockLevel {
   sku: string;
@@ -36,7 +37,7 @@ type HoldFailure = { sku: string; requested: number; available: number };
 const stockOf = (env: Pick<Env, "INVENTORY">, sku: string) => env.INVENTORY.get(env.INVENTORY.idFromName(sku));
 
 // ------------------------------------------------------------------------------------------
-// The contract (CONTRACTS.md "Inventory"): called by carts and checkout with trusted owners.
+// What other modules call (exported by index.ts): carts and checkout, with trusted owners.
 
 /** Set owner's hold on sku to exactly `quantity` (0 releases); refused, changing nothing, beyond what it could hold. */
 export async function holdStock(env: Env, rawInput: { sku: string; owner: string; quantity: number; ttlMs: number | null }): Promise<HoldResult> {
@@ -90,7 +91,7 @@ export async function holdAll(
   const restored = await Promise.allSettled(changed.map((h) => stockOf(env, h.sku).restoreHold(h.sku, input.owner, h.previous)));
   restored.forEach((r, i) => {
     // Only a hold this call LOWERED can fail to come back (its units were taken meanwhile); say so.
-    if (r.status === "rejected" || !r.value) console.warn(JSON.stringify({ level: "warn", msg: "holdAll could not restore a hold", sku: changed[i]!.sku, owner: input.owner }));
+    if (r.status === "rejected" || !r.value) log.warn("holdAll could not restore a hold", { sku: changed[i]!.sku, owner: input.owner });
   });
   if (crashed) throw crashed.reason;
   return { ok: false, failures };
@@ -180,9 +181,7 @@ export async function listStockLedger(ctx: ServiceContext, rawSku: string, rawQu
     throw new ServiceError("VALIDATION_FAILED", "The cursor is not valid.", { errors: [{ pointer: "/cursor", detail: "Not a ledger cursor." }] });
   }
   const rows = await stockOf(ctx.env, sku).ledger(sku, query.limit + 1, before);
-  const items = rows.slice(0, query.limit);
-  const cursors = items.map((e) => encodeCursor({ v: e.sequence, id: sku }));
-  return { items, cursors, nextCursor: rows.length > query.limit ? (cursors.at(-1) ?? null) : null, hasPreviousPage: before !== null };
+  return pageOf(rows, query.limit, (e) => ({ v: e.sequence, id: sku }), before !== null);
 }
 
 const actorId = (ctx: ServiceContext) => (ctx.actor.kind === "admin" ? ctx.actor.keyId : null);

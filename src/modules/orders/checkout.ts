@@ -3,12 +3,12 @@ import { randomToken, sha256Hex } from "../../shared/crypto";
 import { isUniqueViolation } from "../../shared/db-errors";
 import { ServiceError, type FieldError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
+import { log } from "../../shared/log";
 import { parseInput } from "../../shared/validation";
 import { claimCheckout, completeCheckoutStatement, computeTotals, holdOwner, holdTtlMs, loadCart, releaseCheckout, type Address, type CartLineRow } from "../carts";
-import { CheckoutInput } from "../carts/schemas";
+import { CheckoutInput } from "../carts";
 import { accountCreatedAt } from "../customers";
-import { eventInsert } from "../events/outbox";
-import { publishAfterResponse } from "../events/relay";
+import { eventInsert, publishAfterResponse } from "../events";
 import { holdAll, holdStock } from "../inventory";
 import { DEFAULT_PAYMENT_PROVIDER } from "../payments";
 import { assessmentInsert, riskMode, riskRejected, scoreCheckout, type RiskAssessment } from "../risk";
@@ -49,6 +49,60 @@ export interface CheckoutOptions {
 export async function checkout(ctx: ServiceContext, cartId: string, rawInput: unknown = {}, options: CheckoutOptions = {}): Promise<PlacedOrder> {
   const input = parseInput(CheckoutInput, rawInput);
   const { row: cart, lines } = await loadCart(ctx, cartId);
+  const ready = readiness(cartId, cart, lines, input);
+
+  const claim = await claimCheckout(ctx, cartId);
+  const stock: HeldStock = { owner: holdOwner(cartId), quantities: quantitiesBySku(lines), held: false };
+  const orderToken = ORDER_TOKEN_PREFIX + randomToken(24);
+  const totals = computeTotals(ctx.env, { currency: ready.currency, lines, country: ready.shippingAddress.country });
+  let orderId: string;
+  try {
+    const assessment = await holdAndScore(ctx, stock, { ...ready, customerId: cart.customerId, lines, total: totals.total });
+    const mode = riskMode(ctx.env);
+    if (mode === "enforce" && assessment.decision === "reject") {
+      log.warn("checkout rejected by risk", { requestId: ctx.requestId, cartId, score: assessment.score, reasons: assessment.reasons.map((r) => r.feature), modelVersion: assessment.modelVersion });
+      throw riskRejected(assessment);
+    }
+    const status = mode === "enforce" && assessment.decision === "review" ? ("on_hold" as const) : ("placed" as const);
+    const at = new Date().toISOString();
+    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, totals, status, orderToken, at });
+    orderId = orderRow.id;
+    const placed = toOrder(orderRow, lineRows, []);
+    // A held order is announced as order.held; order.placed follows when an admin approves it, so
+    // a consumer of order.placed (fulfilment, the recommender) never acts on an order under review.
+    const type = status === "on_hold" ? "order.held" : "order.placed";
+    await ctx.db.batch([
+      ctx.db.insert(orders).values(orderRow),
+      ctx.db.insert(orderLines).values(lineRows),
+      assessmentInsert(ctx.db, orderId, assessment, mode, at),
+      eventInsert(ctx.db, { type, resource: { type: "order", id: orderId }, data: orderEventData(placed) }, at),
+      completeCheckoutStatement(ctx.db, cartId, orderId),
+    ]);
+  } catch (error) {
+    throw await rollback(ctx, cartId, claim, stock, error);
+  }
+
+  publishAfterResponse(ctx);
+  // The order exists; its holds must become sales. If that fails here, the cron finishes it
+  // (orders.stock_committed_at stays null until it does); the hold lasts CHECKOUT_HOLD_MS.
+  await settleOrTellTheCron(ctx.env, ctx.db, orderId, options.stock ?? inventoryStock);
+  const readable: ServiceContext = { ...ctx, orderToken };
+  return { order: await getOrder(readable, orderId), orderToken };
+}
+
+type CartRow = Awaited<ReturnType<typeof loadCart>>["row"];
+type Totals = ReturnType<typeof computeTotals>;
+
+/** What a checkout needs beyond the cart's lines, from the request or the cart. */
+interface Readiness {
+  email: string;
+  shippingAddress: Address;
+  billingAddress: Address | null;
+  currency: string;
+}
+
+/** 1. The cart can be checked out: not already completed, not empty, with an email, a shipping address and a currency. */
+function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[], input: CheckoutInput): Readiness {
   if (cart.status === "completed") {
     throw new ServiceError("CONFLICT", `Cart '${cartId}' was already checked out.`, { extra: { cartStatus: cart.status, orderId: cart.orderId } });
   }
@@ -62,111 +116,117 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
   if (missing.length > 0 || !email || !shippingAddress || !cart.currency) {
     throw new ServiceError("VALIDATION_FAILED", "The cart is not ready for checkout.", { errors: missing });
   }
+  return { email, shippingAddress, billingAddress, currency: cart.currency };
+}
 
-  const claim = await claimCheckout(ctx, cartId);
-  const owner = holdOwner(cartId);
+/** The checkout's stock holds: quantities of one SKU summed, and whether they are held (for the rollback). */
+interface HeldStock {
+  owner: string;
+  quantities: Map<string, number>;
+  held: boolean;
+}
+
+function quantitiesBySku(lines: readonly CartLineRow[]): Map<string, number> {
   const quantities = new Map<string, number>();
   for (const l of lines) quantities.set(l.sku, (quantities.get(l.sku) ?? 0) + l.quantity);
-  const skus = [...quantities.keys()];
-  let held = false;
-  const orderId = newId("order");
-  const orderToken = ORDER_TOKEN_PREFIX + randomToken(24);
-  const totals = computeTotals(ctx.env, { currency: cart.currency, lines, country: shippingAddress.country });
-  try {
-    const [holding, scoring] = await Promise.allSettled([
-      holdAll(ctx.env, { owner, lines: skus.map((sku) => ({ sku, quantity: quantities.get(sku)! })), ttlMs: CHECKOUT_HOLD_MS }),
-      assessCheckout(ctx, { customerId: cart.customerId, email, shippingAddress, billingAddress, lines, total: totals.total }),
-    ]);
-    if (holding.status === "rejected") throw holding.reason;
-    const hold = holding.value;
-    held = hold.ok;
-    if (!hold.ok) {
-      const list = hold.failures.map((f) => `${f.sku} (requested ${f.requested}, available ${f.available})`).join(", ");
-      throw new ServiceError("INSUFFICIENT_STOCK", `Not enough stock for: ${list}.`, {
-        errors: hold.failures.map((f) => ({ pointer: `/lines/${lines.findIndex((l) => l.sku === f.sku)}/quantity`, detail: `Only ${f.available} of ${f.sku} available.` })),
-        extra: { failures: hold.failures },
-      });
-    }
-    // Scoring failed (a counter object unreachable): fail closed, nothing written; the client may retry.
-    if (scoring.status === "rejected") throw scoring.reason;
-    const assessment = scoring.value;
-    const mode = riskMode(ctx.env);
-    if (mode === "enforce" && assessment.decision === "reject") {
-      console.warn(JSON.stringify({ level: "warn", msg: "checkout rejected by risk", requestId: ctx.requestId, cartId, score: assessment.score, reasons: assessment.reasons.map((r) => r.feature), modelVersion: assessment.modelVersion }));
-      throw riskRejected(assessment);
-    }
-    const status = mode === "enforce" && assessment.decision === "review" ? ("on_hold" as const) : ("placed" as const);
+  return quantities;
+}
 
-    const at = new Date().toISOString();
-    const orderRow = {
-      id: orderId,
-      number: orderNumber(),
-      cartId,
-      customerId: cart.customerId,
-      email,
-      status,
-      version: 0,
-      currency: cart.currency,
-      subtotal: totals.subtotal.amount,
-      shipping: totals.shipping.amount,
-      tax: totals.tax.amount,
-      total: totals.total.amount,
-      shippingAddress,
-      billingAddress,
-      orderTokenHash: await sha256Hex(orderToken),
-      cartTokenHash: cart.tokenHash,
-      paymentProvider: DEFAULT_PAYMENT_PROVIDER,
-      placedAt: at,
-      updatedAt: at,
-      stockCommittedAt: null,
-      stockReturnedAt: null,
-    };
-    const lineRows = lines.map((l, position) => ({
-      id: newId("orderLine"),
-      orderId,
-      position,
-      variantId: l.variantId,
-      productId: l.productId,
-      sku: l.sku,
-      title: l.title,
-      unitPrice: l.unitPrice,
-      quantity: l.quantity,
-      lineTotal: l.unitPrice * l.quantity,
-    }));
-    const placed = toOrder(orderRow, lineRows, []);
-    // A held order is announced as order.held; order.placed follows when an admin approves it, so
-    // a consumer of order.placed (fulfilment, the recommender) never acts on an order under review.
-    const type = status === "on_hold" ? "order.held" : "order.placed";
-    await ctx.db.batch([
-      ctx.db.insert(orders).values(orderRow),
-      ctx.db.insert(orderLines).values(lineRows),
-      assessmentInsert(ctx.db, orderId, assessment, mode, at),
-      eventInsert(ctx.db, { type, resource: { type: "order", id: orderId }, data: orderEventData(placed) }, at),
-      completeCheckoutStatement(ctx.db, cartId, orderId),
-    ]);
-  } catch (error) {
-    // Another checkout of this cart committed first (only after a lease takeover): its order owns
-    // the holds now, so they must stay.
-    const lostRace = isUniqueViolation(error, "orders.cart_id");
-    // Checkout held the cart's own quantities for longer: give the cart back its ordinary holds
-    // (same quantities, the cart's expiry) rather than dropping them, so a declined or failed
-    // checkout does not cost the shopper the units in the cart.
-    if (held && !lostRace) {
-      await Promise.all(
-        skus.map((sku) => holdStock(ctx.env, { sku, owner, quantity: quantities.get(sku)!, ttlMs: holdTtlMs(ctx.env) }).catch(() => undefined)),
-      );
-    }
-    await releaseCheckout(ctx, cartId, claim);
-    if (lostRace) throw new ServiceError("CONFLICT", `Cart '${cartId}' was already checked out.`);
-    throw error;
+/**
+ * 2. In parallel: hold every SKU all-or-nothing and score the checkout's risk. Short stock wins
+ * over a risk decision; a scoring failure (a counter object unreachable) fails closed.
+ */
+async function holdAndScore(
+  ctx: ServiceContext,
+  stock: HeldStock,
+  checkout: Readiness & { customerId: string | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
+): Promise<RiskAssessment> {
+  const lines = [...stock.quantities].map(([sku, quantity]) => ({ sku, quantity }));
+  const [holding, scoring] = await Promise.allSettled([holdAll(ctx.env, { owner: stock.owner, lines, ttlMs: CHECKOUT_HOLD_MS }), assessCheckout(ctx, checkout)]);
+  if (holding.status === "rejected") throw holding.reason;
+  const hold = holding.value;
+  stock.held = hold.ok;
+  if (!hold.ok) {
+    const list = hold.failures.map((f) => `${f.sku} (requested ${f.requested}, available ${f.available})`).join(", ");
+    throw new ServiceError("INSUFFICIENT_STOCK", `Not enough stock for: ${list}.`, {
+      errors: hold.failures.map((f) => ({ pointer: `/lines/${checkout.lines.findIndex((l) => l.sku === f.sku)}/quantity`, detail: `Only ${f.available} of ${f.sku} available.` })),
+      extra: { failures: hold.failures },
+    });
   }
+  // Scoring failed (a counter object unreachable): fail closed, nothing written; the client may retry.
+  if (scoring.status === "rejected") throw scoring.reason;
+  return scoring.value;
+}
 
-  publishAfterResponse(ctx);
-  // The order exists; its holds must become sales. If that fails here, the cron finishes it
-  // (orders.stock_committed_at stays null until it does); the hold lasts CHECKOUT_HOLD_MS.
-  await settleOrTellTheCron(ctx.env, ctx.db, orderId, options.stock ?? inventoryStock);
-  const readable: ServiceContext = { ...ctx, orderToken };
-  return { order: await getOrder(readable, orderId), orderToken };
+/** 3. The order's row and its lines, priced from the cart's lines. */
+async function orderRows(args: {
+  cartId: string;
+  cart: CartRow;
+  lines: readonly CartLineRow[];
+  ready: Readiness;
+  totals: Totals;
+  status: "placed" | "on_hold";
+  orderToken: string;
+  at: string;
+}) {
+  const { cart, ready, totals, at } = args;
+  const orderId = newId("order");
+  const orderRow = {
+    id: orderId,
+    number: orderNumber(),
+    cartId: args.cartId,
+    customerId: cart.customerId,
+    email: ready.email,
+    status: args.status,
+    version: 0,
+    currency: ready.currency,
+    subtotal: totals.subtotal.amount,
+    shipping: totals.shipping.amount,
+    tax: totals.tax.amount,
+    total: totals.total.amount,
+    shippingAddress: ready.shippingAddress,
+    billingAddress: ready.billingAddress,
+    orderTokenHash: await sha256Hex(args.orderToken),
+    cartTokenHash: cart.tokenHash,
+    paymentProvider: DEFAULT_PAYMENT_PROVIDER,
+    placedAt: at,
+    updatedAt: at,
+    stockCommittedAt: null,
+    stockReturnedAt: null,
+  };
+  const lineRows = args.lines.map((l, position) => ({
+    id: newId("orderLine"),
+    orderId,
+    position,
+    variantId: l.variantId,
+    productId: l.productId,
+    sku: l.sku,
+    title: l.title,
+    unitPrice: l.unitPrice,
+    quantity: l.quantity,
+    lineTotal: l.unitPrice * l.quantity,
+  }));
+  return { orderRow, lineRows };
+}
+
+/**
+ * 4. A checkout that failed before its batch committed gives back what it took: the cart's own
+ * holds and the claim. Returns the error to throw.
+ */
+async function rollback(ctx: ServiceContext, cartId: string, claim: Awaited<ReturnType<typeof claimCheckout>>, stock: HeldStock, error: unknown): Promise<unknown> {
+  // Another checkout of this cart committed first (only after a lease takeover): its order owns
+  // the holds now, so they must stay.
+  const lostRace = isUniqueViolation(error, "orders.cart_id");
+  // Checkout held the cart's own quantities for longer: give the cart back its ordinary holds
+  // (same quantities, the cart's expiry) rather than dropping them, so a declined or failed
+  // checkout does not cost the shopper the units in the cart.
+  if (stock.held && !lostRace) {
+    await Promise.all(
+      [...stock.quantities].map(([sku, quantity]) => holdStock(ctx.env, { sku, owner: stock.owner, quantity, ttlMs: holdTtlMs(ctx.env) }).catch(() => undefined)),
+    );
+  }
+  await releaseCheckout(ctx, cartId, claim);
+  return lostRace ? new ServiceError("CONFLICT", `Cart '${cartId}' was already checked out.`) : error;
 }
 
 /** What the risk scorer is told about this checkout, including where the request came from. */

@@ -1,4 +1,4 @@
-import type { ServiceContext } from "../../context";
+import { type ServiceContext, hasAnyScope, ORDER_READ_SCOPES } from "../../context";
 import type { Env } from "../../env";
 import { ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
@@ -38,7 +38,7 @@ export const orderLiveFeed: EventHandler = {
 export async function feedAudience(ctx: ServiceContext, ticket?: string): Promise<FeedAudience> {
   const actor = ctx.actor;
   if (actor.kind === "admin") {
-    if (!["orders:read", "orders:write", "admin:*"].some((scope) => actor.scopes.includes(scope))) {
+    if (!hasAnyScope(actor, ORDER_READ_SCOPES)) {
       throw new ServiceError("FORBIDDEN", "This API key lacks the 'orders:read' scope.");
     }
     return { kind: "admin" };

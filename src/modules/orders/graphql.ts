@@ -1,7 +1,7 @@
+import { orNull } from "../../graphql/errors";
 import { builder, dropNulls, MoneyRef } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
-import { withIdempotency } from "../../http/idempotency";
-import { ServiceError } from "../../shared/errors";
+import { withIdempotency } from "../protection/graphql";
 import { AddressInput, AddressRef, addressInput, PurchaseLineRef, TotalsRef } from "../carts/graphql";
 import { OrderRiskRef } from "../risk/graphql";
 import { checkout } from "./checkout";
@@ -85,14 +85,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "An order you may see (admins: any; customers: their own; guests: with X-Order-Token or X-Cart-Token); null otherwise.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      try {
-        return await orders.getOrder(ctx.services, args.id);
-      } catch (error) {
-        if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
-        throw error;
-      }
-    },
+    resolve: (_root, args, ctx) => orNull(() => orders.getOrder(ctx.services, args.id)),
   }),
   ordersAwaitingReview: t.connection({
     type: OrderRef,

@@ -4,6 +4,7 @@ import type { Env } from "../../env";
 import { sha256Hex, randomToken } from "../../shared/crypto";
 import { loadEventsBetween, type EventMessage } from "../events";
 import { FeedBuffer, sees, type BufferedEvent, type FeedAudience, type FeedMessage } from "./feed-buffer";
+import { log } from "../../shared/log";
 
 /** How many order events the feed keeps for clients that reconnect. */
 export const FEED_CAPACITY = 500;
@@ -63,7 +64,7 @@ export class OrderFeedObject extends DurableObject<Env> {
     if (!event.type.startsWith("order.")) return 0;
     if (event.position === null) {
       // Every event written since positions exist has one; an unpositioned event cannot be ordered.
-      console.warn(JSON.stringify({ level: "warn", msg: "order feed dropped an event without a position", event_id: event.id }));
+      log.warn("order feed dropped an event without a position", { event_id: event.id });
       return 0;
     }
     const before = this.buffer.state()?.lastPosition ?? 0;

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader, IdempotencyKeyHeader, OrderTokenHeader } from "../../http/guest-headers";
-import { idempotent } from "../../http/idempotency";
+import { idempotent } from "../protection/rest";
 import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
-import { CheckoutInput } from "../carts/schemas";
+import { CheckoutInput } from "../carts";
 import { checkout } from "./checkout";
 import { orderFeedRoutes } from "./feed-rest";
 import { ListOrdersInput, MarkPaidInput, Order, PlacedOrder } from "./schemas";

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Money, PageCursor, PageLimit, Timestamp } from "../../shared/schemas";
-import { Address, Totals } from "../carts/schemas";
-import { OrderRisk } from "../risk/schemas";
+import { Address, Totals } from "../carts";
+import { OrderRisk } from "../risk";
 import { orderStatuses } from "./tables";
 
 export const OrderStatus = z.enum(orderStatuses).openapi("OrderStatus", {

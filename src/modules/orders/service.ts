@@ -1,13 +1,12 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { requireAdmin, type ServiceContext } from "../../context";
+import { requireAdmin, type ServiceContext, hasAnyScope, ORDER_READ_SCOPES } from "../../context";
 import { sha256Hex, timingSafeEqualStrings } from "../../shared/crypto";
 import { isUniqueViolation } from "../../shared/db-errors";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
-import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
+import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
-import { eventInsert, type EventType } from "../events/outbox";
-import { publishAfterResponse } from "../events/relay";
+import { eventInsert, type EventType, publishAfterResponse } from "../events";
 import { paymentProvider } from "../payments";
 import { assessmentsForOrders, reviewStatement, type OrderRisk } from "../risk";
 import { ListOrdersInput, MarkPaidInput, type Order, type OrderStatus } from "./schemas";
@@ -60,7 +59,7 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: Payme
   };
 }
 
-/** The payload every order.* event carries (CONTRACTS.md). */
+/** The payload every order.* event carries (its schema: src/modules/events/schemas.ts, published in /asyncapi.json). */
 export function orderEventData(order: Pick<Order, "id" | "number" | "status" | "customerId" | "email" | "totals" | "lines">) {
   return {
     id: order.id,
@@ -104,7 +103,7 @@ async function hydrate(ctx: ServiceContext, rows: OrderRow[]): Promise<Order[]> 
  */
 async function canRead(ctx: ServiceContext, row: OrderRow): Promise<boolean> {
   const actor = ctx.actor;
-  if (actor.kind === "admin") return actor.scopes.includes("admin:*") || actor.scopes.includes("orders:read") || actor.scopes.includes("orders:write");
+  if (actor.kind === "admin") return hasAnyScope(actor, ORDER_READ_SCOPES);
   if (actor.kind === "customer" && row.customerId === actor.customerId) return true;
   if (ctx.orderToken && timingSafeEqualStrings(await sha256Hex(ctx.orderToken), row.orderTokenHash)) return true;
   if (ctx.cartToken && row.cartTokenHash && timingSafeEqualStrings(await sha256Hex(ctx.cartToken), row.cartTokenHash)) return true;
@@ -148,14 +147,8 @@ export async function listOrders(ctx: ServiceContext, rawInput: unknown): Promis
     .where(and(...where))
     .orderBy(desc(orders.placedAt), desc(orders.id))
     .limit(input.limit + 1);
-  const pageRows = rows.slice(0, input.limit);
-  const cursors = pageRows.map((r) => encodeCursor({ v: r.placedAt, id: r.id }));
-  return {
-    items: await hydrate(ctx, pageRows),
-    cursors,
-    nextCursor: rows.length > input.limit ? (cursors.at(-1) ?? null) : null,
-    hasPreviousPage: Boolean(input.cursor),
-  };
+  const page = pageOf(rows, input.limit, (r) => ({ v: r.placedAt, id: r.id }), Boolean(input.cursor));
+  return { ...page, items: await hydrate(ctx, page.items) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { ServiceError } from "../../shared/errors";
 import { holdOwner } from "../carts";
 import { commitHolds, holdStock, releaseStock, returnSale } from "../inventory";
 import { orderLines, orders } from "./tables";
+import { log } from "../../shared/log";
 
 /**
  * Stock settlement of orders. The order batch (D1) and the per-SKU inventory objects cannot share
@@ -65,7 +66,7 @@ async function commitOrder(env: Env, stock: StockPort, order: SettlementRow, qua
     for (const sku of missing) {
       const held = await stock.holdStock(env, { sku, owner, quantity: quantities.get(sku)!, ttlMs: CHECKOUT_HOLD_MS });
       if (!held.ok) {
-        console.error(JSON.stringify({ level: "error", msg: "order stock lost: its hold expired and the units are gone", orderId: order.id, sku, available: held.available }));
+        log.error("order stock lost: its hold expired and the units are gone", { orderId: order.id, sku, available: held.available });
         throw new ServiceError("INSUFFICIENT_STOCK", `Order '${order.id}' cannot commit '${sku}': its hold expired and only ${held.available} are available.`);
       }
     }
@@ -120,7 +121,7 @@ export async function settleOrTellTheCron(env: Env, db: Database, orderId: strin
       return true;
     } catch (error) {
       if (attempt >= 3) {
-        console.warn(JSON.stringify({ level: "warn", msg: "order stock not settled; the cron will retry", orderId, error: String(error) }));
+        log.warn("order stock not settled; the cron will retry", { orderId, error: String(error) });
         return false;
       }
       await new Promise((r) => setTimeout(r, 20 * attempt));
@@ -154,7 +155,7 @@ export async function reconcileOrderStock(env: Env, db: Database, now = new Date
       settled++;
     } catch (error) {
       failed++;
-      console.warn(JSON.stringify({ level: "warn", msg: "order stock reconciliation failed; retrying next run", orderId: id, error: String(error) }));
+      log.warn("order stock reconciliation failed; retrying next run", { orderId: id, error: String(error) });
     }
   }
   return { settled, failed };

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { Address } from "../carts/schemas";
+import type { Address } from "../carts";
 
 export const orderStatuses = ["on_hold", "placed", "paid", "fulfilled", "cancelled", "refunded"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];

@@ -1,8 +1,9 @@
 import { createDb } from "../../db/client";
 import type { Env } from "../../env";
+import type { EventHandler } from "../events";
 import { recordPurchase } from "./learning";
 
-/** An outbox event as the queue consumer delivers it (CONTRACTS.md: order.placed data). */
+/** An outbox event as the queue consumer delivers it (the `order.placed` payload in events/schemas.ts). */
 export interface DeliveredEvent {
   id: string;
   type: string;
@@ -27,5 +28,9 @@ export async function onOrderPlaced(env: Env, event: DeliveredEvent): Promise<vo
   await recordPurchase(createDb(env.DB), { orderId: data.id, customerId: data.customerId ?? null, productIds });
 }
 
-/** Handlers by event type, for the events consumer to register. */
-export const recommendationHandlers = { "order.placed": onOrderPlaced } as const;
+/** Learns co-purchases; idempotent per order id (recordPurchase keeps a ledger of counted orders). */
+export const recommendationsLearn: EventHandler = {
+  name: "recommendations.learn",
+  types: ["order.placed"],
+  handle: (env, event) => onOrderPlaced(env, { id: event.id, type: event.type, data: event.payload.data }),
+};

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Product } from "../catalog/schemas";
+import { Product } from "../catalog";
 
 export const RecommendationLimit = z.coerce.number().int().min(1).max(20).default(4).openapi({ description: "How many to return (1-20).", example: 4 });
 

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { createDb, type Database } from "../../db/client";
 import type { Env } from "../../env";
 import { newId } from "../../shared/ids";
-import { loadEvents } from "../events";
+import { loadEvents, type EventMessage } from "../events";
 import { webhookConfig } from "./config";
 import { parseRetryAfter, retryDelayMs } from "./schedule";
 import { signatureHeaders } from "./signing";
@@ -22,21 +22,8 @@ export type AttemptResult = "succeeded" | "retry" | "failed" | "skipped";
 export async function attemptDelivery(env: Env, deliveryId: string, now = new Date()): Promise<AttemptResult> {
   const db = createDb(env.DB);
   const config = webhookConfig(env);
-  const at = now.toISOString();
-  const [delivery] = await db
-    .update(webhookDeliveries)
-    .set({ leaseUntil: new Date(now.getTime() + config.timeoutMs + 30_000).toISOString() })
-    .where(
-      and(
-        eq(webhookDeliveries.id, deliveryId),
-        eq(webhookDeliveries.status, "pending"),
-        lte(webhookDeliveries.nextAttemptAt, at),
-        or(isNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.leaseUntil, at)),
-      ),
-    )
-    .returning();
+  const delivery = await claimDelivery(db, deliveryId, now, config.timeoutMs + 30_000);
   if (!delivery) return "skipped";
-
   const endpoint = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, delivery.endpointId)).get();
   if (!endpoint || endpoint.status !== "enabled") {
     // Kept pending: re-enabling the endpoint resumes it.
@@ -46,79 +33,148 @@ export async function attemptDelivery(env: Env, deliveryId: string, now = new Da
   const event = (await loadEvents(db, [delivery.eventId])).get(delivery.eventId);
   const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
   const verdict = checkWebhookUrl(endpoint.url, { allowPrivate: config.allowPrivateUrls });
-
-  let statusCode: number | null = null;
-  let excerpt: string | null = null;
-  let error: string | null = null;
-  let retryAfter: number | null = null;
   const started = Date.now();
-  if (!event) {
-    error = "The event no longer exists.";
-  } else if (!verdict.ok) {
-    error = `URL refused by the outbound policy: ${verdict.reason}`;
-  } else {
-    const body = JSON.stringify(event.payload);
-    const secrets = [endpoint.secret];
-    if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > at) secrets.push(endpoint.previousSecret);
-    const headers = {
-      ...(await signatureHeaders(secrets, event.id, Math.floor(now.getTime() / 1000), body)),
-      "content-type": "application/json",
-      "user-agent": USER_AGENT,
-      "x-request-id": requestId,
-    };
-    try {
-      // redirect: manual, so a public URL cannot bounce us to a private one.
-      const response = await fetch(verdict.url.toString(), { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(config.timeoutMs) });
-      statusCode = response.status;
-      retryAfter = parseRetryAfter(response.headers.get("retry-after"), now);
-      excerpt = await readExcerpt(response);
-    } catch (e) {
-      const name = e instanceof Error ? e.name : "";
-      error = name === "TimeoutError" || name === "AbortError" ? `Timed out after ${config.timeoutMs} ms.` : `Network error: ${e instanceof Error ? e.message : String(e)}`;
-    }
-  }
+  const sent = !event
+    ? unsent("The event no longer exists.")
+    : !verdict.ok
+      ? unsent(`URL refused by the outbound policy: ${verdict.reason}`)
+      : await send(verdict.url, endpoint, event, requestId, now, config.timeoutMs);
   const latencyMs = Date.now() - started;
+  const outcome = classify(sent, event !== undefined && verdict.ok, delivery.retryStep);
+  await recordAttempt(db, delivery, endpoint, { requestId, sent, outcome, latencyMs, now, disableAfterMs: config.disableAfterMs });
+  return outcome.outcome;
+}
 
+type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+type EndpointRow = typeof webhookEndpoints.$inferSelect;
+
+/** Take the delivery's lease if it is pending, due and not held; undefined otherwise. */
+async function claimDelivery(db: Database, deliveryId: string, now: Date, leaseMs: number): Promise<DeliveryRow | undefined> {
+  const at = now.toISOString();
+  const [delivery] = await db
+    .update(webhookDeliveries)
+    .set({ leaseUntil: new Date(now.getTime() + leaseMs).toISOString() })
+    .where(
+      and(
+        eq(webhookDeliveries.id, deliveryId),
+        eq(webhookDeliveries.status, "pending"),
+        lte(webhookDeliveries.nextAttemptAt, at),
+        or(isNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.leaseUntil, at)),
+      ),
+    )
+    .returning();
+  return delivery;
+}
+
+/** What one POST to the receiver gave: a status (null when none came back) or an error. */
+export interface SendResult {
+  statusCode: number | null;
+  excerpt: string | null;
+  retryAfter: number | null;
+  error: string | null;
+}
+
+/** An attempt that never reached the receiver. */
+const unsent = (error: string): SendResult => ({ statusCode: null, excerpt: null, retryAfter: null, error });
+
+/** Sign and POST the event to the endpoint; network trouble and timeouts come back as `error`. */
+async function send(url: URL, endpoint: EndpointRow, event: EventMessage, requestId: string, now: Date, timeoutMs: number): Promise<SendResult> {
+  const body = JSON.stringify(event.payload);
+  const secrets = [endpoint.secret];
+  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now.toISOString()) secrets.push(endpoint.previousSecret);
+  const headers = {
+    ...(await signatureHeaders(secrets, event.id, Math.floor(now.getTime() / 1000), body)),
+    "content-type": "application/json",
+    "user-agent": USER_AGENT,
+    "x-request-id": requestId,
+  };
+  try {
+    // redirect: manual, so a public URL cannot bounce us to a private one.
+    const response = await fetch(url.toString(), { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    return { statusCode: response.status, retryAfter: parseRetryAfter(response.headers.get("retry-after"), now), excerpt: await readExcerpt(response), error: null };
+  } catch (e) {
+    const name = e instanceof Error ? e.name : "";
+    return unsent(name === "TimeoutError" || name === "AbortError" ? `Timed out after ${timeoutMs} ms.` : `Network error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** How an attempt ended and what follows from it. */
+export interface AttemptVerdict {
+  outcome: Exclude<AttemptResult, "skipped">;
+  succeeded: boolean;
+  /** 410 Gone: the receiver asks never to be called again. */
+  gone: boolean;
+  /** Milliseconds until the next attempt, when the outcome is "retry". */
+  delayMs: number | null;
+  /** What the delivery row shows: the error or status, or "Retries exhausted; …". */
+  summary: string | null;
+  lastError: string | null;
+}
+
+/**
+ * Pure: 2xx succeeds; 410 fails for good; no answer, 408, 429 and 5xx are retried on the schedule
+ * (Retry-After honoured) until it runs out; everything else fails. An attempt that could not be
+ * sent (event gone, URL refused) is never retried.
+ */
+export function classify(sent: SendResult, sendable: boolean, retryStep: number): AttemptVerdict {
+  const { statusCode } = sent;
   const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
   const gone = statusCode === 410;
-  const retryable = !succeeded && !gone && event !== undefined && verdict.ok && (statusCode === null || statusCode === 408 || statusCode === 429 || statusCode >= 500);
-  const delay = retryable ? retryDelayMs(delivery.retryStep, retryAfter) : null;
-  const outcome: Exclude<AttemptResult, "skipped"> = succeeded ? "succeeded" : delay !== null ? "retry" : "failed";
-  const summary = error ?? (statusCode !== null ? `HTTP ${statusCode}` : null);
-  const lastError = succeeded ? null : retryable && delay === null ? `Retries exhausted; last: ${summary}` : summary;
+  const retryable = !succeeded && !gone && sendable && (statusCode === null || statusCode === 408 || statusCode === 429 || statusCode >= 500);
+  const delayMs = retryable ? retryDelayMs(retryStep, sent.retryAfter) : null;
+  const outcome = succeeded ? "succeeded" : delayMs !== null ? "retry" : "failed";
+  const summary = sent.error ?? (statusCode !== null ? `HTTP ${statusCode}` : null);
+  const lastError = succeeded ? null : retryable && delayMs === null ? `Retries exhausted; last: ${summary}` : summary;
+  return { outcome, succeeded, gone, delayMs, summary, lastError };
+}
 
-  const statements = [
+/** One batch: the attempt row, the delivery's new state, and the endpoint's health. */
+async function recordAttempt(
+  db: Database,
+  delivery: DeliveryRow,
+  endpoint: EndpointRow,
+  r: { requestId: string; sent: SendResult; outcome: AttemptVerdict; latencyMs: number; now: Date; disableAfterMs: number },
+): Promise<void> {
+  const { outcome: verdict, sent, now } = r;
+  const at = now.toISOString();
+  const retry = verdict.outcome === "retry";
+  await db.batch([
     db.insert(webhookAttempts).values({
       id: newId("webhookAttempt"),
-      deliveryId,
+      deliveryId: delivery.id,
       endpointId: endpoint.id,
-      requestId,
+      requestId: r.requestId,
       url: endpoint.url,
-      statusCode,
-      latencyMs,
-      responseExcerpt: excerpt,
-      error,
-      outcome,
+      statusCode: sent.statusCode,
+      latencyMs: r.latencyMs,
+      responseExcerpt: sent.excerpt,
+      error: sent.error,
+      outcome: verdict.outcome,
       createdAt: at,
     }),
     db
       .update(webhookDeliveries)
       .set({
-        status: outcome === "retry" ? "pending" : outcome,
+        status: verdict.outcome === "retry" ? "pending" : verdict.outcome,
         attempts: sql`${webhookDeliveries.attempts} + 1`,
-        retryStep: outcome === "retry" ? delivery.retryStep + 1 : delivery.retryStep,
-        nextAttemptAt: outcome === "retry" ? new Date(now.getTime() + delay!).toISOString() : null,
+        retryStep: retry ? delivery.retryStep + 1 : delivery.retryStep,
+        nextAttemptAt: retry ? new Date(now.getTime() + verdict.delayMs!).toISOString() : null,
         leaseUntil: null,
-        lastStatusCode: statusCode,
-        lastError,
+        lastStatusCode: sent.statusCode,
+        lastError: verdict.lastError,
         updatedAt: at,
-        ...(succeeded && { succeededAt: at }),
+        ...(verdict.succeeded && { succeededAt: at }),
       })
-      .where(eq(webhookDeliveries.id, deliveryId)),
-    ...endpointHealth(db, endpoint.id, { succeeded, gone, statusCode, summary, at, windowStart: new Date(now.getTime() - config.disableAfterMs).toISOString() }),
-  ] as const;
-  await db.batch(statements);
-  return outcome;
+      .where(eq(webhookDeliveries.id, delivery.id)),
+    ...endpointHealth(db, endpoint.id, {
+      succeeded: verdict.succeeded,
+      gone: verdict.gone,
+      statusCode: sent.statusCode,
+      summary: verdict.summary,
+      at,
+      windowStart: new Date(now.getTime() - r.disableAfterMs).toISOString(),
+    }),
+  ] as const);
 }
 
 /** Success resets the failure streak; 410 disables at once; a streak older than the window disables. */

@@ -2,7 +2,7 @@ import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { requireAdmin, type ServiceContext } from "../../context";
 import { conflict, notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
-import { decodeCursor, encodeCursor, type Page } from "../../shared/pagination";
+import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { webhookConfig } from "./config";
 import { attemptDelivery } from "./delivery";
@@ -46,9 +46,7 @@ function normaliseTypes(types: string[]): string[] {
 async function pageById<R extends { id: string }>(rows: (cursorId: string | null, limit: number) => Promise<R[]>, input: { limit: number; cursor?: string | undefined }): Promise<Page<R>> {
   const after = input.cursor ? decodeCursor(input.cursor).id : null;
   const fetched = await rows(after, input.limit + 1);
-  const items = fetched.slice(0, input.limit);
-  const cursors = items.map((r) => encodeCursor({ v: null, id: r.id }));
-  return { items, cursors, nextCursor: fetched.length > input.limit ? cursors.at(-1)! : null, hasPreviousPage: after !== null };
+  return pageOf(fetched, input.limit, (r) => ({ v: null, id: r.id }), after !== null);
 }
 
 function mapPage<A, B>(page: Page<A>, f: (a: A) => B): Page<B> {

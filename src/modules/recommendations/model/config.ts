@@ -1,4 +1,4 @@
-import type { ModelConfig } from "./evaluation";
+import type { ModelConfig } from "../../../../eval/recommendations/evaluation";
 
 /**
  * The served model, chosen on a validation split carved out of the training baskets of

@@ -1,0 +1,41 @@
+import { createDb } from "../db/client";
+import type { Env } from "../env";
+import { consumeEvents, EVENTS_DLQ, publishPendingEvents, recordDeadLetters } from "../modules/events";
+import { reconcileOrderStock } from "../modules/orders";
+import { rebuildNeighbours } from "../modules/recommendations";
+import { sweepDueDeliveries } from "../modules/webhooks";
+import "./subscribers";
+import "./wiring";
+
+/** The nightly cron in wrangler.toml; every other trigger is the every-minute one. */
+export const NIGHTLY_CRON = "0 3 * * *";
+
+type CronTask = (env: Env, now: Date) => Promise<unknown>;
+
+/** What each cron trigger runs, in parallel. Add a module's periodic work here (and its schedule in wrangler.toml). */
+const everyMinute: readonly CronTask[] = [
+  // events the per-request relay could not send
+  (env) => publishPendingEvents(env),
+  // webhook retries that are due
+  (env, now) => sweepDueDeliveries(env, now),
+  // order stock that a request could not commit or return
+  (env, now) => reconcileOrderStock(env, createDb(env.DB), now),
+];
+const nightly: readonly CronTask[] = [
+  // recompute every product's neighbour list (recordPurchase refreshes only the purchased products'
+  // lists, so others drift as their neighbours' counts change)
+  (env) => rebuildNeighbours(createDb(env.DB)),
+];
+
+/** Queue consumer: one Worker consumes both queues; the dead-letter queue only records what it receives. */
+export async function queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+  if (batch.queue === EVENTS_DLQ) return recordDeadLetters(batch, env);
+  return consumeEvents(batch, env);
+}
+
+/** Cron triggers. */
+export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+  const now = new Date(controller.scheduledTime);
+  const tasks = controller.cron === NIGHTLY_CRON ? nightly : everyMinute;
+  await Promise.all(tasks.map((task) => task(env, now)));
+}

@@ -1,0 +1,83 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { GraphQLSchema } from "graphql";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import type { ServiceContext } from "../context";
+import type { D1SessionScope } from "../db/session";
+import { isDevelopment } from "../env";
+import { createGraphQLContext, type GraphQLContext } from "./graphql-context";
+import { maskError } from "../graphql/errors";
+import { builder } from "../graphql/builder";
+import { protectionLimits } from "../modules/protection";
+import { graphqlProtectionPlugins } from "../modules/protection/graphql";
+// Each module's GraphQL surface registers its types and fields on the builder when imported; a
+// module that extends another's types (Product.recommendations, Variant.availability) comes after it.
+import "../modules/catalog/graphql";
+import "../modules/customers/graphql";
+import "../modules/inventory/graphql";
+import "../modules/carts/graphql";
+import "../modules/orders/graphql";
+import "../modules/webhooks/graphql";
+import "../modules/events/graphql";
+import "../modules/recommendations/graphql";
+
+let built: GraphQLSchema | undefined;
+
+/** Built on the first GraphQL request, not at Worker start-up (start-up CPU budget, docs/performance.md). */
+export function getSchema(): GraphQLSchema {
+  return (built ??= builder.toSchema({ sortSchema: false }));
+}
+
+interface ServerContext {
+  services: ServiceContext;
+  d1Session?: D1SessionScope;
+}
+
+/** Headers that make a GET or form POST "non-simple", so a browser must preflight it (CSRF). */
+export const CSRF_HEADERS = ["x-graphql-csrf", "apollo-require-preflight"];
+
+type Mode = { development: boolean; trustedDocumentsOnly: boolean };
+
+function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLContext> {
+  const plugins: Plugin[] = [
+    useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+    ...graphqlProtectionPlugins(mode),
+  ];
+  return createYoga<ServerContext, GraphQLContext>({
+    schema: getSchema(),
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    // GraphiQL is served by src/app/browser from pinned static assets (no CDN), in development only.
+    graphiql: false,
+    plugins,
+    context: ({ services }) => createGraphQLContext(services),
+    // Unexpected errors are logged by maskError with the request id; yoga's own logger would repeat them.
+    logging: false,
+    maskedErrors: {
+      maskError: (error) => maskError(error, requestScope.getStore()?.requestId),
+    },
+  });
+}
+
+/**
+ * At most one Yoga instance per mode per isolate, built on first use: each holds only the static
+ * schema, its plugins and its parse/validate cache. Everything request-scoped arrives through the
+ * server context, built per request by the Hono middleware.
+ */
+const instances = new Map<string, YogaServerInstance<ServerContext, GraphQLContext>>();
+
+function yogaFor(services: ServiceContext): YogaServerInstance<ServerContext, GraphQLContext> {
+  const mode: Mode = { development: isDevelopment(services.env), trustedDocumentsOnly: protectionLimits(services.env).trustedDocumentsOnly };
+  const key = `${mode.development}:${mode.trustedDocumentsOnly}`;
+  let instance = instances.get(key);
+  if (!instance) instances.set(key, (instance = createInstance(mode)));
+  return instance;
+}
+
+/** Carries the request id to yoga's maskError hook, which receives no context of its own. */
+const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+export function handleGraphQL(request: Request, services: ServiceContext, d1Session?: D1SessionScope): Promise<Response> {
+  const yoga = yogaFor(services);
+  return requestScope.run({ requestId: services.requestId }, () => Promise.resolve(yoga.fetch(request, { services, ...(d1Session && { d1Session }) })));
+}

@@ -1,0 +1,19 @@
+import { registerEventHandler, type EventHandler } from "../modules/events";
+import { orderLiveFeed } from "../modules/orders";
+import { catalogCachePurge } from "../modules/protection";
+import { recommendationsLearn } from "../modules/recommendations";
+import { webhookFanOut } from "../modules/webhooks";
+
+/**
+ * Which module reacts to which events: the subscriber table. Each module exports its handlers
+ * (`EventHandler`: a stable name, the event types, an idempotent effect); events knows them only
+ * through this registration. Add a module's handler here.
+ */
+export const subscribers: readonly EventHandler[] = [
+  webhookFanOut, // webhooks: one delivery row per matching endpoint
+  recommendationsLearn, // recommendations: co-purchase counts from order.placed
+  catalogCachePurge, // protection: a new catalog cache generation on product.*
+  orderLiveFeed, // orders: push order events to connected admins and customers
+];
+
+for (const handler of subscribers) registerEventHandler(handler);

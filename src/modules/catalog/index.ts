@@ -1,0 +1,4 @@
+// The catalog module's service surface for other modules and the root.
+export { existingSkus, getProductRecord, getVariant, toProductRecord } from "./service";
+export type { ProductRecord } from "./schemas";
+export { Product } from "./schemas";

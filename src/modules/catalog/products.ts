@@ -1,0 +1,157 @@
+import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
+import { skusInStock } from "../inventory";
+import { notFound } from "../../shared/errors";
+import { newId } from "../../shared/ids";
+import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
+import { slugify } from "../../shared/schemas";
+import { parseInput } from "../../shared/validation";
+import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
+import { categories, productCategories, products, variants } from "./tables";
+import { refreshPriceRange, productEvent, assertCategoriesExist, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
+import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, hydrate, visibleStatus, findCategory } from "./records";
+
+const NULL_PRICE_HIGH = sql`coalesce(${products.priceMin}, 9007199254740991)`;
+
+const NULL_PRICE_LOW = sql`coalesce(${products.priceMin}, -1)`;
+
+/** Keyset pagination per sort order: the sort expression, its direction and the row value a cursor holds. */
+const sorts = {
+  newest: { expr: sql`${products.createdAt}`, dir: "desc", value: (r: ProductRow) => r.createdAt },
+  price_asc: { expr: NULL_PRICE_HIGH, dir: "asc", value: (r: ProductRow) => r.priceMin ?? Number.MAX_SAFE_INTEGER },
+  price_desc: { expr: NULL_PRICE_LOW, dir: "desc", value: (r: ProductRow) => r.priceMin ?? -1 },
+  title_asc: { expr: sql`${products.title}`, dir: "asc", value: (r: ProductRow) => r.title },
+} as const;
+
+/** A page of products (records only: callers attach variants and categories their own way). */
+export async function listProductRecords(ctx: ServiceContext, rawInput: unknown): Promise<Page<ProductRecord>> {
+  const input = parseInput(ListProductsInput, rawInput);
+  const where: (SQL | undefined)[] = [visibleStatus(ctx, input.status)];
+
+  if (input.category) {
+    // The category's path is looked up inside the same statement: filtering costs no extra query.
+    const path = sql`(SELECT ${categories.path} FROM ${categories} WHERE ${categories.id} = ${input.category} OR ${categories.slug} = ${input.category})`;
+    where.push(
+      sql`${products.id} IN (SELECT ${productCategories.productId} FROM ${productCategories}
+          INNER JOIN ${categories} ON ${categories.id} = ${productCategories.categoryId}
+          WHERE ${categories.path} >= ${path} AND ${categories.path} < ${path} || '~')`,
+    );
+  }
+  if (input.inStock !== undefined) {
+    const inStock = sql`${products.id} IN (SELECT ${variants.productId} FROM ${variants} WHERE ${variants.sku} IN (${skusInStock()}))`;
+    where.push(input.inStock ? inStock : sql`NOT (${inStock})`);
+  }
+  if (input.minPrice !== undefined) where.push(sql`${products.priceMin} >= ${input.minPrice}`);
+  if (input.maxPrice !== undefined) where.push(sql`${products.priceMin} <= ${input.maxPrice}`);
+
+  const sort = sorts[input.sort];
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor);
+    const op = sort.dir === "asc" ? sql`>` : sql`<`;
+    where.push(sql`(${sort.expr} ${op} ${c.v} OR (${sort.expr} = ${c.v} AND ${products.id} ${op} ${c.id}))`);
+  }
+
+  const rows = await ctx.db
+    .select()
+    .from(products)
+    .where(and(...where))
+    .orderBy(
+      sort.dir === "asc" ? asc(sort.expr) : desc(sort.expr),
+      sort.dir === "asc" ? asc(products.id) : desc(products.id),
+    )
+    .limit(input.limit + 1);
+
+  // An empty page may mean an unknown category: only then is it worth a query to tell the two apart.
+  if (rows.length === 0 && input.category && !(await findCategory(ctx.db, input.category))) throw notFound("Category", input.category);
+
+  const page = pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.id }), Boolean(input.cursor));
+  return { ...page, items: page.items.map(toProductRecord) };
+}
+
+export async function listProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<Product>> {
+  const page = await listProductRecords(ctx, rawInput);
+  return { ...page, items: await hydrate(ctx.db, page.items) };
+}
+
+export async function getProductRecord(ctx: ServiceContext, idOrSlug: string): Promise<ProductRecord> {
+  const row = await ctx.db
+    .select()
+    .from(products)
+    .where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug)))
+    .get();
+  // Drafts and archived products are invisible to the public: a 404, not a 403, so they do not leak.
+  if (!row || (row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
+  return toProductRecord(row);
+}
+
+export async function getProduct(ctx: ServiceContext, idOrSlug: string): Promise<Product> {
+  const [product] = await hydrate(ctx.db, [await getProductRecord(ctx, idOrSlug)]);
+  return product!;
+}
+
+export async function createProduct(ctx: ServiceContext, rawInput: unknown): Promise<Product> {
+  requireAdmin(ctx.actor, "catalog:write");
+  const input = parseInput(CreateProductInput, rawInput);
+  const categoryIds = [...new Set(input.categoryIds ?? [])];
+  await assertCategoriesExist(ctx.db, categoryIds, "/categoryIds");
+  assertVariantSet(input.variants ?? [], null, "/variants");
+
+  const at = now();
+  const id = newId("product");
+  const slug = input.slug ?? slugify(input.title);
+  const status = input.status ?? "draft";
+  const statements: BatchItem<"sqlite">[] = [
+    ctx.db.insert(products).values({
+      id,
+      slug,
+      title: input.title,
+      description: input.description ?? "",
+      status,
+      images: input.images ?? [],
+      attributes: input.attributes ?? {},
+      createdAt: at,
+      updatedAt: at,
+    }),
+  ];
+  if (categoryIds.length > 0) statements.push(ctx.db.insert(productCategories).values(categoryIds.map((categoryId) => ({ productId: id, categoryId }))));
+  if (input.variants?.length) {
+    // D1 binds at most 100 parameters per statement: insert variants in chunks that stay under it.
+    const rows = input.variants.map((v, i) => variantValues(id, v, i, at));
+    const perStatement = Math.floor(D1_MAX_BOUND_PARAMETERS / Object.keys(rows[0]!).length);
+    for (let i = 0; i < rows.length; i += perStatement) statements.push(ctx.db.insert(variants).values(rows.slice(i, i + perStatement)));
+    statements.push(refreshPriceRange(ctx.db, id, at));
+  }
+  statements.push(productEvent(ctx, "product.created", { id, slug, title: input.title, status }, at));
+  await commitCatalogChange(ctx, statements, { productId: id, slug });
+  return getProduct(ctx, id);
+}
+
+export async function updateProduct(ctx: ServiceContext, id: string, rawInput: unknown): Promise<Product> {
+  requireAdmin(ctx.actor, "catalog:write");
+  const input = parseInput(UpdateProductInput, rawInput);
+  const existing = await getProductRecord(ctx, id);
+  const at = now();
+  const { categoryIds, ...fields } = input;
+  const statements: BatchItem<"sqlite">[] = [ctx.db.update(products).set({ ...fields, updatedAt: at }).where(eq(products.id, existing.id))];
+  if (categoryIds) {
+    const unique = [...new Set(categoryIds)];
+    await assertCategoriesExist(ctx.db, unique, "/categoryIds");
+    statements.push(ctx.db.delete(productCategories).where(eq(productCategories.productId, existing.id)));
+    if (unique.length > 0) statements.push(ctx.db.insert(productCategories).values(unique.map((categoryId) => ({ productId: existing.id, categoryId }))));
+  }
+  statements.push(productEvent(ctx, "product.updated", { id: existing.id, changed: Object.keys(input).sort() }, at));
+  await commitCatalogChange(ctx, statements, { productId: existing.id, slug: existing.slug });
+  return getProduct(ctx, existing.id);
+}
+
+export async function archiveProduct(ctx: ServiceContext, id: string): Promise<Product> {
+  return updateProduct(ctx, id, { status: "archived" });
+}
+
+export async function deleteProduct(ctx: ServiceContext, id: string): Promise<void> {
+  requireAdmin(ctx.actor, "catalog:write");
+  const existing = await ctx.db.select({ id: products.id, slug: products.slug }).from(products).where(eq(products.id, id)).get();
+  if (!existing) throw notFound("Product", id);
+  await commitCatalogChange(ctx, [ctx.db.delete(products).where(eq(products.id, id)), productEvent(ctx, "product.deleted", existing)], { productId: existing.id, slug: existing.slug });
+}

@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import { type ServiceContext } from "../../context";
+import { ServiceError } from "../../shared/errors";
+import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
+import { parseInput } from "../../shared/validation";
+import { SearchInput, type SearchHit } from "./schemas";
+import { type ProductRow, toProductRecord, hydrate } from "./records";
+
+// Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
+const MARK_OPEN = "\u{E000}";
+
+const MARK_CLOSE = "\u{E001}";
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+function markToHtml(text: string): string {
+  return escapeHtml(text).replaceAll(MARK_OPEN, "<mark>").replaceAll(MARK_CLOSE, "</mark>");
+}
+
+/** Turn free text into an FTS5 query: every word must match, each as a prefix. No operator injection. */
+export function toFtsQuery(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words
+    .slice(0, 12)
+    .map((w) => `"${w}"*`)
+    .join(" ");
+}
+
+/** Full-text search over active products, ranked by bm25 (title 10, SKU 5, description 2). */
+export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<SearchHit>> {
+  const input = parseInput(SearchInput, rawInput);
+  const match = toFtsQuery(input.q);
+  if (!match) {
+    throw new ServiceError("VALIDATION_FAILED", "The query has no searchable words.", {
+      errors: [{ pointer: "/q", detail: "Use at least one letter or digit." }],
+    });
+  }
+  const offset = input.cursor ? Number(decodeCursor(input.cursor).v) : 0;
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new ServiceError("VALIDATION_FAILED", "The cursor is not valid.", { errors: [{ pointer: "/cursor", detail: "Not a search cursor." }] });
+  }
+
+  const rows = await ctx.db.all<ProductSqlRow & { score: number; hl_title: string; hl_description: string }>(sql`
+    SELECT p.*, bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
+      highlight(products_fts, 1, ${MARK_OPEN}, ${MARK_CLOSE}) AS hl_title,
+      snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description
+    FROM products_fts INNER JOIN products p ON p.id = products_fts.product_id
+    WHERE products_fts MATCH ${match} AND p.status = 'active'
+    ORDER BY score, p.id
+    LIMIT ${input.limit + 1} OFFSET ${offset}`);
+
+  const page = pageOf(rows, input.limit, (r, i) => ({ v: offset + i + 1, id: r.id }), offset > 0);
+  const hydrated = await hydrate(ctx.db, page.items.map((r) => toProductRecord(fromSqlRow(r))));
+  return {
+    ...page,
+    items: page.items.map((r, i) => ({
+      product: hydrated[i]!,
+      score: r.score,
+      highlights: { title: markToHtml(r.hl_title), description: markToHtml(r.hl_description) },
+    })),
+  };
+}
+
+interface ProductSqlRow {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  status: ProductRow["status"];
+  images: string;
+  attributes: string;
+  price_min: number | null;
+  price_max: number | null;
+  currency: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function fromSqlRow(r: ProductSqlRow): ProductRow {
+  return {
+    id: r.id,
+    slug: r.slug,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    images: JSON.parse(r.images) as string[],
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
+    priceMin: r.price_min,
+    priceMax: r.price_max,
+    currency: r.currency,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin writes. Each is one D1 batch (atomic); constraint violations become 409s.

@@ -1,0 +1,79 @@
+import { eq } from "drizzle-orm";
+import { requireAdmin, type ServiceContext } from "../../context";
+import type { Database } from "../../db/client";
+import { notFound, ServiceError } from "../../shared/errors";
+import { parseInput } from "../../shared/validation";
+import { CreateVariantInput, UpdateVariantInput, type Variant } from "./schemas";
+import { variants } from "./tables";
+import { refreshPriceRange, productEvent, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
+import { getProductRecord } from "./products";
+import { now, type VariantRow, toVariant, withAvailability } from "./records";
+
+async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
+  const row = await db.select().from(variants).where(eq(variants.id, id)).get();
+  if (!row) throw notFound("Variant", id);
+  return row;
+}
+
+export async function getVariant(ctx: ServiceContext, id: string): Promise<Variant> {
+  const [variant] = await withAvailability(ctx.db, [toVariant(await getVariantRow(ctx.db, id))]);
+  return variant!;
+}
+
+export async function createVariant(ctx: ServiceContext, productId: string, rawInput: unknown): Promise<Variant> {
+  requireAdmin(ctx.actor, "catalog:write");
+  const input = parseInput(CreateVariantInput, rawInput);
+  const product = await getProductRecord(ctx, productId);
+  assertVariantSet([input], product.priceRange?.min.currency ?? null, "");
+  const at = now();
+  const values = variantValues(product.id, input, input.position ?? 0, at);
+  await commitCatalogChange(ctx, [
+    ctx.db.insert(variants).values(values),
+    refreshPriceRange(ctx.db, product.id, at),
+    productEvent(ctx, "product.updated", { id: product.id, changed: ["variants"], variantId: values.id }, at),
+  ], { productId: product.id, slug: product.slug });
+  return getVariant(ctx, values.id);
+}
+
+export async function updateVariant(ctx: ServiceContext, id: string, rawInput: unknown): Promise<Variant> {
+  requireAdmin(ctx.actor, "catalog:write");
+  const input = parseInput(UpdateVariantInput, rawInput);
+  const existing = await getVariantRow(ctx.db, id);
+  if (input.price && input.price.currency !== existing.currency) {
+    const siblings = await ctx.db.select({ id: variants.id }).from(variants).where(eq(variants.productId, existing.productId)).limit(2);
+    if (siblings.length > 1) {
+      throw new ServiceError("VALIDATION_FAILED", "All variants of a product use one currency.", {
+        errors: [{ pointer: "/price/currency", detail: `Use ${existing.currency}.` }],
+      });
+    }
+  }
+  const at = now();
+  await commitCatalogChange(ctx, [
+    ctx.db
+      .update(variants)
+      .set({
+        ...(input.sku !== undefined && { sku: input.sku }),
+        ...(input.title !== undefined && { title: input.title }),
+        ...(input.options !== undefined && { options: input.options }),
+        ...(input.price !== undefined && { priceAmount: input.price.amount, currency: input.price.currency }),
+        ...(input.compareAtPrice !== undefined && { compareAtAmount: input.compareAtPrice?.amount ?? null }),
+        ...(input.position !== undefined && { position: input.position }),
+        updatedAt: at,
+      })
+      .where(eq(variants.id, id)),
+    refreshPriceRange(ctx.db, existing.productId, at),
+    productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
+  ], { productId: existing.productId });
+  return getVariant(ctx, id);
+}
+
+export async function deleteVariant(ctx: ServiceContext, id: string): Promise<void> {
+  requireAdmin(ctx.actor, "catalog:write");
+  const existing = await getVariantRow(ctx.db, id);
+  const at = now();
+  await commitCatalogChange(ctx, [
+    ctx.db.delete(variants).where(eq(variants.id, id)),
+    refreshPriceRange(ctx.db, existing.productId, at),
+    productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
+  ], { productId: existing.productId });
+}

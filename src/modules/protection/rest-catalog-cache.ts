@@ -1,0 +1,84 @@
+import type { MiddlewareHandler } from "hono";
+import { cacheKey, currentGeneration, edgeCache, hotResponse, rememberHot } from "./catalog-cache";
+import { toBase64Url } from "../../shared/crypto";
+import type { AppEnv } from "../../http/types";
+
+/**
+ * Public catalog reads: strong ETags with `If-None-Match` → 304, `Cache-Control`, and an edge copy in
+ * the Cache API (`caches.default`). Authenticated callers and callers reading with a D1 bookmark
+ * never share the edge copy: admins see drafts, and a bookmark asks for data at least that new.
+ */
+export const PUBLIC_CACHE_CONTROL = "public, max-age=30, s-maxage=60";
+export const PRIVATE_CACHE_CONTROL = "private, no-cache";
+export const CACHE_STATUS_HEADER = "x-edge-cache";
+
+/** `"` + base64url(SHA-256(body)) + `"`: the same bytes always get the same tag, in every isolate. */
+export async function strongEtag(body: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+  return `"${toBase64Url(digest)}"`;
+}
+
+/** RFC 9110 §13.1.2: If-None-Match uses the weak comparison; `*` matches any current representation. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((candidate) => candidate.trim() === "*" || bare(candidate) === bare(etag));
+}
+
+function notModified(response: Response): Response {
+  const headers = new Headers();
+  for (const name of ["etag", "cache-control", "vary", CACHE_STATUS_HEADER]) {
+    const value = response.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  return new Response(null, { status: 304, headers });
+}
+
+function wantsOrigin(cacheControl: string | undefined): boolean {
+  return !!cacheControl && /\b(no-cache|no-store|max-age=0)\b/i.test(cacheControl);
+}
+
+/** For catalog GET routes: put it closest to the handler, after auth and rate limiting. */
+export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  if (c.req.method !== "GET") return next();
+  const shared = c.get("services").actor.kind === "anonymous" && !c.get("d1Session")?.hasClientBookmark;
+  const ifNoneMatch = c.req.header("if-none-match");
+  const cache = shared ? edgeCache() : undefined;
+  let key: string | undefined;
+  if (cache) {
+    key = cacheKey(await currentGeneration(cache), new URL(c.req.url));
+    // A client's `Cache-Control: no-cache` revalidates at the origin (and refreshes the edge copy).
+    if (!wantsOrigin(c.req.header("cache-control"))) {
+      let response = hotResponse(key);
+      if (!response) {
+        const hit = await cache.match(key);
+        if (hit) {
+          const body = await hit.text();
+          rememberHot(key, body, hit.headers);
+          response = new Response(body, hit);
+        }
+      }
+      if (response) {
+        response.headers.set(CACHE_STATUS_HEADER, "HIT");
+        return etagMatches(ifNoneMatch, response.headers.get("etag") ?? "") ? notModified(response) : response;
+      }
+    }
+  }
+
+  await next();
+  if (c.res.status !== 200) return;
+  const body = await c.res.text();
+  const headers = new Headers(c.res.headers);
+  headers.set("etag", await strongEtag(body));
+  headers.set("cache-control", shared ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL);
+  headers.set("vary", "Authorization, X-D1-Bookmark");
+  if (shared) headers.set(CACHE_STATUS_HEADER, "MISS");
+  const response = new Response(body, { status: 200, headers });
+  if (cache && key) {
+    rememberHot(key, body, headers);
+    c.executionCtx.waitUntil(cache.put(key, response.clone()));
+  }
+  // Replace (not merge into) the handler's response: Hono copies old headers onto a new c.res.
+  c.res = undefined;
+  c.res = etagMatches(ifNoneMatch, headers.get("etag")!) ? notModified(response) : response;
+};

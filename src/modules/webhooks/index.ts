@@ -1,0 +1,3 @@
+// The webhooks module's surface: the fan-out event handler and the delivery sweeper (cron).
+export { webhookFanOut } from "./fan-out";
+export { sweepDueDeliveries } from "./delivery";
