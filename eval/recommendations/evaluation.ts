@@ -1,6 +1,6 @@
 import { seededRandom, shuffle } from "../shared/random";
 import { CoPurchaseCounts, type Neighbour } from "../../src/modules/recommendations/model/co-purchase";
-import { rankCandidates, type RankingParams } from "../../src/modules/recommendations/model/ranking";
+import { rankCandidates } from "../../src/modules/recommendations/model/ranking";
 import { describeMeasure, type SimilarityMeasure } from "../../src/modules/recommendations/model/similarity";
 import type { ModelConfig } from "../../src/modules/recommendations/model/config";
 import { easeNeighbourLists, gramOf } from "../../src/modules/recommendations/model/ease";
