@@ -74,13 +74,14 @@ export async function recommendForAnchors(
   for (const request of requests) {
     const exclude = new Set([...(request.exclude ?? []), ...request.anchors]);
     const list = rankCandidates({ anchors: request.anchors, neighboursOf: (id) => neighbours.get(id) ?? [], popular, exclude, params: ranking, limit: overFetch });
-    const candidates: Candidate[] = list.map((r) =>
-      r.reason.kind === "bought-together"
-        ? { productId: r.itemId, score: r.score, reason: { kind: "bought_together", relatedProductId: r.reason.withItemId, orders: r.reason.orders } }
-        : { productId: r.itemId, score: r.score, reason: { kind: "popular", relatedProductId: null, orders: r.reason.kind === "popular" ? r.reason.orders : null } },
-    );
+    const candidates: Candidate[] = list.map((r): Candidate => {
+      if (r.reason.kind !== "bought-together") return { productId: r.itemId, score: r.score, reason: { kind: "popular", relatedProductId: null, orders: r.reason.kind === "popular" ? r.reason.orders : null } };
+      // EASE can link products never bought together (through what each is bought with): say so.
+      if (r.reason.orders === 0) return { productId: r.itemId, score: r.score, reason: { kind: "similar", relatedProductId: r.reason.withItemId, orders: null, shared: ["bought by shoppers with similar baskets"] } };
+      return { productId: r.itemId, score: r.score, reason: { kind: "bought_together", relatedProductId: r.reason.withItemId, orders: r.reason.orders } };
+    });
     ranked.set(request.key, candidates);
-    if (candidates.filter((c) => c.reason.kind === "bought_together").length < overFetch) needContent.push(request);
+    if (candidates.filter((c) => c.reason.kind !== "popular").length < overFetch) needContent.push(request);
   }
 
   // Cold start: products sharing a category with an anchor, scored by content similarity.
@@ -89,7 +90,7 @@ export async function recommendForAnchors(
     for (const request of needContent) {
       const exclude = new Set([...(request.exclude ?? []), ...request.anchors]);
       const list = ranked.get(request.key)!;
-      const bought = list.filter((c) => c.reason.kind === "bought_together");
+      const bought = list.filter((c) => c.reason.kind !== "popular"); // from the model's lists
       const similar = new Map<string, Candidate>();
       for (const anchorId of request.anchors) {
         const anchor = profiles.anchors.get(anchorId);
