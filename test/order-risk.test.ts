@@ -236,6 +236,32 @@ describe("risk at checkout: reject", () => {
   });
 });
 
+describe("deviceId on checkout", () => {
+  it("refuses a malformed deviceId through both transports and writes nothing", async () => {
+    const shopper = shoppers.honest();
+    const cart = await shopperCart(shopper.cart);
+    for (const deviceId of ["", "x".repeat(201), 42]) {
+      const res = await checkoutFrom(shopper.origin, cart, crypto.randomUUID(), { deviceId });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.errors.map((e: any) => e.pointer)).toContain("/deviceId");
+    }
+    const graph = await gqlFrom(
+      shopper.origin,
+      `mutation ($cartId: ID!, $key: String!, $device: String) { checkout(cartId: $cartId, idempotencyKey: $key, deviceId: $device) { order { id } } }`,
+      { cartId: cart.id, key: crypto.randomUUID(), device: "x".repeat(201) },
+      { headers: { "x-cart-token": cart.token } },
+    );
+    expect(graph.errors?.[0]?.extensions.code).toBe("VALIDATION_FAILED");
+    expect(await count("SELECT count(*) AS n FROM orders WHERE cart_id = ?", cart.id)).toBe(0);
+    // A good one is counted, hashed, in the device's counter object.
+    const ok = await checkoutFrom(shopper.origin, cart, crypto.randomUUID(), { deviceId: "dev_ok_1" });
+    expect(ok.status, ok.text).toBe(201);
+    const stub = env.RISK_COUNTER.get(env.RISK_COUNTER.idFromName(`device:${await sha256Hex("dev_ok_1")}`));
+    const next = await stub.record({ at: Date.now(), amount: 1, tags: { who: "probe" } });
+    expect(next.previous.events).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe("velocity counters under concurrent checkouts", () => {
   it("20 concurrent checkouts from one IP leave exactly 20 events in its counter, and every checkout is decided", async () => {
     const ip = randomIp();
