@@ -26,7 +26,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      setupFiles: ["./test/setup/apply-migrations.ts"],
+      setupFiles: ["./test/support/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
       // In CI a JSON report lets .ci/run print one plain "N passed, N failed" closing line.
       reporters: process.env.CI ? ["default", "json"] : ["default"],

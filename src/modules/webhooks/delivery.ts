@@ -34,15 +34,15 @@ export async function attemptDelivery(env: Env, deliveryId: string, now = new Da
   const requestId = `req_${crypto.randomUUID().replaceAll("-", "")}`;
   const verdict = checkWebhookUrl(endpoint.url, { allowPrivate: config.allowPrivateUrls });
   const started = Date.now();
-  const sent: SendResult = !event
-    ? { statusCode: null, excerpt: null, retryAfter: null, error: "The event no longer exists." }
+  const sent = !event
+    ? unsent("The event no longer exists.")
     : !verdict.ok
-      ? { statusCode: null, excerpt: null, retryAfter: null, error: `URL refused by the outbound policy: ${verdict.reason}` }
-      : await send({ url: verdict.url, endpoint, event, requestId, now, timeoutMs: config.timeoutMs });
+      ? unsent(`URL refused by the outbound policy: ${verdict.reason}`)
+      : await send(verdict.url, endpoint, event, requestId, now, config.timeoutMs);
   const latencyMs = Date.now() - started;
-  const verdictOf = classify(sent, { sendable: event !== undefined && verdict.ok, retryStep: delivery.retryStep });
-  await recordAttempt(db, { deliveryId, endpoint, requestId, sent, verdict: verdictOf, latencyMs, retryStep: delivery.retryStep, now, disableAfterMs: config.disableAfterMs });
-  return verdictOf.outcome;
+  const outcome = classify(sent, event !== undefined && verdict.ok, delivery.retryStep);
+  await recordAttempt(db, delivery, endpoint, { requestId, sent, outcome, latencyMs, now, disableAfterMs: config.disableAfterMs });
+  return outcome.outcome;
 }
 
 type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -74,9 +74,11 @@ export interface SendResult {
   error: string | null;
 }
 
+/** An attempt that never reached the receiver. */
+const unsent = (error: string): SendResult => ({ statusCode: null, excerpt: null, retryAfter: null, error });
+
 /** Sign and POST the event to the endpoint; network trouble and timeouts come back as `error`. */
-async function send(args: { url: URL; endpoint: EndpointRow; event: EventMessage; requestId: string; now: Date; timeoutMs: number }): Promise<SendResult> {
-  const { endpoint, event, now } = args;
+async function send(url: URL, endpoint: EndpointRow, event: EventMessage, requestId: string, now: Date, timeoutMs: number): Promise<SendResult> {
   const body = JSON.stringify(event.payload);
   const secrets = [endpoint.secret];
   if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now.toISOString()) secrets.push(endpoint.previousSecret);
@@ -84,16 +86,15 @@ async function send(args: { url: URL; endpoint: EndpointRow; event: EventMessage
     ...(await signatureHeaders(secrets, event.id, Math.floor(now.getTime() / 1000), body)),
     "content-type": "application/json",
     "user-agent": USER_AGENT,
-    "x-request-id": args.requestId,
+    "x-request-id": requestId,
   };
   try {
     // redirect: manual, so a public URL cannot bounce us to a private one.
-    const response = await fetch(args.url.toString(), { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(args.timeoutMs) });
+    const response = await fetch(url.toString(), { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
     return { statusCode: response.status, retryAfter: parseRetryAfter(response.headers.get("retry-after"), now), excerpt: await readExcerpt(response), error: null };
   } catch (e) {
     const name = e instanceof Error ? e.name : "";
-    const error = name === "TimeoutError" || name === "AbortError" ? `Timed out after ${args.timeoutMs} ms.` : `Network error: ${e instanceof Error ? e.message : String(e)}`;
-    return { statusCode: null, excerpt: null, retryAfter: null, error };
+    return unsent(name === "TimeoutError" || name === "AbortError" ? `Timed out after ${timeoutMs} ms.` : `Network error: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -115,12 +116,12 @@ export interface AttemptVerdict {
  * (Retry-After honoured) until it runs out; everything else fails. An attempt that could not be
  * sent (event gone, URL refused) is never retried.
  */
-export function classify(sent: SendResult, context: { sendable: boolean; retryStep: number }): AttemptVerdict {
+export function classify(sent: SendResult, sendable: boolean, retryStep: number): AttemptVerdict {
   const { statusCode } = sent;
   const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
   const gone = statusCode === 410;
-  const retryable = !succeeded && !gone && context.sendable && (statusCode === null || statusCode === 408 || statusCode === 429 || statusCode >= 500);
-  const delayMs = retryable ? retryDelayMs(context.retryStep, sent.retryAfter) : null;
+  const retryable = !succeeded && !gone && sendable && (statusCode === null || statusCode === 408 || statusCode === 429 || statusCode >= 500);
+  const delayMs = retryable ? retryDelayMs(retryStep, sent.retryAfter) : null;
   const outcome = succeeded ? "succeeded" : delayMs !== null ? "retry" : "failed";
   const summary = sent.error ?? (statusCode !== null ? `HTTP ${statusCode}` : null);
   const lastError = succeeded ? null : retryable && delayMs === null ? `Retries exhausted; last: ${summary}` : summary;
@@ -130,18 +131,20 @@ export function classify(sent: SendResult, context: { sendable: boolean; retrySt
 /** One batch: the attempt row, the delivery's new state, and the endpoint's health. */
 async function recordAttempt(
   db: Database,
-  r: { deliveryId: string; endpoint: EndpointRow; requestId: string; sent: SendResult; verdict: AttemptVerdict; latencyMs: number; retryStep: number; now: Date; disableAfterMs: number },
+  delivery: DeliveryRow,
+  endpoint: EndpointRow,
+  r: { requestId: string; sent: SendResult; outcome: AttemptVerdict; latencyMs: number; now: Date; disableAfterMs: number },
 ): Promise<void> {
-  const { verdict, sent, now } = r;
+  const { outcome: verdict, sent, now } = r;
   const at = now.toISOString();
   const retry = verdict.outcome === "retry";
   await db.batch([
     db.insert(webhookAttempts).values({
       id: newId("webhookAttempt"),
-      deliveryId: r.deliveryId,
-      endpointId: r.endpoint.id,
+      deliveryId: delivery.id,
+      endpointId: endpoint.id,
       requestId: r.requestId,
-      url: r.endpoint.url,
+      url: endpoint.url,
       statusCode: sent.statusCode,
       latencyMs: r.latencyMs,
       responseExcerpt: sent.excerpt,
@@ -154,7 +157,7 @@ async function recordAttempt(
       .set({
         status: verdict.outcome === "retry" ? "pending" : verdict.outcome,
         attempts: sql`${webhookDeliveries.attempts} + 1`,
-        retryStep: retry ? r.retryStep + 1 : r.retryStep,
+        retryStep: retry ? delivery.retryStep + 1 : delivery.retryStep,
         nextAttemptAt: retry ? new Date(now.getTime() + verdict.delayMs!).toISOString() : null,
         leaseUntil: null,
         lastStatusCode: sent.statusCode,
@@ -162,8 +165,8 @@ async function recordAttempt(
         updatedAt: at,
         ...(verdict.succeeded && { succeededAt: at }),
       })
-      .where(eq(webhookDeliveries.id, r.deliveryId)),
-    ...endpointHealth(db, r.endpoint.id, {
+      .where(eq(webhookDeliveries.id, delivery.id)),
+    ...endpointHealth(db, endpoint.id, {
       succeeded: verdict.succeeded,
       gone: verdict.gone,
       statusCode: sent.statusCode,

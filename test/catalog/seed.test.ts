@@ -1,0 +1,45 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+// @ts-expect-error -- plain JS scripts, shared with the Node CLI
+import { demoCategories, demoProducts } from "../../scripts/catalog-data.mjs";
+// @ts-expect-error -- plain JS scripts, shared with the Node CLI
+import { seed } from "../../scripts/seed.mjs";
+import { ADMIN_KEY } from "../support/helpers";
+
+type DemoProduct = { slug: string; status: string; variants: { sku: string }[] };
+
+describe("demo catalog seed", () => {
+  it("describes a realistic catalog: 200+ products, a three-level tree, 2-5 variants each", () => {
+    const categories: { slug: string; parent: string | null }[] = demoCategories();
+    const bySlug = new Map(categories.map((c) => [c.slug, c]));
+    const depth = (slug: string): number => {
+      const parent = bySlug.get(slug)!.parent;
+      return parent ? 1 + depth(parent) : 0;
+    };
+    expect(Math.max(...categories.map((c) => depth(c.slug)))).toBe(2);
+    const products: DemoProduct[] = demoProducts();
+    expect(products.length).toBeGreaterThanOrEqual(200);
+    expect(products.every((p) => p.variants.length >= 2 && p.variants.length <= 5)).toBe(true);
+    expect(new Set(products.map((p) => p.slug)).size).toBe(products.length);
+    expect(new Set(products.flatMap((p) => p.variants.map((v) => v.sku))).size).toBe(products.flatMap((p) => p.variants).length);
+    expect(JSON.stringify(demoProducts())).toBe(JSON.stringify(products));
+  });
+
+  it("loads through the admin API and changes nothing when run twice", async () => {
+    const fetcher = (url: string, init: RequestInit) => exports.default.fetch(new Request(url, init));
+    const quiet = { log: () => undefined, fetcher };
+    const first = await seed("http://edgeshop.test", ADMIN_KEY, quiet);
+    const variants = demoProducts()
+      .flatMap((p: DemoProduct & { variants: { stock: number }[] }) => p.variants)
+      .filter((v: { stock: number }) => v.stock > 0);
+    expect(first).toEqual({ createdCategories: demoCategories().length, createdProducts: demoProducts().length, stockedSkus: variants.length });
+    const count = async () => (await env.DB.prepare("SELECT (SELECT count(*) FROM products) AS p, (SELECT count(*) FROM variants) AS v, (SELECT count(*) FROM categories) AS c").first())!;
+    const before = await count();
+    expect(await seed("http://edgeshop.test", ADMIN_KEY, quiet)).toEqual({ createdCategories: 0, createdProducts: 0, stockedSkus: 0 });
+    expect(await count()).toEqual(before);
+    expect(before.p).toBe(demoProducts().length);
+    const stocked = await env.DB.prepare("SELECT sum(on_hand) AS units, count(*) AS skus FROM stock_levels").first<{ units: number; skus: number }>();
+    expect(stocked).toEqual({ units: variants.reduce((sum: number, v: { stock: number }) => sum + v.stock, 0), skus: variants.length });
+  }, 180_000);
+});
