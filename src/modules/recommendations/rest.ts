@@ -72,6 +72,8 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/carts/{id}/frequently-bought-together",
+      operationId: "listCartFrequentlyBoughtTogether",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Frequently bought together with this cart",
       description:
