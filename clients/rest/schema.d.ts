@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/carts/{id}/frequently-bought-together": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Frequently bought together with this cart
+         * @description Association rules read straight from the order counts, so every placed order counts at once: products bought in at least 2 orders with one of the cart's products, ranked by confidence (how often buyers of that cart product also bought it, damped for pairs seen in few orders), never the cart's own products, active and in stock only. Each result names the cart product it goes with and in how many orders (reason kind `bought_together`). An empty list when nothing qualifies. Same access as the cart: guests send `X-Cart-Token`, customers reach their own carts, anyone else gets a 404.
+         */
+        get: operations["listCartFrequentlyBoughtTogether"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/carts/{id}/lines": {
         parameters: {
             query?: never;
@@ -1129,6 +1149,11 @@ export interface components {
         };
         CheckoutInput: {
             billingAddress?: components["schemas"]["Address"];
+            /**
+             * @description Optional: the storefront's stable id of the shopper's device or browser (a first-party cookie, an app install id; not a fingerprint of the person). The risk scorer counts the accounts and checkouts per device (hashed); it is not stored on the order.
+             * @example dev_7f3a9c2e
+             */
+            deviceId?: string;
             /**
              * Format: email
              * @description Overrides the cart's email.
@@ -2331,6 +2356,52 @@ export interface operations {
             };
             /** @description The order was declined by our risk checks. (https://edgeshop.dev/problems/risk-rejected) / The idempotency key was already used with a different request. (https://edgeshop.dev/problems/idempotency-key-reused) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCartFrequentlyBoughtTogether: {
+        parameters: {
+            query?: {
+                /** @description How many to return (1-20). */
+                limit?: number;
+            };
+            header?: {
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Products, best first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
