@@ -37,7 +37,7 @@ async function orderState(orderId: string) {
   const row = await env.DB.prepare("SELECT status, payment_status, fulfillment_status, version FROM orders WHERE id = ?").bind(orderId).first<Record<string, unknown>>();
   const ops = await env.DB.prepare("SELECT count(*) AS n FROM payment_operations WHERE order_id = ?").bind(orderId).first<{ n: number }>();
   const attempt = await env.DB.prepare("SELECT status, amount_authorized, amount_captured, amount_refunded, refund_pending FROM payment_attempts WHERE order_id = ?").bind(orderId).first();
-  return { ...row, operations: ops!.n, attempt };
+  return { ...(row as Record<string, unknown>), operations: ops!.n, attempt };
 }
 
 export async function placeStripeOrder(quantity = 3, price = 2500, stock = 10, bindings: object = E) {
