@@ -33,7 +33,7 @@ async function confirmInBrowser(fake: FakeStripe, pi: string, paymentMethod = "p
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
-async function orderState(orderId: string) {
+async function orderState(orderId: string): Promise<Record<string, any>> {
   const row = await env.DB.prepare("SELECT status, payment_status, fulfillment_status, version FROM orders WHERE id = ?").bind(orderId).first<Record<string, unknown>>();
   const ops = await env.DB.prepare("SELECT count(*) AS n FROM payment_operations WHERE order_id = ?").bind(orderId).first<{ n: number }>();
   const attempt = await env.DB.prepare("SELECT status, amount_authorized, amount_captured, amount_refunded, refund_pending FROM payment_attempts WHERE order_id = ?").bind(orderId).first();
