@@ -7,6 +7,8 @@ import { ADMIN_KEY, BASE } from "./helpers";
 import { FakeStripe, type FakeEvent } from "./fake-stripe";
 
 export const STRIPE_BASE = "http://stripe.fake.test";
+/** A Stripe that cannot be reached: every request fails like a lost connection. */
+export const STRIPE_DOWN = "http://stripe.down.test";
 export const WEBHOOK_SECRET = "whsec_test_edgeshop_fake_0123456789";
 
 /** The Worker's bindings with Stripe as the payment provider, pointed at the fake. */
@@ -31,6 +33,7 @@ export function installFakeStripe(fake = new FakeStripe()) {
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     if (request.url.startsWith(STRIPE_BASE)) return fake.handle(request);
+    if (request.url.startsWith(STRIPE_DOWN)) throw new TypeError("Network connection lost.");
     return original(request);
   });
   return { fake, restore: () => spy.mockRestore() };

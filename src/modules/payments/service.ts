@@ -104,7 +104,12 @@ export async function syncOrderPayment(ctx: ServiceContext, orderId: string, by:
  * one event per thing that happened. Amounts only grow (SQL max), so a late or repeated report can
  * never take money back off the books. Null when nothing changed.
  */
-function intentWrites(ctx: ServiceContext, order: OrderRow, attempt: AttemptRow, intent: ProviderIntent, by: string, key: string | null) {
+/** How far an attempt got; a report of an earlier state (a late webhook, a slow read) never moves it back. */
+const progress: Record<AttemptRow["status"], number> = { pending: 0, failed: 0, requires_action: 1, authorized: 2, succeeded: 3, canceled: 3 };
+
+function intentWrites(ctx: ServiceContext, order: OrderRow, attempt: AttemptRow, reported: ProviderIntent, by: string, key: string | null) {
+  const stale = progress[reported.status] < progress[attempt.status] || (progress[attempt.status] === 3 && reported.status !== attempt.status);
+  const intent: ProviderIntent = stale ? { ...reported, status: attempt.status, amountAuthorized: attempt.amountAuthorized, nextAction: attempt.nextAction, lastError: attempt.lastError } : reported;
   const ops: OperationRow[] = [];
   const events: NewEvent[] = [];
   const after: Partial<AttemptRow> = { status: intent.status, amountAuthorized: intent.amountAuthorized, amountCaptured: Math.max(attempt.amountCaptured, intent.amountCaptured) };
@@ -250,6 +255,8 @@ export async function startPayment(ctx: ServiceContext, orderId: string): Promis
       .set({ providerRef: intent.ref, clientSecret: intent.clientSecret, updatedAt: new Date().toISOString() })
       .where(eq(paymentAttempts.id, attempt.id));
     await recordIntent(ctx, attempt.id, intent, `provider:${attempt.provider}`);
+    // A new attempt after a failed one: the order's payment status follows the newest attempt.
+    await syncOrderPayment(ctx, orderId, `provider:${attempt.provider}`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await ctx.db.update(paymentAttempts).set({ status: "failed", lastError: message, updatedAt: new Date().toISOString() }).where(eq(paymentAttempts.id, attempt.id));
@@ -515,7 +522,7 @@ export interface WebhookOutcome {
  * (400) before anything is read or written.
  */
 export async function handleStripeWebhook(ctx: ServiceContext, rawBody: string, signature: string | undefined): Promise<WebhookOutcome> {
-  const { verifyStripeEvent, intentOf } = await import("./stripe");
+  const { verifyStripeEvent } = await import("./stripe");
   if (!signature) throw new ServiceError("BAD_REQUEST", "The Stripe-Signature header is missing.", { errors: [{ pointer: "/headers/stripe-signature", detail: "Required." }] });
   const event = await verifyStripeEvent(ctx.env, rawBody, signature);
   const claim = { id: event.id, type: event.type };
@@ -534,7 +541,10 @@ export async function handleStripeWebhook(ctx: ServiceContext, rawBody: string, 
   const by = "provider:stripe";
   try {
     if (event.type.startsWith("payment_intent.")) {
-      await recordIntent(ctx, attempt.id, intentOf(event.data.object as never), by, { claim });
+      // Stripe does not promise delivery in order: the PaymentIntent as it is now is the truth, not
+      // the snapshot in the event (an old event then changes nothing).
+      const provider = await remoteProvider(ctx.env, attempt.provider);
+      await recordIntent(ctx, attempt.id, await provider.retrieve(ref!), by, { claim });
     } else if (event.type === "charge.refunded") {
       await recordExternalRefund(ctx, attempt.id, object, claim);
     } else {
