@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, customerSecurity, json, jsonBody, listOf, problems, publicSecurity } from "../../http/openapi";
 import * as addresses from "./addresses";
 import {
   Address,
@@ -22,7 +22,6 @@ import { PasswordResetAccepted, PasswordResetDone, RequestPasswordResetInput, Re
 
 const tags = ["Customers"];
 const adminTags = ["Customers admin"];
-const customerSecurity = [{ customerToken: [] }];
 const IdParam = (example: string) => z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example }) });
 
 const CustomerList = listOf(Customer, "CustomerList");
@@ -38,7 +37,7 @@ export const customerRoutes = createRouter()
       path: "/customers/password-reset",
       operationId: "requestPasswordReset",
       tags,
-      security: [],
+      security: publicSecurity,
       summary: "Ask for a password reset link",
       description:
         "Always 202, whether or not the email has an account (no enumeration). For an account, an email with a single-use link valid one hour is sent (event `customer.password_reset_requested`; the token is in no event or log outside development). Throttled per email and per client IP: 429 with `Retry-After`.",
@@ -53,7 +52,7 @@ export const customerRoutes = createRouter()
       path: "/customers/password-reset/confirm",
       operationId: "resetPassword",
       tags,
-      security: [],
+      security: publicSecurity,
       summary: "Set a new password with a reset link's token",
       description: "The token works once and expires after an hour; using it signs the customer out everywhere (every bearer token revoked) and voids their other reset links. An invalid, used or expired token is a 400 with pointer `/token`.",
       request: jsonBody(ResetPasswordInput),
@@ -65,6 +64,8 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers",
+      operationId: "signUpCustomer",
+      security: publicSecurity,
       tags,
       summary: "Sign up",
       description:
@@ -78,6 +79,8 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers/sign-in",
+      operationId: "signInCustomer",
+      security: publicSecurity,
       tags,
       summary: "Sign in",
       description:
@@ -94,6 +97,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers/sign-out",
+      operationId: "signOutCustomer",
       tags,
       security: customerSecurity,
       summary: "Sign out",
@@ -107,6 +111,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/me",
+      operationId: "getMe",
       tags,
       security: customerSecurity,
       summary: "The signed-in customer",
@@ -118,6 +123,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/me",
+      operationId: "updateMe",
       tags,
       security: customerSecurity,
       summary: "Update your profile",
@@ -131,6 +137,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/me/password",
+      operationId: "changeMyPassword",
       tags,
       security: customerSecurity,
       summary: "Change your password",
@@ -148,6 +155,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/me/addresses",
+      operationId: "listMyAddresses",
       tags,
       security: customerSecurity,
       summary: "Your addresses",
@@ -159,6 +167,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/me/addresses",
+      operationId: "createMyAddress",
       tags,
       security: customerSecurity,
       summary: "Add an address",
@@ -175,6 +184,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/me/addresses/{id}",
+      operationId: "updateMyAddress",
       tags,
       security: customerSecurity,
       summary: "Update an address",
@@ -191,6 +201,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/me/addresses/{id}",
+      operationId: "deleteMyAddress",
       tags,
       security: customerSecurity,
       summary: "Delete an address",
@@ -208,6 +219,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/customers",
+      operationId: "listCustomers",
       tags: adminTags,
       security: adminSecurity,
       summary: "List customers",
@@ -224,6 +236,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/customers/{id}",
+      operationId: "getCustomer",
       tags: adminTags,
       security: adminSecurity,
       summary: "Get a customer",

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader, IdempotencyKeyHeader, OrderTokenHeader } from "../../http/guest-headers";
-import { adminSecurity, createRouter, json, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, guestCustomerOrAdminSecurity, json, problems } from "../../http/openapi";
 import { getOrder, OrderSchema } from "../orders";
 import { idempotent } from "../protection/rest";
 import { CreateFulfillmentInput, Fulfillment } from "./schemas";
@@ -33,6 +33,7 @@ export const fulfillmentRoutes = createRouter()
       path: "/orders/{id}/fulfillments",
       operationId: "listOrderFulfillments",
       tags: ["Orders"],
+      security: guestCustomerOrAdminSecurity,
       summary: "An order's fulfilments (shipments with tracking)",
       description: "Whoever may read the order: admins, its customer, a guest with `X-Order-Token`.",
       request: { params: IdParam, headers: z.object({ "x-order-token": OrderTokenHeader, "x-cart-token": CartTokenHeader }) },

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader, IdempotencyKeyHeader, OrderTokenHeader } from "../../http/guest-headers";
 import { idempotent } from "../protection/rest";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, customerOrAdminSecurity, guestCustomerOrAdminSecurity, json, jsonBody, listOf, optionalCustomerSecurity, problems } from "../../http/openapi";
 import { CheckoutInput } from "../carts";
 import { checkout } from "./checkout";
 import { orderFeedRoutes } from "./feed-rest";
@@ -17,11 +17,12 @@ const keyRequired = z.object({ "idempotency-key": IdempotencyKeyHeader(true) });
 
 type Transition = (ctx: Parameters<typeof orders.approveOrder>[0], id: string, key: string | undefined) => Promise<Order>;
 
-function adminTransition(path: string, summary: string, description: string, run: Transition, requireKey: boolean) {
+function adminTransition(path: string, operationId: string, summary: string, description: string, run: Transition, requireKey: boolean) {
   return [
     createRoute({
       method: "post",
       path: `/orders/{id}/${path}`,
+      operationId,
       tags: adminTags,
       security: adminSecurity,
       summary,
@@ -39,6 +40,7 @@ function adminTransition(path: string, summary: string, description: string, run
 
 const cancel = adminTransition(
   "cancel",
+  "cancelOrder",
   "Cancel an order",
   "on_hold, placed or paid -> cancelled. Its stock returns exactly once; a paid order is refunded through its payment provider. Cancelling a held order records the risk review (`risk.review`: cancelled, by this API key, now). Requires `Idempotency-Key`.",
   (ctx, id, key) => orders.cancelOrder(ctx, id, { idempotencyKey: key ?? null }),
@@ -46,6 +48,7 @@ const cancel = adminTransition(
 );
 const approve = adminTransition(
   "approve",
+  "approveOrder",
   "Approve an order held for risk review",
   "on_hold -> placed: the order goes ahead and `order.placed` is emitted (once; held orders emitted `order.held` at checkout). The review is recorded on the order's `risk.review` (approved, by this API key, now). List held orders with `GET /v1/orders?status=on_hold`. Any other state is a 409. Scope `orders:write`.",
   (ctx, id) => orders.approveOrder(ctx, id),
@@ -53,6 +56,7 @@ const approve = adminTransition(
 );
 const refund = adminTransition(
   "refund",
+  "refundOrder",
   "Refund an order in full",
   "paid -> refunded: everything captured goes back through the payment provider (the `Idempotency-Key` is passed on to it). Partial refunds, by amount or by lines, and refunds of fulfilled orders: `POST /v1/orders/{id}/refunds`. Requires `Idempotency-Key`.",
   (ctx, id, key) => orders.refundOrder(ctx, id, { idempotencyKey: key ?? null }),
@@ -66,6 +70,8 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/carts/{id}/checkout",
+      operationId: "checkoutCart",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Check out a cart",
       description:
@@ -93,6 +99,8 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/orders",
+      operationId: "listOrders",
+      security: customerOrAdminSecurity,
       tags,
       summary: "List orders",
       description:
@@ -109,6 +117,8 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/orders/{id}",
+      operationId: "getOrder",
+      security: guestCustomerOrAdminSecurity,
       tags,
       summary: "Get an order",
       description:
@@ -122,6 +132,7 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/orders/{id}/mark-paid",
+      operationId: "markOrderPaid",
       tags: adminTags,
       security: adminSecurity,
       summary: "Record a manual payment",

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader, IdempotencyKeyHeader, OrderTokenHeader } from "../../http/guest-headers";
-import { adminSecurity, createRouter, json, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, guestCustomerOrAdminSecurity, json, problems, publicSecurity } from "../../http/openapi";
 import { getOrder, OrderSchema } from "../orders";
 import { idempotent } from "../protection/rest";
 import { CaptureInput, RefundInput, RefundResult, WebhookReceipt } from "./schemas";
@@ -94,6 +94,7 @@ export const paymentRoutes = createRouter()
       path: "/orders/{id}/payment",
       operationId: "retryOrderPayment",
       tags,
+      security: guestCustomerOrAdminSecurity,
       summary: "Start a new payment attempt",
       description:
         "The storefront, after a declined or cancelled payment (`paymentStatus` failed or voided) or when checkout could not reach the provider: a new PaymentIntent for the amount due; its `clientSecret` is on the newest `paymentAttempts` entry. The order's customer, a guest with `X-Order-Token`, or an admin. Does nothing while an attempt is still open.",
@@ -114,6 +115,7 @@ export const paymentRoutes = createRouter()
       path: "/orders/{id}/payment/refresh",
       operationId: "refreshOrderPayment",
       tags,
+      security: guestCustomerOrAdminSecurity,
       summary: "Read the payment's state from the provider now",
       description:
         "The storefront after `confirmPayment` or after finishing 3-D Secure (`requires_action`): reads the PaymentIntent from Stripe and records what changed, without waiting for the webhook (which records the same thing once). The order's customer, a guest with `X-Order-Token`, or an admin.",
@@ -133,7 +135,7 @@ export const paymentRoutes = createRouter()
       path: "/payments/stripe/webhook",
       operationId: "receiveStripeWebhook",
       tags,
-      security: [],
+      security: publicSecurity,
       summary: "Stripe webhook endpoint",
       description:
         "Point a Stripe webhook endpoint here (events `payment_intent.succeeded`, `payment_intent.payment_failed`, `payment_intent.amount_capturable_updated`, `payment_intent.requires_action`, `payment_intent.canceled`, `charge.refunded`, `charge.dispute.created`). The raw body is verified with Stripe's library against `STRIPE_WEBHOOK_SECRET` and the `Stripe-Signature` header, with a tolerance of `STRIPE_WEBHOOK_TOLERANCE_SECONDS` (default 300): a bad or old signature is a 400 and changes nothing. Each Stripe event id is claimed in D1 with its effect, so a replayed or redelivered event changes nothing (200, `duplicate`). Transitions it makes are recorded as made by `provider:stripe`.",

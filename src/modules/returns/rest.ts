@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader, IdempotencyKeyHeader, OrderTokenHeader } from "../../http/guest-headers";
-import { adminSecurity, createRouter, json, jsonBody, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, guestCustomerOrAdminSecurity, json, jsonBody, problems } from "../../http/openapi";
 import { idempotent } from "../protection/rest";
 import { OrderReturn, ReceiveReturnInput, RequestReturnInput } from "./schemas";
 import { approveReturn, getReturn, listReturns, receiveReturn, rejectReturn, requestReturn } from "./service";
@@ -36,6 +36,7 @@ export const returnRoutes = createRouter()
       path: "/orders/{id}/returns",
       operationId: "requestReturn",
       tags: ["Returns"],
+      security: guestCustomerOrAdminSecurity,
       summary: "Ask to return units of an order",
       description:
         "The order's customer, a guest with `X-Order-Token`, or an admin: `lines` (order line ids and units) and a `reason`. Only fulfilled units that no other open or received return claims (400 with a pointer). Event `return.requested`.",
@@ -50,6 +51,7 @@ export const returnRoutes = createRouter()
       path: "/orders/{id}/returns",
       operationId: "listOrderReturns",
       tags: ["Returns"],
+      security: guestCustomerOrAdminSecurity,
       summary: "An order's returns",
       request: { params: OrderParam, headers: guestHeaders },
       responses: { 200: json(z.object({ data: z.array(OrderReturn) }).openapi("ReturnList"), "The returns, oldest first."), ...problems("NOT_FOUND") },
@@ -62,6 +64,7 @@ export const returnRoutes = createRouter()
       path: "/returns/{id}",
       operationId: "getReturn",
       tags: ["Returns"],
+      security: guestCustomerOrAdminSecurity,
       summary: "A return",
       request: { params: ReturnParam, headers: guestHeaders },
       responses: { 200: json(OrderReturn, "The return."), ...problems("NOT_FOUND") },
