@@ -204,6 +204,31 @@ function claimInsert(ctx: ServiceContext, claim: { id: string; type: string }, p
 // ---------------------------------------------------------------------------------------------
 // Checkout: a PaymentIntent per order attempt
 
+function newAttempt(order: OrderRow, provider: string, fields: Partial<AttemptRow>): AttemptRow {
+  const at = new Date().toISOString();
+  return {
+    id: newId("payment"),
+    orderId: order.id,
+    provider,
+    providerRef: null,
+    status: "pending",
+    captureMethod: "automatic",
+    currency: order.currency,
+    amount: 0,
+    amountAuthorized: 0,
+    amountCaptured: 0,
+    amountRefunded: 0,
+    refundPending: 0,
+    clientSecret: null,
+    nextAction: null,
+    lastError: null,
+    disputed: false,
+    createdAt: at,
+    updatedAt: at,
+    ...fields,
+  };
+}
+
 /**
  * After the order batch: a remote provider's order gets a payment attempt (Stripe: a PaymentIntent
  * for the amount due, `capture_method` from STRIPE_CAPTURE_METHOD). Nothing is due: no attempt, the
@@ -216,27 +241,7 @@ export async function startPayment(ctx: ServiceContext, orderId: string): Promis
   const due = port.amountDue(order);
   if (due === 0) return syncOrderPayment(ctx, orderId, "system");
   if (order.paymentProvider === MANUAL) return;
-  const at = new Date().toISOString();
-  const attempt: AttemptRow = {
-    id: newId("payment"),
-    orderId,
-    provider: order.paymentProvider,
-    providerRef: null,
-    status: "pending",
-    captureMethod: captureMethod(ctx.env),
-    currency: order.currency,
-    amount: due,
-    amountAuthorized: 0,
-    amountCaptured: 0,
-    amountRefunded: 0,
-    refundPending: 0,
-    clientSecret: null,
-    nextAction: null,
-    lastError: null,
-    disputed: false,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const attempt = newAttempt(order, order.paymentProvider, { status: "pending", captureMethod: captureMethod(ctx.env), amount: due });
   await ctx.db.insert(paymentAttempts).values(attempt);
   try {
     const provider = await remoteProvider(ctx.env, order.paymentProvider);
@@ -439,27 +444,7 @@ export async function refundPayment(ctx: ServiceContext, orderId: string, rawInp
 export function manualCapturePlan(ctx: ServiceContext, order: OrderRow, reference: string | undefined, by: string): OrderChangePlan {
   if (order.paymentProvider !== MANUAL) throw new ServiceError("CONFLICT", `This order is paid through ${order.paymentProvider}: capture it with POST /v1/orders/{id}/capture.`);
   const due = ordersPort().amountDue(order);
-  const at = new Date().toISOString();
-  const attempt: AttemptRow = {
-    id: newId("payment"),
-    orderId: order.id,
-    provider: MANUAL,
-    providerRef: null,
-    status: "succeeded",
-    captureMethod: "automatic",
-    currency: order.currency,
-    amount: due,
-    amountAuthorized: 0,
-    amountCaptured: due,
-    amountRefunded: 0,
-    refundPending: 0,
-    clientSecret: null,
-    nextAction: null,
-    lastError: null,
-    disputed: false,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const attempt = newAttempt(order, MANUAL, { status: "succeeded", amount: due, amountCaptured: due });
   const op = operation(attempt, "capture", due, reference ?? `manual:${by}:${order.id}`, by);
   return {
     change: "payment",
