@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { createDb, type Database } from "../../db/client";
+import { ServiceError } from "../../shared/errors";
 import type { Env } from "../../env";
 import { issuePasswordResetToken } from "../customers";
 import type { EventHandler, EventMessage } from "../events";
@@ -22,7 +23,13 @@ async function render(env: Env, db: Database, event: EventMessage): Promise<{ te
   const data = event.payload.data as Data;
   switch (event.type) {
     case "order.placed": {
-      const order = await orderRow(db, data.id);
+      // An event whose order is gone (deleted, or a synthetic event) has no one to write to: skip it
+      // rather than retry it forever.
+      const order = await orderRow(db, data.id).catch((error: unknown) => {
+        if (error instanceof ServiceError && error.code === "NOT_FOUND") return null;
+        throw error;
+      });
+      if (!order) return null;
       const lines = await orderLinesOf(db, order.id);
       return {
         template: "order_confirmation",
