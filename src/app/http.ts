@@ -13,7 +13,10 @@ import { catalogRoutes } from "../modules/catalog/rest";
 import { customerRoutes } from "../modules/customers/rest";
 import { asyncApiDocument, eventRoutes } from "../modules/events/rest";
 import { inventoryRoutes } from "../modules/inventory/rest";
+import { fulfillmentRoutes } from "../modules/fulfillments/rest";
 import { orderRoutes } from "../modules/orders/rest";
+import { paymentRoutes } from "../modules/payments/rest";
+import { returnRoutes } from "../modules/returns/rest";
 import { protectionLimits } from "../modules/protection";
 import { catalogReadCache, limitJson, restRateLimit } from "../modules/protection/rest";
 import { recommendationRoutes } from "../modules/recommendations/rest";
@@ -54,7 +57,7 @@ export function createApp() {
     app.use(path, catalogReadCache());
   }
   // Each module's REST surface is one router; the order is the order of the OpenAPI document.
-  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, webhookRoutes, eventRoutes, recommendationRoutes]) {
+  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, paymentRoutes, fulfillmentRoutes, returnRoutes, webhookRoutes, eventRoutes, recommendationRoutes]) {
     app.route("/v1", routes);
   }
 
