@@ -235,6 +235,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset link
+         * @description Always 202, whether or not the email has an account (no enumeration). For an account, an email with a single-use link valid one hour is sent (event `customer.password_reset_requested`; the token is in no event or log outside development). Throttled per email and per client IP: 429 with `Retry-After`.
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link's token
+         * @description The token works once and expires after an hour; using it signs the customer out everywhere (every bearer token revoked) and voids their other reset links. An invalid, used or expired token is a 400 with pointer `/token`.
+         */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/sign-in": {
         parameters: {
             query?: never;
@@ -622,6 +662,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{id}/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture an authorised payment (full or partial)
+         * @description For payments authorised with `capture_method: manual` (`STRIPE_CAPTURE_METHOD=manual`). Without `amount`, everything authorised is captured; with a smaller `amount`, that much is captured and the rest released (the order's `paymentStatus` becomes `partially_paid`). Never more than authorised (400). Scope `orders:write`. The request's `Idempotency-Key` is passed on to the payment provider (Stripe's own `Idempotency-Key`, prefixed with the operation and order id because Stripe keys are account-wide), so a retry moves money once even if our answer was lost.
+         */
+        post: operations["captureOrderPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/{id}/fulfil": {
         parameters: {
             query?: never;
@@ -633,9 +693,33 @@ export interface paths {
         put?: never;
         /**
          * Mark an order fulfilled
-         * @description paid -> fulfilled. Any other state is a 409.
+         * @description paid -> fulfilled: one fulfilment of every unit not shipped yet, without tracking (use `POST /v1/orders/{id}/fulfillments` for partial shipments with tracking). Any other state is a 409.
          */
         post: operations["fulfilOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/fulfillments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's fulfilments (shipments with tracking)
+         * @description Whoever may read the order: admins, its customer, a guest with `X-Order-Token`.
+         */
+        get: operations["listOrderFulfillments"];
+        put?: never;
+        /**
+         * Ship some or all of an order's units
+         * @description Records a shipment: `lines` (order line ids and units; default every unit not shipped yet), `carrier`, `trackingNumber`, `trackingUrl` (https). The order must be paid, or placed with its payment authorised (capture on shipment). The order's `fulfillmentStatus` becomes `partially_fulfilled`, or `fulfilled` when every unit is (then a paid order becomes `fulfilled`: event `order.fulfilled`). Emits `fulfillment.created` (the customer gets a shipment email with the tracking). A line is never fulfilled beyond its quantity, also under concurrent requests (400 with a pointer). Scope `orders:write`.
+         */
+        post: operations["createFulfillment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -662,6 +746,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a note to an order
+         * @description A staff note, shown on the order's timeline with its author (the API key). Scope `orders:write`.
+         */
+        post: operations["addOrderNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a new payment attempt
+         * @description The storefront, after a declined or cancelled payment (`paymentStatus` failed or voided) or when checkout could not reach the provider: a new PaymentIntent for the amount due; its `clientSecret` is on the newest `paymentAttempts` entry. The order's customer, a guest with `X-Order-Token`, or an admin. Does nothing while an attempt is still open.
+         */
+        post: operations["retryOrderPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/payment/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the payment's state from the provider now
+         * @description The storefront after `confirmPayment` or after finishing 3-D Secure (`requires_action`): reads the PaymentIntent from Stripe and records what changed, without waiting for the webhook (which records the same thing once). The order's customer, a guest with `X-Order-Token`, or an admin.
+         */
+        post: operations["refreshOrderPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/{id}/refund": {
         parameters: {
             query?: never;
@@ -672,10 +816,91 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refund an order
-         * @description paid -> refunded through the payment provider. Requires `Idempotency-Key`.
+         * Refund an order in full
+         * @description paid -> refunded: everything captured goes back through the payment provider (the `Idempotency-Key` is passed on to it). Partial refunds, by amount or by lines, and refunds of fulfilled orders: `POST /v1/orders/{id}/refunds`. Requires `Idempotency-Key`.
          */
         post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund (full or partial, by amount or by lines)
+         * @description Gives captured money back: `amount` (minor units), or `lines` (each line's unit price x quantity plus its share of the tax), or, with neither, everything captured and not yet refunded. Never more than captured minus refunded: the amount is reserved on the payment by one conditional write before the provider is called, so two concurrent refunds that together exceed it cannot both pass (the second is a 409 `conflict` with `refundable`). Works on paid and fulfilled orders (returns); the order becomes `refunded` when everything went back. Scope `orders:write`. The request's `Idempotency-Key` is passed on to the payment provider (Stripe's own `Idempotency-Key`, prefixed with the operation and order id because Stripe keys are account-wide), so a retry moves money once even if our answer was lost.
+         */
+        post: operations["createOrderRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's returns */
+        get: operations["listOrderReturns"];
+        put?: never;
+        /**
+         * Ask to return units of an order
+         * @description The order's customer, a guest with `X-Order-Token`, or an admin: `lines` (order line ids and units) and a `reason`. Only fulfilled units that no other open or received return claims (400 with a pointer). Event `return.requested`.
+         */
+        post: operations["requestReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's admin timeline
+         * @description Everything that happened to the order, oldest first: placement, every transition (lifecycle, payment: authorisations, captures, refunds, voids, failures, disputes; fulfilments with tracking; returns) with who made it (`admin:<key id>`, `provider:stripe`, `system`, the customer) and notes. Scope `orders:read`.
+         */
+        get: operations["getOrderTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release an authorisation
+         * @description Cancels the order's open PaymentIntents (authorised, or still awaiting the customer): `paymentStatus` becomes `voided`. Captured money goes back by refund instead. Scope `orders:write`. The request's `Idempotency-Key` is passed on to the payment provider (Stripe's own `Idempotency-Key`, prefixed with the operation and order id because Stripe keys are account-wide), so a retry moves money once even if our answer was lost.
+         */
+        post: operations["voidOrderPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -723,6 +948,26 @@ export interface paths {
          * @description A single-use ticket, valid for 60 seconds, that opens `GET /v1/orders/feed?ticket=…` for the caller (the same admin or customer view) without an `Authorization` header: browsers cannot set headers on `new WebSocket(…)` or `EventSource`. Keeps long-lived tokens out of URLs and logs.
          */
         post: operations["createOrderFeedTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe webhook endpoint
+         * @description Point a Stripe webhook endpoint here (events `payment_intent.succeeded`, `payment_intent.payment_failed`, `payment_intent.amount_capturable_updated`, `payment_intent.requires_action`, `payment_intent.canceled`, `charge.refunded`, `charge.dispute.created`). The raw body is verified with Stripe's library against `STRIPE_WEBHOOK_SECRET` and the `Stripe-Signature` header, with a tolerance of `STRIPE_WEBHOOK_TOLERANCE_SECONDS` (default 300): a bad or old signature is a 400 and changes nothing. Each Stripe event id is claimed in D1 with its effect, so a replayed or redelivered event changes nothing (200, `duplicate`). Transitions it makes are recorded as made by `provider:stripe`.
+         */
+        post: operations["receiveStripeWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -849,6 +1094,83 @@ export interface paths {
         get: operations["listRecommendationsForProducts"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/returns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A return */
+        get: operations["getReturn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/returns/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a return
+         * @description requested -> approved (event `return.approved`). Any other state is a 409. Scope `orders:write`.
+         */
+        post: operations["approveReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/returns/{id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a return: units back to stock, optional refund
+         * @description approved -> received (event `return.received`). Each line's units go back on hand through the SKU's inventory object exactly once (keyed by the return line), whatever the retries. With `refund: true` the returned lines are refunded (price and tax share) through the payment provider, passing on the `Idempotency-Key`. Calling it again on a received return finishes a restock that failed half-way and does nothing else. Scope `orders:write`.
+         */
+        post: operations["receiveReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/returns/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a return
+         * @description requested -> rejected (event `return.rejected`). Any other state is a 409. Scope `orders:write`.
+         */
+        post: operations["rejectReturn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1074,6 +1396,10 @@ export interface components {
              */
             token: string;
         };
+        CaptureInput: {
+            /** @description Minor units to capture; default: all that is authorised. Less captures partially and releases the rest. */
+            amount?: number;
+        };
         Cart: {
             billingAddress: components["schemas"]["Address"];
             /**
@@ -1188,6 +1514,22 @@ export interface components {
             /** @description Guest carts only: the secret to send as `X-Cart-Token` on every later call. Shown once. */
             cartToken: string | null;
         };
+        CreateFulfillmentInput: {
+            /** @example DHL */
+            carrier?: string;
+            /** @description Order lines and units shipped; default: every unit not fulfilled yet. */
+            lines?: {
+                lineId: string;
+                quantity: number;
+            }[];
+            /** @example 00340434161094042557 */
+            trackingNumber?: string;
+            /**
+             * Format: uri
+             * @example https://www.dhl.de/track?piececode=00340434161094042557
+             */
+            trackingUrl?: string;
+        };
         CreateProductInput: {
             /**
              * @example {
@@ -1231,7 +1573,7 @@ export interface components {
              *       "order.paid"
              *     ]
              */
-            eventTypes: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created")[];
+            eventTypes: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
             /**
              * @description Public https URL (private, loopback and link-local addresses are refused).
              * @example https://erp.example.com/hooks/edgeshop
@@ -1392,7 +1734,7 @@ export interface components {
              */
             timestamp: string;
             /** @enum {string} */
-            type: "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created";
+            type: "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received";
         };
         EventFeed: {
             data: components["schemas"]["Event"][];
@@ -1400,6 +1742,28 @@ export interface components {
             has_more: boolean;
             /** @description Pass as `after` to continue. Present even on the last page (null only when there are no events at all), so a receiver can poll from where it stopped. */
             next_cursor: string | null;
+        };
+        Fulfillment: {
+            carrier: string | null;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example ful_01jd4x... */
+            id: string;
+            lines: {
+                orderLineId: string;
+                quantity: number;
+                sku: string;
+                title: string;
+            }[];
+            orderId: string;
+            trackingNumber: string | null;
+            trackingUrl: string | null;
+        };
+        FulfillmentList: {
+            data: components["schemas"]["Fulfillment"][];
         };
         MarkPaidInput: {
             /** @description e.g. the bank transfer reference. */
@@ -1418,10 +1782,12 @@ export interface components {
             currency: string;
         };
         Order: {
+            amountDue: components["schemas"]["Money"] & unknown;
             billingAddress: components["schemas"]["Address"];
             cartId: string;
             customerId: string | null;
             email: string;
+            fulfillmentStatus: components["schemas"]["OrderFulfillmentStatus"];
             /** @example ord_01jd4x... */
             id: string;
             lines: components["schemas"]["OrderLine"][];
@@ -1430,8 +1796,12 @@ export interface components {
              * @example ES-7K3M9QPX
              */
             number: string;
+            /** @description One per payment attempt (a Stripe PaymentIntent, or a manual payment) with its history. The storefront confirms with the newest attempt's `clientSecret` and finishes `requires_action` with Stripe.js. */
+            paymentAttempts: components["schemas"]["PaymentAttempt"][];
             paymentProvider: string;
+            /** @description Captures and refunds (the shape before payment attempts existed); see `paymentAttempts` for everything. */
             payments: components["schemas"]["Payment"][];
+            paymentStatus: components["schemas"]["OrderPaymentStatus"];
             /**
              * @description RFC 3339 UTC timestamp.
              * @example 2026-11-26T09:30:00.000Z
@@ -1498,6 +1868,11 @@ export interface components {
             /** @description Pass as `?ticket=` when opening the feed. Single-use. */
             ticket: string;
         };
+        /**
+         * @description Derived from the order's fulfilments: unfulfilled -> partially_fulfilled -> fulfilled (every unit of every line).
+         * @enum {string}
+         */
+        OrderFulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled";
         OrderLine: {
             id: string;
             lineTotal: components["schemas"]["Money"];
@@ -1512,6 +1887,27 @@ export interface components {
             data: components["schemas"]["Order"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
+        };
+        OrderNote: {
+            author: string;
+            body: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            id: string;
+        };
+        OrderNoteInput: {
+            body: string;
+        };
+        /**
+         * @description Derived from the order's payment attempts: pending (nothing yet) -> requires_action (3-D Secure) -> authorized -> paid or partially_paid (a partial capture) -> partially_refunded -> refunded; voided (authorisation released), failed (declined; the storefront may retry), not_required (nothing due).
+         * @enum {string}
+         */
+        OrderPaymentStatus: "not_required" | "pending" | "requires_action" | "authorized" | "partially_paid" | "paid" | "partially_refunded" | "refunded" | "voided" | "failed";
+        OrderRefundCreated: components["schemas"]["RefundResult"] & {
+            order: components["schemas"]["Order"];
         };
         /** @description The fraud assessment made at checkout, before the order was written. Admins only: null for customers and guests, and for orders placed before risk scoring. */
         OrderRisk: {
@@ -1545,9 +1941,43 @@ export interface components {
          * @enum {string}
          */
         OrderStatus: "on_hold" | "placed" | "paid" | "fulfilled" | "cancelled" | "refunded";
+        OrderTimeline: {
+            data: components["schemas"]["OrderTimelineEntry"][];
+        };
+        OrderTimelineEntry: {
+            /** @description `admin:<key id>`, `customer:<id>`, `guest`, `provider:stripe`, `system`. */
+            actor: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            at: string;
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description placed, status, payment, fulfillment, return or note.
+             * @enum {string}
+             */
+            kind: "placed" | "status" | "payment" | "fulfillment" | "return" | "note";
+            summary: string;
+        };
         PasswordChanged: {
             customer: components["schemas"]["Customer"];
             /** @description Other tokens revoked by the change. */
+            revokedTokens: number;
+        };
+        PasswordResetAccepted: {
+            /**
+             * @description Always true: if the email has an account, a reset link is on its way (valid one hour, usable once).
+             * @enum {boolean}
+             */
+            accepted: true;
+        };
+        PasswordResetDone: {
+            /** @enum {boolean} */
+            reset: true;
+            /** @description Bearer tokens signed out by the reset (every one of the customer). */
             revokedTokens: number;
         };
         Payment: {
@@ -1562,6 +1992,63 @@ export interface components {
             kind: "capture" | "refund";
             /** @example manual */
             provider: string;
+            reference: string;
+        };
+        PaymentAttempt: {
+            amount: components["schemas"]["Money"];
+            authorized: components["schemas"]["Money"] & unknown;
+            captured: components["schemas"]["Money"];
+            /** @enum {string} */
+            captureMethod: "automatic" | "manual";
+            /** @description For the storefront (Stripe.js `confirmPayment`): shown to the order's customer or guest while the attempt awaits them; null for admins and afterwards. */
+            clientSecret: string | null;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            disputed: boolean;
+            /** @example pay_01jd4x... */
+            id: string;
+            lastError: string | null;
+            /** @description Stripe's `next_action.type` while `requires_action`. */
+            nextAction: string | null;
+            operations: components["schemas"]["PaymentOperation"][];
+            /** @example stripe */
+            provider: string;
+            /** @description Stripe: the PaymentIntent id (`pi_…`). */
+            providerReference: string | null;
+            refunded: components["schemas"]["Money"];
+            /**
+             * @description pending (awaiting the customer), requires_action (3-D Secure: finish it with Stripe.js `handleNextAction(clientSecret)`), authorized (to capture), succeeded (captured), canceled (voided), failed (declined; start a new attempt).
+             * @enum {string}
+             */
+            status: "pending" | "requires_action" | "authorized" | "succeeded" | "canceled" | "failed";
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        PaymentOperation: {
+            /** @description `admin:<key id>`, `provider:stripe`, `system`. */
+            actor: string;
+            amount: components["schemas"]["Money"];
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            id: string;
+            /** @enum {string} */
+            kind: "authorize" | "capture" | "refund" | "void" | "fail" | "requires_action" | "dispute";
+            lines: {
+                amount: number;
+                lineId: string;
+                quantity: number;
+            }[] | null;
+            reason: string | null;
+            /** @description The provider's id (Stripe `re_…`, `pi_…`, `dp_…`) or the manual reference. */
             reference: string;
         };
         PlacedOrder: {
@@ -1637,6 +2124,10 @@ export interface components {
          * @enum {string}
          */
         ProductStatus: "draft" | "active" | "archived";
+        ReceiveReturnInput: {
+            /** @description Refund the returned lines (price and tax share) on receipt. Default false. */
+            refund?: boolean;
+        };
         Recommendation: {
             product: components["schemas"]["RecommendedProduct"];
             reason: components["schemas"]["RecommendationReason"];
@@ -1665,6 +2156,87 @@ export interface components {
             priceRange: components["schemas"]["PriceRange"];
             slug: string;
             title: string;
+        };
+        RefundInput: {
+            /** @description Minor units to refund. Give `amount` or `lines`, not both; neither refunds everything captured and not yet refunded. */
+            amount?: number;
+            /** @description Refund these order lines: unit price x quantity plus the line's share of the order's tax. */
+            lines?: {
+                lineId: string;
+                quantity: number;
+            }[];
+            reason?: string;
+            /** @description Manual payments: your reference for the money sent back. */
+            reference?: string;
+        };
+        RefundResult: {
+            refund: {
+                amount: components["schemas"]["Money"];
+                id: string;
+                reference: string;
+            };
+        };
+        RequestPasswordResetInput: {
+            /**
+             * Format: email
+             * @description Compared case-insensitively: trimmed and lowercased.
+             * @example ada@example.com
+             */
+            email: string;
+        };
+        RequestReturnInput: {
+            lines: {
+                lineId: string;
+                quantity: number;
+            }[];
+            /** @example Too small */
+            reason?: string;
+        };
+        ResetPasswordInput: {
+            /**
+             * @description 8 to 200 characters.
+             * @example correct horse battery staple
+             */
+            password: string;
+            /** @description From the link in the reset email. */
+            token: string;
+        };
+        Return: {
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example ret_01jd4x... */
+            id: string;
+            lines: {
+                id: string;
+                orderLineId: string;
+                quantity: number;
+                /**
+                 * @description RFC 3339 UTC timestamp.
+                 * @example 2026-11-26T09:30:00.000Z
+                 */
+                restockedAt: string | null;
+                sku: string;
+            }[];
+            orderId: string;
+            reason: string | null;
+            refund: components["schemas"]["Money"] & (Record<string, never> | null);
+            requestedBy: string;
+            /**
+             * @description requested -> approved -> received, or requested -> rejected.
+             * @enum {string}
+             */
+            status: "requested" | "approved" | "received" | "rejected";
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        ReturnList: {
+            data: components["schemas"]["Return"][];
         };
         RiskReason: {
             /** @description weight x value in log-odds: what this signal added to the score. */
@@ -1843,7 +2415,7 @@ export interface components {
             next_cursor: string | null;
         };
         /** @enum {string} */
-        StockLedgerReason: "restock" | "reservation" | "release" | "expiry" | "sale" | "cancellation" | "adjustment";
+        StockLedgerReason: "restock" | "reservation" | "release" | "expiry" | "sale" | "cancellation" | "adjustment" | "return";
         StockLevel: {
             /** @description onHand - reserved: what can still be bought. Never negative. */
             available: number;
@@ -1861,6 +2433,12 @@ export interface components {
             updatedAt: string | null;
             /** @description Sequence of the latest ledger entry; 0 before any change. */
             version: number;
+        };
+        StripeWebhookReceipt: {
+            /** @enum {string} */
+            outcome: "processed" | "duplicate" | "ignored";
+            /** @enum {boolean} */
+            received: true;
         };
         /** @description Null while the cart is empty (no currency yet). */
         Totals: {
@@ -1972,7 +2550,7 @@ export interface components {
             description?: string;
             /** @description true re-enables a disabled endpoint (its pending deliveries resume); false disables it. */
             enabled?: boolean;
-            eventTypes?: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created")[];
+            eventTypes?: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
             url?: string;
         };
         Variant: {
@@ -3049,6 +3627,101 @@ export interface operations {
             };
             /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestPasswordResetInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetAccepted"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the rate limit was exceeded. (https://edgeshop.dev/problems/throttled) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordInput"];
+            };
+        };
+        responses: {
+            /** @description Password changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetDone"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4447,6 +5120,98 @@ export interface operations {
             };
         };
     };
+    captureOrderPayment: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required. A unique value per operation (e.g. a UUID): a retry with the same key and payload replays the first response (header `idempotent-replayed: true`); the same key with another payload is a 422; while the first request runs, a duplicate waits for it or gets a 409. Keys are scoped to the caller and kept 24 hours. */
+                "idempotency-key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CaptureInput"];
+            };
+        };
+        responses: {
+            /** @description The order after the capture. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) / This operation requires an Idempotency-Key. (https://edgeshop.dev/problems/idempotency-key-required) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The idempotency key was already used with a different request. (https://edgeshop.dev/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or failed. (https://edgeshop.dev/problems/payment-provider-error) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     fulfilOrder: {
         parameters: {
             query?: never;
@@ -4470,7 +5235,117 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description This operation requires an Idempotency-Key. (https://edgeshop.dev/problems/idempotency-key-required) */
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The idempotency key was already used with a different request. (https://edgeshop.dev/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrderFulfillments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+                /** @description Guests: the `orderToken` returned by checkout. */
+                "x-order-token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The fulfilments, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FulfillmentList"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createFulfillment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Makes a retry safe: same key and payload replays the first response. Scoped to the caller, kept 24 hours. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateFulfillmentInput"];
+            };
+        };
+        responses: {
+            /** @description The fulfilment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fulfillment"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4609,6 +5484,181 @@ export interface operations {
             };
         };
     };
+    addOrderNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderNoteInput"];
+            };
+        };
+        responses: {
+            /** @description The note. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNote"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryOrderPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Makes a retry safe: same key and payload replays the first response. Scoped to the caller, kept 24 hours. */
+                "idempotency-key"?: string;
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+                /** @description Guests: the `orderToken` returned by checkout. */
+                "x-order-token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order with its payment attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or failed. (https://edgeshop.dev/problems/payment-provider-error) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refreshOrderPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Makes a retry safe: same key and payload replays the first response. Scoped to the caller, kept 24 hours. */
+                "idempotency-key"?: string;
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+                /** @description Guests: the `orderToken` returned by checkout. */
+                "x-order-token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order with its payment status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or failed. (https://edgeshop.dev/problems/payment-provider-error) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     refundOrder: {
         parameters: {
             query?: never;
@@ -4679,6 +5729,330 @@ export interface operations {
             };
             /** @description The idempotency key was already used with a different request. (https://edgeshop.dev/problems/idempotency-key-reused) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOrderRefund: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required. A unique value per operation (e.g. a UUID): a retry with the same key and payload replays the first response (header `idempotent-replayed: true`); the same key with another payload is a 422; while the first request runs, a duplicate waits for it or gets a 409. Keys are scoped to the caller and kept 24 hours. */
+                "idempotency-key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefundInput"];
+            };
+        };
+        responses: {
+            /** @description The refund and the order after it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderRefundCreated"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) / This operation requires an Idempotency-Key. (https://edgeshop.dev/problems/idempotency-key-required) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The idempotency key was already used with a different request. (https://edgeshop.dev/problems/idempotency-key-reused) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or failed. (https://edgeshop.dev/problems/payment-provider-error) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrderReturns: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+                /** @description Guests: the `orderToken` returned by checkout. */
+                "x-order-token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The returns, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnList"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+                /** @description Guests: the `orderToken` returned by checkout. */
+                "x-order-token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestReturnInput"];
+            };
+        };
+        responses: {
+            /** @description The return request. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrderTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The timeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderTimeline"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    voidOrderPayment: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Required. A unique value per operation (e.g. a UUID): a retry with the same key and payload replays the first response (header `idempotent-replayed: true`); the same key with another payload is a 422; while the first request runs, a duplicate waits for it or gets a 409. Keys are scoped to the caller and kept 24 hours. */
+                "idempotency-key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order after the void. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description This operation requires an Idempotency-Key. (https://edgeshop.dev/problems/idempotency-key-required) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or failed. (https://edgeshop.dev/problems/payment-provider-error) */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4782,6 +6156,46 @@ export interface operations {
             };
             /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveStripeWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                "stripe-signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Received (processed, duplicate, or ignored). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeWebhookReceipt"];
+                };
+            };
+            /** @description The request is malformed. (https://edgeshop.dev/problems/bad-request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or failed. (https://edgeshop.dev/problems/payment-provider-error) */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5290,6 +6704,241 @@ export interface operations {
             };
             /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+                /** @description Guests: the `orderToken` returned by checkout. */
+                "x-order-token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The return. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The return. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. Makes a retry safe: same key and payload replays the first response. Scoped to the caller, kept 24 hours. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReceiveReturnInput"];
+            };
+        };
+        responses: {
+            /** @description The received return. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment provider could not be reached or failed. (https://edgeshop.dev/problems/payment-provider-error) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The return. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
