@@ -33,6 +33,8 @@ export interface Env {
   JSON_MAX_ARRAY_LENGTH?: string;
   /** "shadow": score and record every checkout's risk but act on no decision. Default: enforce. */
   RISK_MODE?: string;
+  /** Origins allowed to call the API from a browser (CORS), comma-separated exact origins. */
+  CORS_ALLOWED_ORIGINS?: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
   /** "true" lets webhooks target http and private/loopback addresses. Development only. */

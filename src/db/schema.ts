@@ -11,3 +11,5 @@ export * from "../modules/webhooks/tables";
 export * from "../modules/recommendations/tables";
 export * from "../modules/protection/tables";
 export * from "../modules/risk/tables";
+export * from "../modules/staff/tables";
+export * from "../modules/audit/tables";

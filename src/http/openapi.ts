@@ -38,7 +38,8 @@ export function problems(...codes: ErrorCode[]) {
   return out;
 }
 
-export const adminSecurity = [{ adminApiKey: [] }];
+/** Admin routes take an admin API key or a staff session (cookie + X-CSRF-Token for writes). */
+export const adminSecurity: Record<string, string[]>[] = [{ adminApiKey: [] }, { staffSession: [] }];
 
 export function listOf<T extends z.ZodType>(item: T, name: string) {
   return z
