@@ -3,6 +3,7 @@ import type { Plugin } from "graphql-yoga";
 import type { ServiceContext } from "../../context";
 import { builder } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
+import { ServiceError } from "../../shared/errors";
 import type { AuditEntry } from "./schemas";
 import { auditActor, listAuditLog, recordAdminWrites } from "./service";
 
@@ -85,7 +86,8 @@ export function useAuditLog(): Plugin<{ services: ServiceContext }> {
               fields.map((field) => {
                 const key = field.alias?.value ?? field.name.value;
                 const error = errors.find((e) => e.path?.[0] === key);
-                const status = error ? Number(error.extensions?.status ?? 500) : 200;
+                // Errors are masked after this hook: the service error, if any, is the original one.
+                const status = !error ? 200 : error.originalError instanceof ServiceError ? error.originalError.status : Number(error.extensions?.status ?? 500);
                 return {
                   actor,
                   action: field.name.value,

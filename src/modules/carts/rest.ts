@@ -18,6 +18,7 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/carts",
+      operationId: "createCart",
       tags,
       summary: "Create a cart",
       description:
@@ -35,6 +36,7 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/carts/{id}",
+      operationId: "getCart",
       tags,
       summary: "Get a cart",
       description: `Lines, server-computed totals (subtotal, shipping, tax, total) and addresses. ${access}`,
@@ -47,6 +49,7 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/carts/{id}",
+      operationId: "updateCart",
       tags,
       summary: "Set email and addresses",
       description: `Only the fields sent change; null clears one. The shipping country decides shipping rate and tax. ${access}`,
@@ -59,6 +62,7 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/carts/{id}/lines",
+      operationId: "addCartLine",
       tags,
       summary: "Add a line",
       description:
@@ -76,6 +80,7 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/carts/{id}/lines/{lineId}",
+      operationId: "updateCartLine",
       tags,
       summary: "Change a line's quantity",
       description: "Re-holds the SKU for the new quantity; 409 `insufficient-stock` when not enough is available.",
@@ -91,6 +96,7 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/carts/{id}/lines/{lineId}",
+      operationId: "removeCartLine",
       tags,
       summary: "Remove a line",
       description: "Removes the line and releases its stock.",

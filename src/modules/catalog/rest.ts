@@ -32,6 +32,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/products",
+      operationId: "listProducts",
       tags,
       summary: "List products",
       description:
@@ -48,6 +49,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/products/{idOrSlug}",
+      operationId: "getProduct",
       tags,
       summary: "Get a product by id or slug",
       request: { params: IdOrSlugParam("classic-cotton-tee") },
@@ -59,6 +61,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/categories",
+      operationId: "getCategoryTree",
       tags,
       summary: "The category tree",
       responses: { 200: json(CategoryTree, "Root categories with nested children.") },
@@ -69,6 +72,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/categories/{idOrSlug}",
+      operationId: "getCategory",
       tags,
       summary: "Get a category by id or slug",
       request: { params: IdOrSlugParam("menswear") },
@@ -80,6 +84,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/search",
+      operationId: "searchProducts",
       tags,
       summary: "Full-text search",
       description: "Searches title, description and SKUs of active products (every word must match, as a prefix), ranked by bm25 with highlighted snippets.",
@@ -96,6 +101,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/products",
+      operationId: "createProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Create a product",
@@ -112,6 +118,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/products/{id}",
+      operationId: "updateProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Update a product",
@@ -128,6 +135,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/products/{id}/archive",
+      operationId: "archiveProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Archive a product",
@@ -141,6 +149,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/products/{id}",
+      operationId: "deleteProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Delete a product",
@@ -157,6 +166,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/products/{id}/variants",
+      operationId: "createVariant",
       tags: adminTags,
       security: adminSecurity,
       summary: "Add a variant",
@@ -172,6 +182,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/variants/{id}",
+      operationId: "updateVariant",
       tags: adminTags,
       security: adminSecurity,
       summary: "Update a variant",
@@ -187,6 +198,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/variants/{id}",
+      operationId: "deleteVariant",
       tags: adminTags,
       security: adminSecurity,
       summary: "Delete a variant",
@@ -202,6 +214,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/categories",
+      operationId: "createCategory",
       tags: adminTags,
       security: adminSecurity,
       summary: "Create a category",
@@ -217,6 +230,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/categories/{id}",
+      operationId: "updateCategory",
       tags: adminTags,
       security: adminSecurity,
       summary: "Update or move a category",
@@ -233,6 +247,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/categories/{id}",
+      operationId: "deleteCategory",
       tags: adminTags,
       security: adminSecurity,
       summary: "Delete a category",

@@ -34,6 +34,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers",
+      operationId: "signUp",
       tags,
       summary: "Sign up",
       description:
@@ -47,6 +48,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers/sign-in",
+      operationId: "signIn",
       tags,
       summary: "Sign in",
       description:
@@ -63,6 +65,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers/sign-out",
+      operationId: "signOut",
       tags,
       security: customerSecurity,
       summary: "Sign out",
@@ -76,6 +79,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/me",
+      operationId: "getMe",
       tags,
       security: customerSecurity,
       summary: "The signed-in customer",
@@ -87,6 +91,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/me",
+      operationId: "updateProfile",
       tags,
       security: customerSecurity,
       summary: "Update your profile",
@@ -100,6 +105,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/me/password",
+      operationId: "changePassword",
       tags,
       security: customerSecurity,
       summary: "Change your password",
@@ -117,6 +123,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/me/addresses",
+      operationId: "listMyAddresses",
       tags,
       security: customerSecurity,
       summary: "Your addresses",
@@ -128,6 +135,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/me/addresses",
+      operationId: "addAddress",
       tags,
       security: customerSecurity,
       summary: "Add an address",
@@ -144,6 +152,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/me/addresses/{id}",
+      operationId: "updateAddress",
       tags,
       security: customerSecurity,
       summary: "Update an address",
@@ -160,6 +169,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/me/addresses/{id}",
+      operationId: "deleteAddress",
       tags,
       security: customerSecurity,
       summary: "Delete an address",
@@ -177,6 +187,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/customers",
+      operationId: "listCustomers",
       tags: adminTags,
       security: adminSecurity,
       summary: "List customers",
@@ -193,6 +204,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/customers/{id}",
+      operationId: "getCustomer",
       tags: adminTags,
       security: adminSecurity,
       summary: "Get a customer",

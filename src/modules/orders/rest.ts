@@ -20,6 +20,8 @@ function adminTransition(path: string, summary: string, description: string, run
     createRoute({
       method: "post",
       path: `/orders/{id}/${path}`,
+      // fulfilOrder, cancelOrder, approveOrder, refundOrder: the names of the GraphQL mutations.
+      operationId: `${path}Order`,
       tags: adminTags,
       security: adminSecurity,
       summary,
@@ -59,6 +61,7 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/carts/{id}/checkout",
+      operationId: "checkout",
       tags,
       summary: "Check out a cart",
       description:
@@ -86,6 +89,7 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/orders",
+      operationId: "listOrders",
       tags,
       summary: "List orders",
       description:
@@ -102,6 +106,7 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/orders/{id}",
+      operationId: "getOrder",
       tags,
       summary: "Get an order",
       description:
@@ -115,6 +120,7 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/orders/{id}/mark-paid",
+      operationId: "markOrderPaid",
       tags: adminTags,
       security: adminSecurity,
       summary: "Record a manual payment",

@@ -21,6 +21,7 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/products/{idOrSlug}/recommendations",
+      operationId: "getProductRecommendations",
       tags,
       summary: "Frequently bought together",
       description:
@@ -37,6 +38,7 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/recommendations",
+      operationId: "getCartRecommendationsForItems",
       tags,
       summary: "Complete the cart",
       description: "What is bought with this set of products (e.g. a cart's lines), excluding them. `GET /v1/carts/{id}/recommendations` answers the same for a stored cart.",
@@ -49,6 +51,7 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/carts/{id}/recommendations",
+      operationId: "getCartRecommendations",
       tags,
       summary: "Complete your cart",
       description:
@@ -66,6 +69,7 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/me/recommendations",
+      operationId: "getMyRecommendations",
       tags,
       summary: "Recommended for you",
       description: "From the signed-in customer's purchase history; never something they already bought. Admins pass `customerId`.",
