@@ -13,6 +13,10 @@ export interface Env {
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyObject>;
   ORDER_FEED: DurableObjectNamespace<OrderFeedObject>;
   RISK_COUNTER: DurableObjectNamespace<RiskCounterObject>;
+  /** Uploaded product images and their sized variants (R2). */
+  IMAGES_BUCKET: R2Bucket;
+  /** Cloudflare Images: reads image dimensions at upload and makes the sized variants. */
+  IMAGES: ImagesBinding;
   /** "development" enables GraphiQL and introspection; anything else is production. */
   ENVIRONMENT: string;
   SHIPPING_RATES: string;

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth";
 import { handleGraphQL } from "./graphql";
@@ -13,7 +14,7 @@ import type { AppEnv } from "../http/types";
 import { accessRoutes } from "../modules/access/rest";
 import { auditAdminWrites, auditRoutes } from "../modules/audit/rest";
 import { cartRoutes } from "../modules/carts/rest";
-import { catalogRoutes } from "../modules/catalog/rest";
+import { catalogRoutes, deliverImageRoute, isImageUpload, MAX_IMAGE_BYTES } from "../modules/catalog/rest";
 import { customerRoutes } from "../modules/customers/rest";
 import { asyncApiDocument, eventRoutes } from "../modules/events/rest";
 import { inventoryRoutes } from "../modules/inventory/rest";
@@ -45,8 +46,8 @@ export function createApp() {
   // Liveness only: answers without touching D1 or any other binding.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
-  const maxBodyBytes = (env: AppEnv["Bindings"]) => protectionLimits(env).maxBodyBytes;
-  app.use("/v1/*", limitBody(maxBodyBytes), requireJson(), limitJson(), d1Session(), authenticate({ csrf: "unsafe-methods" }), auditAdminWrites(operationIdOf), restRateLimit());
+  const maxBodyBytes = (c: Context<AppEnv>) => (isImageUpload(c) ? MAX_IMAGE_BYTES : protectionLimits(c.env).maxBodyBytes);
+  app.use("/v1/*", limitBody(maxBodyBytes), requireJson(isImageUpload), limitJson(), d1Session(), authenticate({ csrf: "unsafe-methods" }), auditAdminWrites(operationIdOf), restRateLimit());
   // Public catalog GETs: ETag / 304, Cache-Control and the edge cache (docs/protection.md).
   for (const path of ["/v1/products", "/v1/products/:idOrSlug", "/v1/categories", "/v1/categories/:idOrSlug", "/v1/search"]) {
     app.use(path, catalogReadCache());
@@ -55,6 +56,9 @@ export function createApp() {
   for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, webhookRoutes, eventRoutes, recommendationRoutes, staffRoutes, accessRoutes, auditRoutes]) {
     app.route("/v1", routes);
   }
+
+  // Uploaded product images, with their sized variants (`?w=`): public, immutable, cacheable for a year.
+  app.get("/images/*", deliverImageRoute);
 
   app.use("/graphql", limitBody(maxBodyBytes), d1Session(), authenticate({ csrf: "graphql" }));
   app.on(["GET", "POST"], "/graphql", (c) => handleGraphQL(c.req.raw, c.get("services"), c.get("d1Session")));

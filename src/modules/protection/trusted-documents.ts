@@ -3,10 +3,10 @@
 export const trustedDocuments: Readonly<Record<string, string>> = {
   "ece54c4fbd09b1eb5f4dfe2d00d28d89be485a2b63e18dcafab8ba5458cfa320":
     "query CategoryTree {\n  categories { id slug name children { id slug name children { id slug name } } }\n}",
-  "5e9b03a2f70324b317d6604a8327fe4f928a32919149a30f7c6d07def4945e54":
-    "query ProductListing($first: Int = 20, $after: String, $category: String, $sort: ProductSort) {\n  products(first: $first, after: $after, category: $category, sort: $sort) {\n    edges {\n      node {\n        id\n        slug\n        title\n        images\n        priceRange { min { amount currency } max { amount currency } }\n      }\n    }\n    pageInfo { hasNextPage endCursor }\n  }\n}",
-  "5911982547174a01ce32fe3a8373078febf81832bfdfa5c2e0646686c08a5fe4":
-    "query ProductPage($slug: String!) {\n  product(slug: $slug) {\n    id\n    slug\n    title\n    description\n    images\n    priceRange { min { amount currency } max { amount currency } }\n    variants { id sku title options { name value } price { amount currency } compareAtPrice { amount currency } }\n    categories { id slug name }\n  }\n}",
+  "fe2d496cd20e274ec9e4e39e805c77830594bc54f41cff40d44a4e1405f54186":
+    "query ProductListing($first: Int = 20, $after: String, $category: String, $sort: ProductSort) {\n  products(first: $first, after: $after, category: $category, sort: $sort) {\n    edges {\n      node {\n        id\n        slug\n        title\n        images { url alt width height }\n        priceRange { min { amount currency } max { amount currency } }\n      }\n    }\n    pageInfo { hasNextPage endCursor }\n  }\n}",
+  "710cfd544351ee6488126ff87644ada10a30a975d51872cfa2e011180c373133":
+    "query ProductPage($slug: String!) {\n  product(slug: $slug) {\n    id\n    slug\n    title\n    description\n    images { url alt width height }\n    priceRange { min { amount currency } max { amount currency } }\n    variants { id sku title options { name value } price { amount currency } compareAtPrice { amount currency } }\n    categories { id slug name }\n  }\n}",
   "1e64750dd5ea76cecf9366a38c320d374659d3fa6a6581df9023173ccd1ff5ca":
     "query Search($query: String!, $first: Int = 20, $after: String) {\n  search(query: $query, first: $first, after: $after) {\n    edges {\n      node {\n        score\n        titleHighlight\n        product { id slug title priceRange { min { amount currency } } }\n      }\n    }\n    pageInfo { hasNextPage endCursor }\n  }\n}",
 };

@@ -1,0 +1,1 @@
+ALTER TABLE `products` ADD `uploaded_images` text DEFAULT '[]' NOT NULL;
