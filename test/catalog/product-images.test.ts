@@ -144,4 +144,24 @@ describe("product images", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await env.IMAGES_BUCKET.head(third.url.slice("/images/".length))).toBeNull();
   });
+
+  it("uploads through GraphQL too (multipart request), with the same checks", async () => {
+    const p = await product();
+    const multipart = async (file: Blob, headers: Record<string, string> = { "x-graphql-csrf": "1" }) => {
+      const form = new FormData();
+      form.set("operations", JSON.stringify({ query: "mutation($p: ID!, $f: File!) { uploadProductImage(productId: $p, file: $f, alt: \"Side\") { id url width height alt position } }", variables: { p: p.id, f: null } }));
+      form.set("map", JSON.stringify({ 0: ["variables.f"] }));
+      form.set("0", file, "side.png");
+      const res = await exports.default.fetch(new Request(`${BASE}/graphql`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, ...headers }, body: form }));
+      return (await res.json()) as { data?: { uploadProductImage: Record<string, unknown> }; errors?: { extensions: { code: string } }[] };
+    };
+    const ok = await multipart(new Blob([await png(400, 200)], { type: "image/png" }));
+    expect(ok.data!.uploadProductImage).toMatchObject({ width: 400, height: 200, alt: "Side", position: 0 });
+    const lying = await multipart(new Blob(["not a png"], { type: "image/png" }));
+    expect(lying.errors![0]!.extensions).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ pointer: "/body", detail: "Not a PNG, JPEG or WebP image." }] });
+    // Without the CSRF-prevention header a multipart request is refused before it runs.
+    const noHeader = await multipart(new Blob([await png(10, 10)], { type: "image/png" }), {});
+    expect(noHeader.data?.uploadProductImage).toBeUndefined();
+    expect((await call("GET", `/v1/products/${p.id}`)).body.images.filter((i: { id: string | null }) => i.id)).toHaveLength(1);
+  });
 });

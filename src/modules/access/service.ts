@@ -1,11 +1,12 @@
-import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, type SQL } from "drizzle-orm";
 import { mayGrant, readScope, requireAdmin, type AdminActor, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import type { Env } from "../../env";
 import { randomToken, sha256Hex, timingSafeEqualStrings } from "../../shared/crypto";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
-import { decodeCursor, pageOf, type Page } from "../../shared/pagination";
+import { olderThanCursor } from "../../db/keyset";
+import { pageOf, type Page } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { CreateApiKeyInput, ListApiKeysInput, type ApiKey, type CreatedApiKey } from "./schemas";
 import { adminApiKeys } from "./tables";
@@ -101,11 +102,8 @@ export async function createApiKey(ctx: ServiceContext, rawInput: unknown): Prom
 export async function listApiKeys(ctx: ServiceContext, rawInput: unknown = {}): Promise<Page<ApiKey>> {
   requireAdmin(ctx.actor, readScope("keys"));
   const input = parseInput(ListApiKeysInput, rawInput);
-  const where: SQL[] = [];
-  if (input.cursor) {
-    const c = decodeCursor(input.cursor);
-    where.push(sql`(${adminApiKeys.createdAt} < ${c.v} OR (${adminApiKeys.createdAt} = ${c.v} AND ${adminApiKeys.id} < ${c.id}))`);
-  }
+  const where: (SQL | undefined)[] = [];
+  where.push(olderThanCursor(input.cursor, adminApiKeys.createdAt, adminApiKeys.id));
   const rows = await ctx.db
     .select()
     .from(adminApiKeys)

@@ -1,9 +1,10 @@
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import { requireAdmin, type Actor, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { newId } from "../../shared/ids";
 import { log } from "../../shared/log";
-import { decodeCursor, pageOf, type Page } from "../../shared/pagination";
+import { olderThanCursor } from "../../db/keyset";
+import { pageOf, type Page } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { ListAuditLogInput, type AdminWrite, type AuditEntry } from "./schemas";
 import { auditLog } from "./tables";
@@ -47,13 +48,10 @@ export async function recordAdminWrites(db: Database, writes: readonly AdminWrit
 export async function listAuditLog(ctx: ServiceContext, rawInput: unknown = {}): Promise<Page<AuditEntry>> {
   requireAdmin(ctx.actor, "audit:read");
   const input = parseInput(ListAuditLogInput, rawInput);
-  const where: SQL[] = [];
+  const where: (SQL | undefined)[] = [];
   if (input.actor) where.push(eq(auditLog.actorId, input.actor));
   if (input.action) where.push(eq(auditLog.action, input.action));
-  if (input.cursor) {
-    const c = decodeCursor(input.cursor);
-    where.push(sql`(${auditLog.at} < ${c.v} OR (${auditLog.at} = ${c.v} AND ${auditLog.id} < ${c.id}))`);
-  }
+  where.push(olderThanCursor(input.cursor, auditLog.at, auditLog.id));
   const rows = await ctx.db
     .select()
     .from(auditLog)

@@ -2,7 +2,7 @@ import { orNull } from "../../graphql/errors";
 import { builder, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { ServiceError } from "../../shared/errors";
-import { deleteProductImage } from "./images";
+import { deleteProductImage, uploadProductImage } from "./images";
 import type { Category, ProductImage, ProductRecord, SearchHit, VariantRecord } from "./schemas";
 import * as catalog from "./service";
 
@@ -277,6 +277,14 @@ builder.mutationFields((t) => ({
       await catalog.deleteProduct(ctx.services, args.id);
       return { deletedId: args.id };
     },
+  }),
+  uploadProductImage: t.field({
+    type: ProductImageRef,
+    description:
+      "Upload a product image (PNG, JPEG or WebP, at most 10 MiB) in a GraphQL multipart request (the multipart request spec: `operations`, `map` and the file; send `x-graphql-csrf: 1`). The same rules as `POST /v1/products/{id}/images`. Needs catalog:write.",
+    args: { productId: t.arg.id({ required: true }), file: t.arg({ type: "File", required: true }), alt: t.arg.string() },
+    resolve: async (_root, args, ctx) =>
+      uploadProductImage(ctx.services, args.productId, { contentType: args.file.type, body: await args.file.arrayBuffer(), alt: args.alt ?? undefined }),
   }),
   deleteProductImage: t.field({
     type: DeletedRef,

@@ -110,7 +110,9 @@ async function imageInfo(ctx: ServiceContext, body: ArrayBuffer): Promise<{ cont
   try {
     info = await ctx.env.IMAGES.info(new Blob([body]).stream());
   } catch (error) {
-    throw new ServiceError("VALIDATION_FAILED", "The body is not an image we can read.", { errors: [{ pointer: "/body", detail: String((error as Error).message ?? error) }] });
+    // The binding's message names its internals: log it, answer in our words.
+    log.warn("image info failed", { error: String(error) });
+    throw new ServiceError("VALIDATION_FAILED", "The body is not an image we can read.", { errors: [{ pointer: "/body", detail: "Not a PNG, JPEG or WebP image." }] });
   }
   if (!("width" in info)) throw new ServiceError("VALIDATION_FAILED", "Vector images are not accepted.", { errors: [{ pointer: "/body", detail: "Not a raster image." }] });
   return { contentType: info.format, width: info.width, height: info.height };

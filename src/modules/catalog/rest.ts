@@ -314,8 +314,13 @@ export const catalogRoutes = createRouter()
 
 export { MAX_IMAGE_BYTES };
 
-/** POST /v1/products/{id}/images takes image bytes, not JSON, and up to MAX_IMAGE_BYTES. */
-export const isImageUpload = (c: Context<AppEnv>) => c.req.method === "POST" && /^\/v1\/products\/[^/]+\/images$/.test(c.req.path);
+/**
+ * Requests that carry an image (up to MAX_IMAGE_BYTES, not JSON): POST /v1/products/{id}/images, and
+ * GraphQL multipart requests (`uploadProductImage`; Yoga's CSRF prevention asks them for a header).
+ */
+export const isImageUpload = (c: Context<AppEnv>) =>
+  c.req.method === "POST" &&
+  (/^\/v1\/products\/[^/]+\/images$/.test(c.req.path) || (c.req.path === "/graphql" && /^multipart\/form-data\b/i.test(c.req.header("content-type") ?? "")));
 
 /** GET /images/{key}?w=: the image or its sized variant, with a year of caching and an ETag (304 on a match). */
 export const deliverImageRoute = async (c: Context<AppEnv>) => {

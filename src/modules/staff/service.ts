@@ -3,7 +3,8 @@ import { mayGrant, readScope, requireAdmin, type Actor, type AdminActor, type Se
 import { isUniqueViolation } from "../../shared/db-errors";
 import { conflict, notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
-import { decodeCursor, pageOf, type Page } from "../../shared/pagination";
+import { olderThanCursor } from "../../db/keyset";
+import { pageOf, type Page } from "../../shared/pagination";
 import { hashPassword, needsRehash, verifyAgainstNobody, verifyPassword, type PasswordHash } from "../../shared/password";
 import { sha256Hex } from "../../shared/crypto";
 import { parseInput } from "../../shared/validation";
@@ -88,11 +89,8 @@ export async function signOutStaff(ctx: ServiceContext, options: { everywhere?: 
 export async function listStaff(ctx: ServiceContext, rawInput: unknown = {}): Promise<Page<Staff>> {
   requireAdmin(ctx.actor, readScope("staff"));
   const input = parseInput(ListStaffInput, rawInput);
-  const where: SQL[] = [];
-  if (input.cursor) {
-    const c = decodeCursor(input.cursor);
-    where.push(sql`(${staff.createdAt} < ${c.v} OR (${staff.createdAt} = ${c.v} AND ${staff.id} < ${c.id}))`);
-  }
+  const where: (SQL | undefined)[] = [];
+  where.push(olderThanCursor(input.cursor, staff.createdAt, staff.id));
   const rows = await ctx.db
     .select()
     .from(staff)
