@@ -39,6 +39,8 @@ export interface Env {
   RISK_MODE?: string;
   /** Origins allowed to call the API from a browser (CORS), comma-separated exact origins. */
   CORS_ALLOWED_ORIGINS?: string;
+  /** Workers static assets (web/dist, built by `npm run build:web`): admin SPA, storefront CSS/JS, /docs and GraphiQL bundles. */
+  ASSETS?: Fetcher;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
   /** "true" lets webhooks target http and private/loopback addresses. Development only. */

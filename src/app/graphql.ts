@@ -56,7 +56,8 @@ function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLCo
     schema: getSchema(),
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: mode.development,
+    // GraphiQL is served by src/app/browser from pinned static assets (no CDN), in development only.
+    graphiql: false,
     plugins,
     context: ({ services, responseCookies }) => createGraphQLContext(services, responseCookies),
     // CORS is the Hono middleware's (exact allow-list); Yoga's default would reflect any origin.

@@ -1,10 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth";
 import { handleGraphQL } from "./graphql";
 import "./wiring";
+import { allowedMethodsIndex } from "../http/allowed-methods";
 import { cors } from "../http/cors";
 import { d1Session } from "../http/d1-session";
 import { securityHeaders } from "../http/security-headers";
@@ -41,7 +41,17 @@ export function createApp() {
     }
     return errorToResponse(c, error);
   });
-  app.notFound((c) => problemResponse(c, problemFor("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  // A known path with the wrong method is a 405 with `Allow`; anything else a 404. Built on first use, after every route is registered.
+  let allowedMethods: ((pathname: string) => string[]) | undefined;
+  app.notFound((c) => {
+    const pathname = new URL(c.req.url).pathname;
+    allowedMethods ??= allowedMethodsIndex(app.routes);
+    const allow = allowedMethods(pathname);
+    if (allow.length > 0) {
+      return problemResponse(c, problemFor("METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on ${pathname}; use ${allow.join(", ")}.`), { allow: allow.join(", ") });
+    }
+    return problemResponse(c, problemFor("NOT_FOUND", `No route for ${c.req.method} ${pathname}.`));
+  });
 
   // Liveness only: answers without touching D1 or any other binding.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -95,7 +105,7 @@ export function createApp() {
   });
   // The event catalogue for webhook receivers, generated from the payload schemas.
   app.get("/asyncapi.json", (c) => c.json(asyncApiDocument()));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edgeshop API reference" }));
+  // /docs (the API reference) and GraphiQL are pages for people: src/app/browser serves them from pinned static assets.
 
   // The audit log names REST writes by operationId: (method, Hono route path) -> operationId, read
   // from the OpenAPI registry once, on the first admin write.

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { isDevelopment } from "../env";
+import { isDevelopment, type Env } from "../env";
 import type { AppEnv } from "./types";
 
 /**
@@ -14,27 +14,36 @@ import type { AppEnv } from "./types";
  *   only, so it cannot break the page's own scripts;
  * - `Strict-Transport-Security` outside development (README: anything but "development" is
  *   production), so browsers never talk plain HTTP to a deployed shop.
+ * The API app runs it as middleware; the pages for people (src/app/browser.ts) call `secureResponse`.
  */
 export const DEFAULT_HTML_CSP = "frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
 export const HSTS = "max-age=63072000; includeSubDomains";
 
-export const securityHeaders = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  await next();
-  let headers = c.res.headers;
+export function secureResponse(response: Response, pathname: string, env: Pick<Env, "ENVIRONMENT">): Response {
+  let res = response;
   try {
-    headers.set("x-content-type-options", "nosniff");
+    res.headers.set("x-content-type-options", "nosniff");
   } catch {
-    // Immutable headers (a response passed through from a binding): copy it once.
-    c.res = new Response(c.res.body, c.res);
-    headers = c.res.headers;
-    headers.set("x-content-type-options", "nosniff");
+    // Immutable headers (a response passed through from a binding or fetch): copy it once.
+    res = new Response(res.body, res);
+    res.headers.set("x-content-type-options", "nosniff");
   }
-  const path = c.req.path;
-  if ((path.startsWith("/v1/") || path === "/graphql") && !headers.has("cache-control")) headers.set("cache-control", "no-store");
+  const headers = res.headers;
+  if ((pathname.startsWith("/v1/") || pathname === "/graphql") && !headers.has("cache-control")) headers.set("cache-control", "no-store");
   if (headers.get("content-type")?.toLowerCase().startsWith("text/html")) {
     const csp = headers.get("content-security-policy");
     if (!csp) headers.set("content-security-policy", DEFAULT_HTML_CSP);
     else if (!/(^|;)\s*frame-ancestors\b/i.test(csp)) headers.set("content-security-policy", `${csp}; frame-ancestors 'none'`);
   }
-  if (!isDevelopment(c.env)) headers.set("strict-transport-security", HSTS);
+  if (!isDevelopment(env)) headers.set("strict-transport-security", HSTS);
+  return res;
+}
+
+export const securityHeaders = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  await next();
+  const secured = secureResponse(c.res, c.req.path, c.env);
+  if (secured !== c.res) {
+    c.res = undefined;
+    c.res = secured;
+  }
 };

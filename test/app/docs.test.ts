@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app/http";
+import worker from "../../src/index";
 import { BASE, call } from "../support/helpers";
 
 describe("API documents", () => {
@@ -9,7 +9,7 @@ describe("API documents", () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe("3.1.0");
-    for (const path of ["/v1/products", "/v1/products/{idOrSlug}", "/v1/categories", "/v1/search", "/v1/products/{id}/variants", "/v1/variants/{id}", "/v1/categories/{id}"]) {
+    for (const path of ["/v1/products", "/v1/products/{idOrSlug}", "/v1/categories", "/v1/search", "/v1/products/{idOrSlug}/variants", "/v1/variants/{id}", "/v1/categories/{idOrSlug}"]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(Object.keys(doc.paths["/v1/products"])).toEqual(expect.arrayContaining(["get", "post"]));
@@ -32,7 +32,8 @@ describe("API documents", () => {
   it("serves GraphiQL only in development", async () => {
     const ask = async (environment: string) => {
       const ctx = createExecutionContext();
-      const res = await createApp().fetch(new Request(`${BASE}/graphql`, { headers: { accept: "text/html" } }), { ...env, ENVIRONMENT: environment }, ctx);
+      const request = new Request(`${BASE}/graphql`, { headers: { accept: "text/html" } }) as Parameters<typeof worker.fetch>[0];
+      const res = await worker.fetch(request, { ...env, ENVIRONMENT: environment }, ctx);
       await waitOnExecutionContext(ctx);
       return { status: res.status, type: res.headers.get("content-type") ?? "", body: await res.text() };
     };

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader, IdempotencyKeyHeader } from "../../http/guest-headers";
 import { idempotent } from "../protection/rest";
-import { createRouter, json, jsonBody, problems } from "../../http/openapi";
+import { createRouter, json, jsonBody, optionalCustomerSecurity, problems } from "../../http/openapi";
 import { AddLineInput, Cart, CreateCartInput, CreatedCart, UpdateCartInput, UpdateLineInput } from "./schemas";
 import * as carts from "./service";
 
@@ -19,6 +19,7 @@ export const cartRoutes = createRouter()
       method: "post",
       path: "/carts",
       operationId: "createCart",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Create a cart",
       description:
@@ -37,6 +38,7 @@ export const cartRoutes = createRouter()
       method: "get",
       path: "/carts/{id}",
       operationId: "getCart",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Get a cart",
       description: `Lines, server-computed totals (subtotal, shipping, tax, total) and addresses. ${access}`,
@@ -50,6 +52,7 @@ export const cartRoutes = createRouter()
       method: "patch",
       path: "/carts/{id}",
       operationId: "updateCart",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Set email and addresses",
       description: `Only the fields sent change; null clears one. The shipping country decides shipping rate and tax. ${access}`,
@@ -63,6 +66,7 @@ export const cartRoutes = createRouter()
       method: "post",
       path: "/carts/{id}/lines",
       operationId: "addCartLine",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Add a line",
       description:
@@ -81,6 +85,7 @@ export const cartRoutes = createRouter()
       method: "patch",
       path: "/carts/{id}/lines/{lineId}",
       operationId: "updateCartLine",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Change a line's quantity",
       description: "Re-holds the SKU for the new quantity; 409 `insufficient-stock` when not enough is available.",
@@ -97,6 +102,7 @@ export const cartRoutes = createRouter()
       method: "delete",
       path: "/carts/{id}/lines/{lineId}",
       operationId: "removeCartLine",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Remove a line",
       description: "Removes the line and releases its stock.",

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { requireAdmin, type ServiceContext } from "../../context";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
@@ -30,7 +30,7 @@ const isImageType = (type: string): type is ImageType => type in IMAGE_TYPES;
  * it to the product in one conditional UPDATE (at most 20 images, so concurrent uploads cannot pass
  * the cap) together with a `product.updated` event.
  */
-export async function uploadProductImage(ctx: ServiceContext, productId: string, upload: { contentType: string | undefined; body: ArrayBuffer; alt?: string | undefined }): Promise<ProductImage> {
+export async function uploadProductImage(ctx: ServiceContext, idOrSlug: string, upload: { contentType: string | undefined; body: ArrayBuffer; alt?: string | undefined }): Promise<ProductImage> {
   requireAdmin(ctx.actor, "catalog:write");
   const contentType = upload.contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
   if (!isImageType(contentType)) throw new ServiceError("UNSUPPORTED_MEDIA_TYPE", "Send the image bytes as image/png, image/jpeg or image/webp.");
@@ -39,8 +39,8 @@ export async function uploadProductImage(ctx: ServiceContext, productId: string,
   const alt = upload.alt?.trim() || null;
   if (alt !== null && alt.length > MAX_ALT_LENGTH) throw new ServiceError("VALIDATION_FAILED", "The alt text is too long.", { errors: [{ pointer: "/alt", detail: `At most ${MAX_ALT_LENGTH} characters.` }] });
 
-  const product = await ctx.db.select({ id: products.id, slug: products.slug }).from(products).where(eq(products.id, productId)).get();
-  if (!product) throw notFound("Product", productId);
+  const product = await ctx.db.select({ id: products.id, slug: products.slug }).from(products).where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug))).get();
+  if (!product) throw notFound("Product", idOrSlug);
 
   const info = await imageInfo(ctx, upload.body);
   if (info.contentType !== contentType) {
@@ -71,8 +71,12 @@ export async function uploadProductImage(ctx: ServiceContext, productId: string,
 }
 
 /** Remove an uploaded image from its product (one conditional UPDATE), then its R2 object and variants. */
-export async function deleteProductImage(ctx: ServiceContext, productId: string, imageId: string): Promise<void> {
+export async function deleteProductImage(ctx: ServiceContext, idOrSlug: string, imageId: string): Promise<void> {
   requireAdmin(ctx.actor, "catalog:write");
+  const before = await ctx.db.select({ id: products.id, uploadedImages: products.uploadedImages }).from(products).where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug))).get();
+  const image = before?.uploadedImages.find((i) => i.id === imageId);
+  if (!before || !image) throw notFound("Image", imageId);
+  const productId = before.id;
   const at = now();
   const hasImage = sql`EXISTS (SELECT 1 FROM json_each(${products.uploadedImages}) WHERE json_extract(value, '$.id') = ${imageId})`;
   const remove = ctx.db
@@ -83,9 +87,6 @@ export async function deleteProductImage(ctx: ServiceContext, productId: string,
     })
     .where(and(eq(products.id, productId), hasImage))
     .returning({ slug: products.slug });
-  const before = await ctx.db.select({ uploadedImages: products.uploadedImages }).from(products).where(eq(products.id, productId)).get();
-  const image = before?.uploadedImages.find((i) => i.id === imageId);
-  if (!image) throw notFound("Image", imageId);
   const [removed] = await ctx.db.batch([remove, productEvent(ctx, "product.updated", { id: productId, changed: ["images"] }, at)]);
   if (!removed[0]) throw notFound("Image", imageId);
   await commitCatalogChange(ctx, [], { productId, slug: removed[0].slug });

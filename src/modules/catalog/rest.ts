@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, json, jsonBody, listOf, optionalAdminSecurity, problems, publicSecurity } from "../../http/openapi";
 import type { Context } from "hono";
 import { errorToResponse } from "../../http/problem";
 import type { AppEnv } from "../../http/types";
@@ -38,6 +38,7 @@ export const catalogRoutes = createRouter()
       method: "get",
       path: "/products",
       operationId: "listProducts",
+      security: optionalAdminSecurity,
       tags,
       summary: "List products",
       description:
@@ -55,6 +56,7 @@ export const catalogRoutes = createRouter()
       method: "get",
       path: "/products/{idOrSlug}",
       operationId: "getProduct",
+      security: optionalAdminSecurity,
       tags,
       summary: "Get a product by id or slug",
       request: { params: IdOrSlugParam("classic-cotton-tee") },
@@ -66,10 +68,11 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/categories",
-      operationId: "getCategoryTree",
+      operationId: "listCategories",
+      security: publicSecurity,
       tags,
       summary: "The category tree",
-      responses: { 200: json(CategoryTree, "Root categories with nested children.") },
+      responses: { 200: json(CategoryTree, "Root categories with nested children."), ...problems("THROTTLED") },
     }),
     async (c) => c.json({ data: await catalog.categoryTree(c.get("services")) }, 200),
   )
@@ -78,6 +81,7 @@ export const catalogRoutes = createRouter()
       method: "get",
       path: "/categories/{idOrSlug}",
       operationId: "getCategory",
+      security: publicSecurity,
       tags,
       summary: "Get a category by id or slug",
       request: { params: IdOrSlugParam("menswear") },
@@ -90,6 +94,7 @@ export const catalogRoutes = createRouter()
       method: "get",
       path: "/search",
       operationId: "searchProducts",
+      security: publicSecurity,
       tags,
       summary: "Full-text search",
       description: "Searches title, description and SKUs of active products (every word must match, as a prefix), ranked by bm25 with highlighted snippets.",
@@ -122,66 +127,66 @@ export const catalogRoutes = createRouter()
   .openapi(
     createRoute({
       method: "patch",
-      path: "/products/{id}",
+      path: "/products/{idOrSlug}",
       operationId: "updateProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Update a product",
       description: "Partial update: only the fields sent change. `categoryIds` replaces the whole set.",
-      request: { params: IdParam("prod_..."), ...jsonBody(UpdateProductInput) },
+      request: { params: IdOrSlugParam("prod_..."), ...jsonBody(UpdateProductInput) },
       responses: {
         200: json(Product, "The updated product."),
         ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
       },
     }),
-    async (c) => c.json(await catalog.updateProduct(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(await catalog.updateProduct(c.get("services"), c.req.valid("param").idOrSlug, c.req.valid("json")), 200),
   )
   .openapi(
     createRoute({
       method: "post",
-      path: "/products/{id}/archive",
+      path: "/products/{idOrSlug}/archive",
       operationId: "archiveProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Archive a product",
       description: "Hides the product from the public without deleting it.",
-      request: { params: IdParam("prod_...") },
+      request: { params: IdOrSlugParam("prod_...") },
       responses: { 200: json(Product, "The archived product."), ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
     }),
-    async (c) => c.json(await catalog.archiveProduct(c.get("services"), c.req.valid("param").id), 200),
+    async (c) => c.json(await catalog.archiveProduct(c.get("services"), c.req.valid("param").idOrSlug), 200),
   )
   .openapi(
     createRoute({
       method: "delete",
-      path: "/products/{id}",
+      path: "/products/{idOrSlug}",
       operationId: "deleteProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Delete a product",
       description: "Deletes the product with its variants and category links.",
-      request: { params: IdParam("prod_...") },
+      request: { params: IdOrSlugParam("prod_...") },
       responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
     }),
     async (c) => {
-      await catalog.deleteProduct(c.get("services"), c.req.valid("param").id);
+      await catalog.deleteProduct(c.get("services"), c.req.valid("param").idOrSlug);
       return c.body(null, 204);
     },
   )
   .openapi(
     createRoute({
       method: "post",
-      path: "/products/{id}/variants",
+      path: "/products/{idOrSlug}/variants",
       operationId: "createVariant",
       tags: adminTags,
       security: adminSecurity,
       summary: "Add a variant",
-      request: { params: IdParam("prod_..."), ...jsonBody(CreateVariantInput) },
+      request: { params: IdOrSlugParam("prod_..."), ...jsonBody(CreateVariantInput) },
       responses: {
         201: json(Variant, "The created variant."),
         ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
       },
     }),
-    async (c) => c.json(await catalog.createVariant(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 201),
+    async (c) => c.json(await catalog.createVariant(c.get("services"), c.req.valid("param").idOrSlug, c.req.valid("json")), 201),
   )
   .openapi(
     createRoute({
@@ -234,48 +239,48 @@ export const catalogRoutes = createRouter()
   .openapi(
     createRoute({
       method: "patch",
-      path: "/categories/{id}",
+      path: "/categories/{idOrSlug}",
       operationId: "updateCategory",
       tags: adminTags,
       security: adminSecurity,
       summary: "Update or move a category",
       description: "Changing `parentId` moves the whole subtree; moving a category under its own descendant is a 409.",
-      request: { params: IdParam("cat_..."), ...jsonBody(UpdateCategoryInput) },
+      request: { params: IdOrSlugParam("cat_..."), ...jsonBody(UpdateCategoryInput) },
       responses: {
         200: json(Category, "The updated category."),
         ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
       },
     }),
-    async (c) => c.json(await catalog.updateCategory(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(await catalog.updateCategory(c.get("services"), c.req.valid("param").idOrSlug, c.req.valid("json")), 200),
   )
   .openapi(
     createRoute({
       method: "delete",
-      path: "/categories/{id}",
+      path: "/categories/{idOrSlug}",
       operationId: "deleteCategory",
       tags: adminTags,
       security: adminSecurity,
       summary: "Delete a category",
       description: "Only a category without subcategories can be deleted (409 otherwise); its product links go with it.",
-      request: { params: IdParam("cat_...") },
+      request: { params: IdOrSlugParam("cat_...") },
       responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
     }),
     async (c) => {
-      await catalog.deleteCategory(c.get("services"), c.req.valid("param").id);
+      await catalog.deleteCategory(c.get("services"), c.req.valid("param").idOrSlug);
       return c.body(null, 204);
     },
   )
   .openapi(
     createRoute({
       method: "post",
-      path: "/products/{id}/images",
+      path: "/products/{idOrSlug}/images",
       operationId: "uploadProductImage",
       tags: adminTags,
       security: adminSecurity,
       summary: "Upload a product image",
       description: `The body is the image itself (\`content-type: image/png\`, \`image/jpeg\` or \`image/webp\`, at most ${MAX_IMAGE_BYTES / 1024 / 1024} MiB); \`?alt=\` is its alternative text. Bytes that are not an image of the declared type are a 400; another content type a 415. Stored in R2 and appended to the product's \`images\` (at most ${MAX_IMAGES_PER_PRODUCT} per product, 409 beyond). The image is served at its \`url\` (\`/images/…\`) with \`Cache-Control: ${IMMUTABLE}\` and an ETag; add \`?w=\` one of ${IMAGE_WIDTHS.join(", ")} for a sized variant (never upscaled). Needs \`catalog:write\`.`,
       request: {
-        params: IdParam("prod_..."),
+        params: IdOrSlugParam("prod_..."),
         query: z.object({ alt: z.string().max(300).optional().openapi({ description: "Alternative text: what the image shows." }) }),
         body: {
           required: true,
@@ -289,25 +294,25 @@ export const catalogRoutes = createRouter()
       },
     }),
     async (c) => {
-      const image = await uploadProductImage(c.get("services"), c.req.valid("param").id, { contentType: c.req.header("content-type"), body: await c.req.arrayBuffer(), alt: c.req.valid("query").alt });
+      const image = await uploadProductImage(c.get("services"), c.req.valid("param").idOrSlug, { contentType: c.req.header("content-type"), body: await c.req.arrayBuffer(), alt: c.req.valid("query").alt });
       return c.json({ image }, 201);
     },
   )
   .openapi(
     createRoute({
       method: "delete",
-      path: "/products/{id}/images/{imageId}",
+      path: "/products/{idOrSlug}/images/{imageId}",
       operationId: "deleteProductImage",
       tags: adminTags,
       security: adminSecurity,
       summary: "Delete a product image",
       description: "Removes an uploaded image from the product, then its stored object and variants. Images linked by URL are changed with `PATCH /v1/products/{id}` (`images`). Needs `catalog:write`.",
-      request: { params: IdParam("prod_...").extend({ imageId: z.string().min(1).max(64).openapi({ param: { name: "imageId", in: "path" }, example: "img_..." }) }) },
+      request: { params: IdOrSlugParam("prod_...").extend({ imageId: z.string().min(1).max(64).openapi({ param: { name: "imageId", in: "path" }, example: "img_..." }) }) },
       responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
     }),
     async (c) => {
-      const { id, imageId } = c.req.valid("param");
-      await deleteProductImage(c.get("services"), id, imageId);
+      const { idOrSlug, imageId } = c.req.valid("param");
+      await deleteProductImage(c.get("services"), idOrSlug, imageId);
       return c.body(null, 204);
     },
   );

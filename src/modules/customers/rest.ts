@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, customerSecurity, json, jsonBody, listOf, problems, publicSecurity } from "../../http/openapi";
 import * as addresses from "./addresses";
 import {
   Address,
@@ -20,7 +20,6 @@ import * as customers from "./service";
 
 const tags = ["Customers"];
 const adminTags = ["Customers admin"];
-const customerSecurity = [{ customerToken: [] }];
 const IdParam = (example: string) => z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example }) });
 
 const CustomerList = listOf(Customer, "CustomerList");
@@ -34,7 +33,8 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers",
-      operationId: "signUp",
+      operationId: "signUpCustomer",
+      security: publicSecurity,
       tags,
       summary: "Sign up",
       description:
@@ -48,7 +48,8 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers/sign-in",
-      operationId: "signIn",
+      operationId: "signInCustomer",
+      security: publicSecurity,
       tags,
       summary: "Sign in",
       description:
@@ -65,7 +66,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers/sign-out",
-      operationId: "signOut",
+      operationId: "signOutCustomer",
       tags,
       security: customerSecurity,
       summary: "Sign out",
@@ -91,7 +92,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/me",
-      operationId: "updateProfile",
+      operationId: "updateMe",
       tags,
       security: customerSecurity,
       summary: "Update your profile",
@@ -105,7 +106,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/me/password",
-      operationId: "changePassword",
+      operationId: "changeMyPassword",
       tags,
       security: customerSecurity,
       summary: "Change your password",
@@ -135,7 +136,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/me/addresses",
-      operationId: "addAddress",
+      operationId: "createMyAddress",
       tags,
       security: customerSecurity,
       summary: "Add an address",
@@ -152,7 +153,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/me/addresses/{id}",
-      operationId: "updateAddress",
+      operationId: "updateMyAddress",
       tags,
       security: customerSecurity,
       summary: "Update an address",
@@ -169,7 +170,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/me/addresses/{id}",
-      operationId: "deleteAddress",
+      operationId: "deleteMyAddress",
       tags,
       security: customerSecurity,
       summary: "Delete an address",

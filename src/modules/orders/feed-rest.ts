@@ -21,7 +21,7 @@ export const orderFeedRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/orders/feed",
-      operationId: "openOrderFeed",
+      operationId: "readOrderFeed",
       tags,
       security: feedSecurity,
       summary: "Live order feed (WebSocket, SSE or polling)",

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader } from "../../http/guest-headers";
-import { createRouter, json, problems } from "../../http/openapi";
+import { createRouter, customerOrAdminSecurity, json, optionalCustomerSecurity, problems } from "../../http/openapi";
 import { recommendationModel } from "./model/config";
 import { CustomerRecommendationsQuery, ProductSetQuery, RecommendationList, RecommendationsQuery } from "./schemas";
 import * as recommendations from "./service";
@@ -21,7 +21,8 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/products/{idOrSlug}/recommendations",
-      operationId: "getProductRecommendations",
+      operationId: "listProductRecommendations",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Frequently bought together",
       description:
@@ -38,7 +39,8 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/recommendations",
-      operationId: "getCartRecommendationsForItems",
+      operationId: "listRecommendationsForProducts",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Complete the cart",
       description: "What is bought with this set of products (e.g. a cart's lines), excluding them. `GET /v1/carts/{id}/recommendations` answers the same for a stored cart.",
@@ -51,7 +53,8 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/carts/{id}/recommendations",
-      operationId: "getCartRecommendations",
+      operationId: "listCartRecommendations",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Complete your cart",
       description:
@@ -68,8 +71,28 @@ export const recommendationRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
+      path: "/carts/{id}/frequently-bought-together",
+      operationId: "listCartFrequentlyBoughtTogether",
+      security: optionalCustomerSecurity,
+      tags,
+      summary: "Frequently bought together with this cart",
+      description:
+        "Association rules read straight from the order counts, so every placed order counts at once: products bought in at least 2 orders with one of the cart's products, ranked by confidence (how often buyers of that cart product also bought it, damped for pairs seen in few orders), never the cart's own products, active and in stock only. Each result names the cart product it goes with and in how many orders (reason kind `bought_together`). An empty list when nothing qualifies. Same access as the cart: guests send `X-Cart-Token`, customers reach their own carts, anyone else gets a 404.",
+      request: {
+        params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "cart_01jd4x..." }) }),
+        headers: z.object({ "x-cart-token": CartTokenHeader }),
+        query: RecommendationsQuery,
+      },
+      responses: { 200: json(RecommendationList, "Products, best first."), ...problems("VALIDATION_FAILED", "NOT_FOUND") },
+    }),
+    async (c) => c.json(toBody(await recommendations.cartFrequentlyBoughtTogether(c.get("services"), c.req.valid("param").id, c.req.valid("query"))), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
       path: "/me/recommendations",
-      operationId: "getMyRecommendations",
+      operationId: "listMyRecommendations",
+      security: customerOrAdminSecurity,
       tags,
       summary: "Recommended for you",
       description: "From the signed-in customer's purchase history; never something they already bought. Admins pass `customerId`.",

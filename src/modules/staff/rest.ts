@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { serialize } from "hono/utils/cookie";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, json, jsonBody, listOf, problems, publicSecurity } from "../../http/openapi";
 import { STAFF_SESSION_TTL_MS } from "./config";
 import { CreateStaffInput, ListStaffInput, SignedOut, Staff, StaffMe, StaffSession, StaffSignInInput, UpdateStaffInput } from "./schemas";
 import * as staff from "./service";
@@ -33,6 +33,7 @@ export const staffRoutes = createRouter()
       path: "/staff/sign-in",
       operationId: "signInStaff",
       tags,
+      security: publicSecurity,
       summary: "Sign in as a staff member",
       description:
         "Starts a session: the answer sets the `__Host-edgeshop_staff` cookie (HttpOnly, Secure, SameSite=Strict) and carries the session's `csrfToken`, which every cookie-authenticated POST, PUT, PATCH or DELETE (and GraphQL mutation) must send as `X-CSRF-Token`. Unknown email, wrong password and a disabled account give the same 401. Failed attempts are throttled per email and per client IP: over the limit the answer is a 429 with `Retry-After`.",

@@ -100,7 +100,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/webhook-endpoints/{id}/rotate-secret",
-      operationId: "rotateWebhookSecret",
+      operationId: "rotateWebhookEndpointSecret",
       tags,
       security: adminSecurity,
       summary: "Rotate the signing secret",
@@ -151,7 +151,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/webhook-deliveries/{id}/redeliver",
-      operationId: "redeliverWebhook",
+      operationId: "redeliverWebhookDelivery",
       tags,
       security: adminSecurity,
       summary: "Redeliver",
