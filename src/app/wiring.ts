@@ -7,6 +7,8 @@ import { provideKnownSkus } from "../modules/inventory";
 import { discountsForCart } from "../modules/promotions";
 import { accountCreatedAt } from "../modules/customers";
 import { provideCustomerExists, provideVariantProducts } from "../modules/pricing";
+import { amountDue, changeOrder, orderLinesOf, orderRow, readableRow } from "../modules/orders";
+import { provideOrdersToPayments } from "../modules/payments";
 
 // Inventory sets stock only for SKUs the catalog knows; the catalog reads inventory for availability.
 provideKnownSkus(existingSkus);
@@ -17,3 +19,6 @@ provideCustomerExists(async (db, customerId) => (await accountCreatedAt(db, cust
 // The cart pricing pipeline's steps 3 and 6 (contracts/pricing-and-checkout.md): promotions and gift cards.
 provideDiscountStep(discountsForCart);
 provideGiftCardStep(giftCardsForCart);
+
+// Payments changes orders through their guarded transitions; orders imports payments (checkout starts a payment).
+provideOrdersToPayments({ readable: readableRow, row: orderRow, lines: orderLinesOf, amountDue, change: changeOrder });

@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app/http";
+import worker from "../../src/index";
 import { BASE, call } from "../support/helpers";
 
 describe("API documents", () => {
@@ -17,7 +17,7 @@ describe("API documents", () => {
     expect(doc.components.schemas.Money.properties.amount.type).toBe("integer");
     expect(doc.components.securitySchemes.adminApiKey).toMatchObject({ type: "http", scheme: "bearer" });
     const post = doc.paths["/v1/products"].post;
-    expect(post.security).toEqual([{ adminApiKey: [] }]);
+    expect(post.security).toEqual([{ adminApiKey: [] }, { staffSession: [] }]);
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["201", "400", "401", "409", "413", "415"]));
     expect(post.responses["400"].content["application/problem+json"]).toBeDefined();
   });
@@ -32,7 +32,8 @@ describe("API documents", () => {
   it("serves GraphiQL only in development", async () => {
     const ask = async (environment: string) => {
       const ctx = createExecutionContext();
-      const res = await createApp().fetch(new Request(`${BASE}/graphql`, { headers: { accept: "text/html" } }), { ...env, ENVIRONMENT: environment }, ctx);
+      const request = new Request(`${BASE}/graphql`, { headers: { accept: "text/html" } }) as Parameters<typeof worker.fetch>[0];
+      const res = await worker.fetch(request, { ...env, ENVIRONMENT: environment }, ctx);
       await waitOnExecutionContext(ctx);
       return { status: res.status, type: res.headers.get("content-type") ?? "", body: await res.text() };
     };

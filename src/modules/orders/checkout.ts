@@ -24,7 +24,7 @@ import { accountCreatedAt } from "../customers";
 import { eventInsert, publishAfterResponse } from "../events";
 import { assertGiftCardsPay, chargeStatements, giftCardProblem } from "../gift-cards";
 import { holdAll, holdStock } from "../inventory";
-import { DEFAULT_PAYMENT_PROVIDER } from "../payments";
+import { configuredProvider, startPayment } from "../payments";
 import { assertCodesStillApply, customerKeyOf, redemptionStatements, usageLimitProblem } from "../promotions";
 import { assessmentInsert, riskMode, riskRejected, scoreCheckout, type RiskAssessment } from "../risk";
 import type { PlacedOrder } from "./schemas";
@@ -85,9 +85,9 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
     }
     const status = mode === "enforce" && assessment.decision === "review" ? ("on_hold" as const) : ("placed" as const);
     const at = new Date().toISOString();
-    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, priced, status, orderToken, at });
+    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, priced, status, orderToken, at, paymentProvider: configuredProvider(ctx.env) });
     orderId = orderRow.id;
-    const placed = toOrder(orderRow, lineRows, []);
+    const placed = toOrder(orderRow, lineRows, null);
     // A held order is announced as order.held; order.placed follows when an admin approves it, so
     // a consumer of order.placed (fulfilment, the recommender) never acts on an order under review.
     const type = status === "on_hold" ? "order.held" : "order.placed";
@@ -108,6 +108,9 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
   // The order exists; its holds must become sales. If that fails here, the cron finishes it
   // (orders.stock_committed_at stays null until it does); the hold lasts CHECKOUT_HOLD_MS.
   await settleOrTellTheCron(ctx.env, ctx.db, orderId, options.stock ?? inventoryStock);
+  // The payment step (payments module): a PaymentIntent for the amount due when the order's
+  // provider is remote. Its failure leaves the order standing with a failed attempt to retry.
+  await startPayment(ctx, orderId).catch((error: unknown) => log.error("payment not started", { requestId: ctx.requestId, orderId, error: String(error) }));
   const readable: ServiceContext = { ...ctx, orderToken };
   return { order: await getOrder(readable, orderId), orderToken };
 }
@@ -119,6 +122,8 @@ interface Readiness {
   email: string;
   shippingAddress: Address;
   billingAddress: Address | null;
+  /** The storefront's device id for the risk scorer (optional). */
+  deviceId: string | null;
 }
 
 /** 1. The cart can be checked out: not already completed, not empty, with an email and a shipping address. */
@@ -136,7 +141,7 @@ function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[],
   if (missing.length > 0 || !email || !shippingAddress) {
     throw new ServiceError("VALIDATION_FAILED", "The cart is not ready for checkout.", { errors: missing });
   }
-  return { email, shippingAddress, billingAddress };
+  return { email, shippingAddress, billingAddress, deviceId: input.deviceId ?? null };
 }
 
 /**
@@ -217,6 +222,7 @@ async function orderRows(args: {
   status: "placed" | "on_hold";
   orderToken: string;
   at: string;
+  paymentProvider: string;
 }) {
   const { cart, ready, priced, at } = args;
   const { totals, market } = priced;
@@ -228,6 +234,9 @@ async function orderRows(args: {
     customerId: cart.customerId,
     email: ready.email,
     status: args.status,
+    // Gift cards and store credit paying everything leave nothing for a payment provider.
+    paymentStatus: totals.amountDue === 0 ? ("not_required" as const) : ("pending" as const),
+    fulfillmentStatus: "unfulfilled" as const,
     version: 0,
     currency: priced.currency,
     subtotal: totals.subtotal,
@@ -251,7 +260,7 @@ async function orderRows(args: {
     billingAddress: ready.billingAddress,
     orderTokenHash: await sha256Hex(args.orderToken),
     cartTokenHash: cart.tokenHash,
-    paymentProvider: DEFAULT_PAYMENT_PROVIDER,
+    paymentProvider: args.paymentProvider,
     placedAt: at,
     updatedAt: at,
     stockCommittedAt: null,
@@ -304,12 +313,13 @@ async function rollback(ctx: ServiceContext, cartId: string, claim: Awaited<Retu
 /** What the risk scorer is told about this checkout, including where the request came from. */
 async function assessCheckout(
   ctx: ServiceContext,
-  input: { customerId: string | null; email: string; shippingAddress: Address; billingAddress: Address | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
+  input: { customerId: string | null; email: string; deviceId: string | null; shippingAddress: Address; billingAddress: Address | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
 ): Promise<RiskAssessment> {
   return scoreCheckout(ctx, {
     customerId: input.customerId,
     email: input.email,
     ip: ctx.clientIp ?? null,
+    deviceId: input.deviceId,
     cf: ctx.clientNetwork ?? null,
     shippingAddress: input.shippingAddress,
     billingAddress: input.billingAddress,
