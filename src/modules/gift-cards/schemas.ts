@@ -136,6 +136,7 @@ export const ApplyGiftCardInput = z
 
 export const giftCardRejections = ["currency_mismatch", "disabled", "expired", "empty"] as const;
 
+/** One card's part of a cart, as step 6 computes it. Not an OpenAPI component: carts show their own AppliedGiftCard (without the balance). */
 export const AppliedGiftCard = z
   .object({
     giftCardId: z.string(),
@@ -144,6 +145,5 @@ export const AppliedGiftCard = z
     amount: Money.openapi({ description: "What it pays of this cart (0 when it cannot be used: see `reason`)." }),
     balance: Money.openapi({ description: "Its balance now, before this cart." }),
     reason: z.enum(giftCardRejections).nullable().openapi({ description: "Why it pays nothing: currency_mismatch, disabled, expired, empty." }),
-  })
-  .openapi("AppliedGiftCard");
+  });
 export type AppliedGiftCard = z.infer<typeof AppliedGiftCard>;
