@@ -3478,7 +3478,8 @@ export interface components {
             discounts: components["schemas"]["AppliedDiscount"][];
             id: string;
             lineTotal: components["schemas"]["Money"] & unknown;
-            priceSource: components["schemas"]["PriceSource"] & (Record<string, never> | null);
+            /** @description Why this price; null for orders placed before markets. */
+            priceSource: components["schemas"]["PriceSource"] | null;
             productId: string;
             quantity: number;
             sku: string;

@@ -125,7 +125,7 @@ export function productPage(p: Product, error: string | undefined) {
               (v) => html`<label class="variant ${v.availability.inStock ? "" : "sold-out"}">
                 <input type="radio" name="variantId" value="${v.id}" required ${v.id === firstAvailable?.id && v.availability.inStock ? raw("checked") : ""} ${v.availability.inStock ? "" : raw("disabled")} data-price="${money(v.price)}">
                 <span class="variant-name">${v.options.length ? v.options.map((o) => o.value).join(" / ") : v.title}</span>
-                <span class="variant-price">${v.compareAtPrice && v.compareAtPrice.amount > v.price.amount ? html`<s>${money(v.compareAtPrice)}</s> ` : ""}${money(v.price)}</span>
+                <span class="variant-price">${v.compareAtPrice && v.price && v.compareAtPrice.amount > v.price.amount ? html`<s>${money(v.compareAtPrice)}</s> ` : ""}${money(v.price)}</span>
                 <span class="stock">${v.availability.inStock ? (v.availability.available <= 5 ? `Only ${v.availability.available} left` : "In stock") : "Sold out"}</span>
               </label>`,
             )}
