@@ -1,3 +1,4 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import { orNull } from "../../graphql/errors";
 import { builder, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
@@ -44,7 +45,8 @@ ProductRef.implement({
     }),
     variants: t.field({
       type: [VariantRef],
-      // Search hits arrive hydrated by the service: use their variants instead of querying again.
+      // Products read with their variants (listings and pages that ask for them, search hits) carry them:
+      // no second query. Each then carries its availability too (Variant.availability).
       resolve: (p, _args, ctx) => ("variants" in p && Array.isArray(p.variants) ? (p.variants as VariantRecord[]) : ctx.loaders.catalog.variantsByProduct.load(p.id)),
     }),
     categories: t.field({ type: [CategoryRef], resolve: (p, _args, ctx) => ctx.loaders.catalog.categoriesByProduct.load(p.id) }),
@@ -85,9 +87,9 @@ CategoryRef.implement({
       type: ProductRef,
       description: "Active products in this category or its descendants.",
       args: { sort: t.arg({ type: ProductSortEnum }), inStock: t.arg.boolean({ description: "true: only products with a variant in stock; false: only products with none." }) },
-      resolve: async (c, args, ctx) =>
+      resolve: async (c, args, ctx, info) =>
         toConnection(
-          await catalog.listProductRecords(ctx.services, {
+          await (asksFor(info, "variants") ? catalog.listProducts : catalog.listProductRecords)(ctx.services, {
             ...forwardArgs(args),
             category: c.id,
             ...(args.sort && { sort: args.sort }),
@@ -107,6 +109,24 @@ SearchHitRef.implement({
   }),
 });
 
+
+/**
+ * Whether the selection below this field asks for a field called `name` at any depth (fragments
+ * followed): then reading the products hydrated, in one statement, beats resolving relations later.
+ */
+function asksFor(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): boolean =>
+    !!set &&
+    set.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === name || walk(s.selectionSet);
+      if (s.kind === Kind.INLINE_FRAGMENT) return walk(s.selectionSet);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      return walk(info.fragments[s.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => walk(node.selectionSet));
+}
 
 function byIdOrSlug(args: { id?: string | null; slug?: string | null }): string {
   const key = args.id ?? args.slug;
@@ -128,9 +148,11 @@ builder.queryFields((t) => ({
       sort: t.arg({ type: ProductSortEnum }),
       status: t.arg({ type: ProductStatusEnum, description: "Admin only." }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const { first, after, last, before, ...filters } = args;
-      return toConnection(await catalog.listProductRecords(ctx.services, { ...forwardArgs({ first, after, last, before }), ...dropNulls(filters) }));
+      const input = { ...forwardArgs({ first, after, last, before }), ...dropNulls(filters) };
+      // Asked for variants: one statement brings them (with availability) instead of two loader queries.
+      return toConnection(await (asksFor(info, "variants") ? catalog.listProducts : catalog.listProductRecords)(ctx.services, input));
     },
   }),
   product: t.field({
@@ -138,7 +160,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "A product by id or slug; null when it does not exist or is not visible to you.",
     args: { id: t.arg.id(), slug: t.arg.string() },
-    resolve: (_root, args, ctx) => orNull(() => catalog.getProductRecord(ctx.services, byIdOrSlug(args))),
+    resolve: (_root, args, ctx, info) => orNull(() => (asksFor(info, "variants") ? catalog.getProduct : catalog.getProductRecord)(ctx.services, byIdOrSlug(args))),
   }),
   categories: t.field({
     type: [CategoryRef],

@@ -36,7 +36,8 @@ builder.objectField(VariantRef, "availability", (t) =>
   t.field({
     type: AvailabilityRef,
     description: "Current availability; batched, one query per page of variants.",
-    resolve: (v, _args, ctx) => ctx.loaders.inventory.availabilityBySku.load(v.sku),
+    // Variants read with their product (listings, product pages, search) carry it already.
+    resolve: (v, _args, ctx) => ("availability" in v ? (v.availability as Availability) : ctx.loaders.inventory.availabilityBySku.load(v.sku)),
   }),
 );
 
