@@ -1,6 +1,6 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import { orNull } from "../../graphql/errors";
-import { builder, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
+import { builder, SHARED, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { ServiceError } from "../../shared/errors";
 import type { Category, ProductRecord, SearchHit, VariantRecord } from "./schemas";
@@ -27,6 +27,7 @@ const SearchHitRef = builder.objectRef<SearchHit>("SearchHit");
 
 ProductRef.implement({
   description: "Something you sell, with its purchasable variants.",
+  extensions: SHARED,
   fields: (t) => ({
     id: t.exposeID("id"),
     slug: t.exposeString("slug", { description: "URL-safe unique handle." }),
@@ -37,6 +38,7 @@ ProductRef.implement({
     attributes: t.field({ type: [KeyValueRef], resolve: (p) => toKeyValues(p.attributes) }),
     priceRange: t.field({
       type: builder.objectRef<NonNullable<ProductRecord["priceRange"]>>("PriceRange").implement({
+        extensions: SHARED,
         fields: (f) => ({ min: f.field({ type: MoneyRef, resolve: (r) => r.min }), max: f.field({ type: MoneyRef, resolve: (r) => r.max }) }),
       }),
       nullable: true,
@@ -57,6 +59,7 @@ ProductRef.implement({
 
 VariantRef.implement({
   description: "A purchasable version of a product, identified by its SKU.",
+  extensions: SHARED,
   fields: (t) => ({
     id: t.exposeID("id"),
     sku: t.exposeString("sku"),
@@ -70,6 +73,7 @@ VariantRef.implement({
 
 CategoryRef.implement({
   description: "A node of the category tree.",
+  extensions: SHARED,
   fields: (t) => ({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
@@ -101,6 +105,7 @@ CategoryRef.implement({
 });
 
 SearchHitRef.implement({
+  extensions: SHARED,
   fields: (t) => ({
     product: t.field({ type: ProductRef, resolve: (h) => h.product }),
     score: t.exposeFloat("score", { description: "bm25 relevance; lower is more relevant." }),
@@ -139,6 +144,7 @@ function byIdOrSlug(args: { id?: string | null; slug?: string | null }): string 
 builder.queryFields((t) => ({
   products: t.connection({
     type: ProductRef,
+    extensions: SHARED,
     description: "Active products (admins may ask for any status), filtered and sorted like GET /v1/products.",
     args: {
       category: t.arg.string({ description: "Category id or slug; includes descendants." }),
@@ -157,6 +163,7 @@ builder.queryFields((t) => ({
   }),
   product: t.field({
     type: ProductRef,
+    extensions: SHARED,
     nullable: true,
     description: "A product by id or slug; null when it does not exist or is not visible to you.",
     args: { id: t.arg.id(), slug: t.arg.string() },
@@ -164,17 +171,20 @@ builder.queryFields((t) => ({
   }),
   categories: t.field({
     type: [CategoryRef],
+    extensions: SHARED,
     description: "Root categories; walk `children` for the tree.",
     resolve: async (_root, _args, ctx) => (await catalog.categoryTree(ctx.services)).map(({ children: _children, ...c }) => c),
   }),
   category: t.field({
     type: CategoryRef,
+    extensions: SHARED,
     nullable: true,
     args: { id: t.arg.id(), slug: t.arg.string() },
     resolve: (_root, args, ctx) => orNull(() => catalog.getCategory(ctx.services, byIdOrSlug(args))),
   }),
   search: t.connection({
     type: SearchHitRef,
+    extensions: SHARED,
     description: "Full-text search over active products, ranked by bm25.",
     args: { query: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) =>

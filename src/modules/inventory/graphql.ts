@@ -1,5 +1,5 @@
 import { orNull } from "../../graphql/errors";
-import { builder, dropNulls } from "../../graphql/builder";
+import { builder, dropNulls, SHARED } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { VariantRef } from "../catalog/graphql";
 import type { Availability } from "./projection";
@@ -26,6 +26,9 @@ const AdminReasonEnum = builder.enumType("StockAdminReason", {
 
 const AvailabilityRef = builder.objectRef<Availability>("VariantAvailability").implement({
   description: "What can be bought now, from the availability projection (refreshed after every stock change).",
+  // Shared like the rest of a catalog read: cached responses may be as old as the catalog cache allows
+  // (docs/protection.md), as REST's edge copy of a listing is.
+  extensions: SHARED,
   fields: (t) => ({
     available: t.exposeInt("available", { description: "Units that can still be put in a cart." }),
     inStock: t.exposeBoolean("inStock", { description: "available > 0." }),
