@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth";
 import { handleGraphQL } from "./graphql";
 import "./wiring";
+import { allowedMethodsIndex } from "../http/allowed-methods";
 import { d1Session } from "../http/d1-session";
 import { limitBody, requestId, requireJson } from "../http/middleware";
 import { errorToResponse, problemFor, problemResponse } from "../http/problem";
@@ -32,7 +33,17 @@ export function createApp() {
     }
     return errorToResponse(c, error);
   });
-  app.notFound((c) => problemResponse(c, problemFor("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  // A known path with the wrong method is a 405 with `Allow`; anything else a 404. Built on first use, after every route is registered.
+  let allowedMethods: ((pathname: string) => string[]) | undefined;
+  app.notFound((c) => {
+    const pathname = new URL(c.req.url).pathname;
+    allowedMethods ??= allowedMethodsIndex(app.routes);
+    const allow = allowedMethods(pathname);
+    if (allow.length > 0) {
+      return problemResponse(c, problemFor("METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on ${pathname}; use ${allow.join(", ")}.`), { allow: allow.join(", ") });
+    }
+    return problemResponse(c, problemFor("NOT_FOUND", `No route for ${c.req.method} ${pathname}.`));
+  });
 
   // Liveness only: answers without touching D1 or any other binding.
   app.get("/healthz", (c) => c.json({ status: "ok" }));

@@ -38,7 +38,21 @@ export function problems(...codes: ErrorCode[]) {
   return out;
 }
 
-export const adminSecurity = [{ adminApiKey: [] }];
+type Security = Record<string, string[]>[];
+/** Admin API key required. */
+export const adminSecurity: Security = [{ adminApiKey: [] }];
+/** A customer token required. */
+export const customerSecurity: Security = [{ customerToken: [] }];
+/** No credentials: anyone may call it (said explicitly, so generated clients send none). */
+export const publicSecurity: Security = [];
+/** Anyone; a customer token changes whose data it is (guests use the cart / order token headers instead). */
+export const optionalCustomerSecurity: Security = [{}, { customerToken: [] }];
+/** Anyone; an admin key shows more (drafts, `status` filters). */
+export const optionalAdminSecurity: Security = [{}, { adminApiKey: [] }];
+/** Anyone with a guest token header, a customer token or an admin key (the service decides what each may see). */
+export const guestCustomerOrAdminSecurity: Security = [{}, { customerToken: [] }, { adminApiKey: [] }];
+/** A customer token or an admin key. */
+export const customerOrAdminSecurity: Security = [{ customerToken: [] }, { adminApiKey: [] }];
 
 export function listOf<T extends z.ZodType>(item: T, name: string) {
   return z

@@ -21,8 +21,15 @@ export function problemFor(code: ErrorCode, detail: string, extra: Partial<Probl
   return { type: problemType(code), title, status, detail, ...extra };
 }
 
+/** Every problem names the request path (`instance`) and the request id, whoever built it. */
 export function problemResponse(c: Context, problem: ProblemDocument, headers: Record<string, string> = {}): Response {
-  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, { "content-type": PROBLEM_CONTENT_TYPE, ...headers });
+  const requestId = c.get("requestId") as string | undefined;
+  const body: ProblemDocument = {
+    ...problem,
+    instance: problem.instance ?? new URL(c.req.url).pathname,
+    ...(problem.request_id === undefined && requestId !== undefined && { request_id: requestId }),
+  };
+  return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, { "content-type": PROBLEM_CONTENT_TYPE, ...headers });
 }
 
 /** Render any thrown value as problem+json; unexpected errors are masked and logged with the request id. */

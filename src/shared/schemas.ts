@@ -1,26 +1,40 @@
 import { z } from "@hono/zod-openapi";
+import { isCurrencyCode } from "./currencies";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination";
+
+/** A currency in circulation: ISO 4217 List One without funds, metals and test codes (src/shared/currencies.ts). */
+export const CurrencyCode = z
+  .string()
+  .refine(isCurrencyCode, "Must be an ISO 4217 code such as EUR.")
+  .openapi({ pattern: "^[A-Z]{3}$", example: "EUR", description: "ISO 4217 currency code of a currency in circulation." });
 
 /** Money in integer minor units plus ISO 4217 currency. Never floats. */
 export const Money = z
   .object({
     amount: z.number().int().min(0).max(100_000_000_00).openapi({ example: 1999, description: "Amount in minor units (cents)." }),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, "Must be an ISO 4217 code such as EUR.")
-      .openapi({ example: "EUR", description: "ISO 4217 currency code." }),
+    currency: CurrencyCode,
   })
   .openapi("Money");
 export type Money = z.infer<typeof Money>;
 
 export const Timestamp = z.string().openapi({ example: "2026-11-26T09:30:00.000Z", description: "RFC 3339 UTC timestamp." });
 
+/**
+ * An integer from a query string or path: plain decimal digits only. `z.coerce.number()` uses `Number()`, which
+ * also reads "1e1", "0x10", " 5", "5.0" and "" (as 0); those are 400s. GraphQL and RPC pass real numbers, which
+ * go through unchanged.
+ */
+export function decimalInt(min: number, max: number) {
+  return z
+    .preprocess(
+      (value) => (typeof value === "string" && /^-?\d{1,15}$/.test(value) ? Number(value) : value),
+      z.number({ error: "Use a plain decimal integer such as 20." }).int().min(min).max(max),
+    )
+    .openapi({ type: "integer", minimum: min, maximum: max });
+}
+
 /** `?limit=` shared by every list endpoint; the cap is hard. */
-export const PageLimit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_PAGE_SIZE)
+export const PageLimit = decimalInt(1, MAX_PAGE_SIZE)
   .default(DEFAULT_PAGE_SIZE)
   .openapi({ description: `Page size, 1 to ${MAX_PAGE_SIZE}.`, example: 20 });
 
@@ -40,8 +54,8 @@ export const Problem = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
-    instance: z.string().optional(),
-    request_id: z.string().optional(),
+    instance: z.string().openapi({ description: "The request path.", example: "/v1/products" }),
+    request_id: z.string().openapi({ description: "The request's `x-request-id`: quote it when reporting a problem.", example: "req_0f6c…" }),
     errors: z.array(ProblemFieldError).optional(),
   })
   .openapi("Problem", { description: "RFC 9457 problem details, served as application/problem+json." });

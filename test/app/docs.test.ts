@@ -9,7 +9,7 @@ describe("API documents", () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe("3.1.0");
-    for (const path of ["/v1/products", "/v1/products/{idOrSlug}", "/v1/categories", "/v1/search", "/v1/products/{id}/variants", "/v1/variants/{id}", "/v1/categories/{id}"]) {
+    for (const path of ["/v1/products", "/v1/products/{idOrSlug}", "/v1/categories", "/v1/search", "/v1/products/{idOrSlug}/variants", "/v1/variants/{id}", "/v1/categories/{idOrSlug}"]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(Object.keys(doc.paths["/v1/products"])).toEqual(expect.arrayContaining(["get", "post"]));

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader, IdempotencyKeyHeader } from "../../http/guest-headers";
 import { idempotent } from "../protection/rest";
-import { createRouter, json, jsonBody, problems } from "../../http/openapi";
+import { createRouter, json, jsonBody, optionalCustomerSecurity, problems } from "../../http/openapi";
 import { AddLineInput, Cart, CreateCartInput, CreatedCart, UpdateCartInput, UpdateLineInput } from "./schemas";
 import * as carts from "./service";
 
@@ -18,6 +18,8 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/carts",
+      operationId: "createCart",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Create a cart",
       description:
@@ -35,6 +37,8 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/carts/{id}",
+      operationId: "getCart",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Get a cart",
       description: `Lines, server-computed totals (subtotal, shipping, tax, total) and addresses. ${access}`,
@@ -47,6 +51,8 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/carts/{id}",
+      operationId: "updateCart",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Set email and addresses",
       description: `Only the fields sent change; null clears one. The shipping country decides shipping rate and tax. ${access}`,
@@ -59,6 +65,8 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/carts/{id}/lines",
+      operationId: "addCartLine",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Add a line",
       description:
@@ -76,6 +84,8 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/carts/{id}/lines/{lineId}",
+      operationId: "updateCartLine",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Change a line's quantity",
       description: "Re-holds the SKU for the new quantity; 409 `insufficient-stock` when not enough is available.",
@@ -91,6 +101,8 @@ export const cartRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/carts/{id}/lines/{lineId}",
+      operationId: "removeCartLine",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Remove a line",
       description: "Removes the line and releases its stock.",

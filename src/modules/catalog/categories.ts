@@ -62,11 +62,12 @@ export async function createCategory(ctx: ServiceContext, rawInput: unknown): Pr
   return getCategory(ctx, id);
 }
 
-export async function updateCategory(ctx: ServiceContext, id: string, rawInput: unknown): Promise<Category> {
+export async function updateCategory(ctx: ServiceContext, idOrSlug: string, rawInput: unknown): Promise<Category> {
   requireAdmin(ctx.actor, "catalog:write");
   const input = parseInput(UpdateCategoryInput, rawInput);
-  const existing = await findCategory(ctx.db, id);
-  if (!existing || existing.id !== id) throw notFound("Category", id);
+  const existing = await findCategory(ctx.db, idOrSlug);
+  if (!existing) throw notFound("Category", idOrSlug);
+  const id = existing.id;
   const at = now();
   const { parentId, ...fields } = input;
   const statements: BatchItem<"sqlite">[] = [];
@@ -98,8 +99,9 @@ export async function updateCategory(ctx: ServiceContext, id: string, rawInput: 
   return getCategory(ctx, id);
 }
 
-export async function deleteCategory(ctx: ServiceContext, id: string): Promise<void> {
+export async function deleteCategory(ctx: ServiceContext, idOrSlug: string): Promise<void> {
   requireAdmin(ctx.actor, "catalog:write");
+  const id = (await findCategory(ctx.db, idOrSlug))?.id ?? idOrSlug;
   const child = await ctx.db.select({ id: categories.id }).from(categories).where(eq(categories.parentId, id)).get();
   if (child) throw new ServiceError("CONFLICT", "Move or delete the subcategories first.");
   const deleted = await ctx.db.delete(categories).where(eq(categories.id, id)).returning({ id: categories.id });

@@ -145,10 +145,10 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
   return getProduct(ctx, id);
 }
 
-export async function updateProduct(ctx: ServiceContext, id: string, rawInput: unknown): Promise<Product> {
+export async function updateProduct(ctx: ServiceContext, idOrSlug: string, rawInput: unknown): Promise<Product> {
   requireAdmin(ctx.actor, "catalog:write");
   const input = parseInput(UpdateProductInput, rawInput);
-  const existing = await getProductRecord(ctx, id);
+  const existing = await getProductRecord(ctx, idOrSlug);
   const at = now();
   const { categoryIds, ...fields } = input;
   const statements: BatchItem<"sqlite">[] = [ctx.db.update(products).set({ ...fields, updatedAt: at }).where(eq(products.id, existing.id))];
@@ -163,13 +163,17 @@ export async function updateProduct(ctx: ServiceContext, id: string, rawInput: u
   return getProduct(ctx, existing.id);
 }
 
-export async function archiveProduct(ctx: ServiceContext, id: string): Promise<Product> {
-  return updateProduct(ctx, id, { status: "archived" });
+export async function archiveProduct(ctx: ServiceContext, idOrSlug: string): Promise<Product> {
+  return updateProduct(ctx, idOrSlug, { status: "archived" });
 }
 
-export async function deleteProduct(ctx: ServiceContext, id: string): Promise<void> {
+export async function deleteProduct(ctx: ServiceContext, idOrSlug: string): Promise<void> {
   requireAdmin(ctx.actor, "catalog:write");
-  const existing = await ctx.db.select({ id: products.id, slug: products.slug }).from(products).where(eq(products.id, id)).get();
-  if (!existing) throw notFound("Product", id);
-  await commitCatalogChange(ctx, [ctx.db.delete(products).where(eq(products.id, id)), productEvent(ctx, "product.deleted", existing)], { productId: existing.id, slug: existing.slug });
+  const existing = await ctx.db
+    .select({ id: products.id, slug: products.slug })
+    .from(products)
+    .where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug)))
+    .get();
+  if (!existing) throw notFound("Product", idOrSlug);
+  await commitCatalogChange(ctx, [ctx.db.delete(products).where(eq(products.id, existing.id)), productEvent(ctx, "product.deleted", existing)], { productId: existing.id, slug: existing.slug });
 }

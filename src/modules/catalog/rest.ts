@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, json, jsonBody, listOf, optionalAdminSecurity, problems, publicSecurity } from "../../http/openapi";
 import * as catalog from "./service";
 import {
   Category,
@@ -32,6 +32,8 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/products",
+      operationId: "listProducts",
+      security: optionalAdminSecurity,
       tags,
       summary: "List products",
       description:
@@ -48,6 +50,8 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/products/{idOrSlug}",
+      operationId: "getProduct",
+      security: optionalAdminSecurity,
       tags,
       summary: "Get a product by id or slug",
       request: { params: IdOrSlugParam("classic-cotton-tee") },
@@ -59,9 +63,11 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/categories",
+      operationId: "listCategories",
+      security: publicSecurity,
       tags,
       summary: "The category tree",
-      responses: { 200: json(CategoryTree, "Root categories with nested children.") },
+      responses: { 200: json(CategoryTree, "Root categories with nested children."), ...problems("THROTTLED") },
     }),
     async (c) => c.json({ data: await catalog.categoryTree(c.get("services")) }, 200),
   )
@@ -69,6 +75,8 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/categories/{idOrSlug}",
+      operationId: "getCategory",
+      security: publicSecurity,
       tags,
       summary: "Get a category by id or slug",
       request: { params: IdOrSlugParam("menswear") },
@@ -80,6 +88,8 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/search",
+      operationId: "searchProducts",
+      security: publicSecurity,
       tags,
       summary: "Full-text search",
       description: "Searches title, description and SKUs of active products (every word must match, as a prefix), ranked by bm25 with highlighted snippets.",
@@ -96,6 +106,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/products",
+      operationId: "createProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Create a product",
@@ -111,67 +122,72 @@ export const catalogRoutes = createRouter()
   .openapi(
     createRoute({
       method: "patch",
-      path: "/products/{id}",
+      path: "/products/{idOrSlug}",
+      operationId: "updateProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Update a product",
       description: "Partial update: only the fields sent change. `categoryIds` replaces the whole set.",
-      request: { params: IdParam("prod_..."), ...jsonBody(UpdateProductInput) },
+      request: { params: IdOrSlugParam("prod_..."), ...jsonBody(UpdateProductInput) },
       responses: {
         200: json(Product, "The updated product."),
         ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
       },
     }),
-    async (c) => c.json(await catalog.updateProduct(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(await catalog.updateProduct(c.get("services"), c.req.valid("param").idOrSlug, c.req.valid("json")), 200),
   )
   .openapi(
     createRoute({
       method: "post",
-      path: "/products/{id}/archive",
+      path: "/products/{idOrSlug}/archive",
+      operationId: "archiveProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Archive a product",
       description: "Hides the product from the public without deleting it.",
-      request: { params: IdParam("prod_...") },
+      request: { params: IdOrSlugParam("prod_...") },
       responses: { 200: json(Product, "The archived product."), ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
     }),
-    async (c) => c.json(await catalog.archiveProduct(c.get("services"), c.req.valid("param").id), 200),
+    async (c) => c.json(await catalog.archiveProduct(c.get("services"), c.req.valid("param").idOrSlug), 200),
   )
   .openapi(
     createRoute({
       method: "delete",
-      path: "/products/{id}",
+      path: "/products/{idOrSlug}",
+      operationId: "deleteProduct",
       tags: adminTags,
       security: adminSecurity,
       summary: "Delete a product",
       description: "Deletes the product with its variants and category links.",
-      request: { params: IdParam("prod_...") },
+      request: { params: IdOrSlugParam("prod_...") },
       responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
     }),
     async (c) => {
-      await catalog.deleteProduct(c.get("services"), c.req.valid("param").id);
+      await catalog.deleteProduct(c.get("services"), c.req.valid("param").idOrSlug);
       return c.body(null, 204);
     },
   )
   .openapi(
     createRoute({
       method: "post",
-      path: "/products/{id}/variants",
+      path: "/products/{idOrSlug}/variants",
+      operationId: "createVariant",
       tags: adminTags,
       security: adminSecurity,
       summary: "Add a variant",
-      request: { params: IdParam("prod_..."), ...jsonBody(CreateVariantInput) },
+      request: { params: IdOrSlugParam("prod_..."), ...jsonBody(CreateVariantInput) },
       responses: {
         201: json(Variant, "The created variant."),
         ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
       },
     }),
-    async (c) => c.json(await catalog.createVariant(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 201),
+    async (c) => c.json(await catalog.createVariant(c.get("services"), c.req.valid("param").idOrSlug, c.req.valid("json")), 201),
   )
   .openapi(
     createRoute({
       method: "patch",
       path: "/variants/{id}",
+      operationId: "updateVariant",
       tags: adminTags,
       security: adminSecurity,
       summary: "Update a variant",
@@ -187,6 +203,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/variants/{id}",
+      operationId: "deleteVariant",
       tags: adminTags,
       security: adminSecurity,
       summary: "Delete a variant",
@@ -202,6 +219,7 @@ export const catalogRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/categories",
+      operationId: "createCategory",
       tags: adminTags,
       security: adminSecurity,
       summary: "Create a category",
@@ -216,32 +234,34 @@ export const catalogRoutes = createRouter()
   .openapi(
     createRoute({
       method: "patch",
-      path: "/categories/{id}",
+      path: "/categories/{idOrSlug}",
+      operationId: "updateCategory",
       tags: adminTags,
       security: adminSecurity,
       summary: "Update or move a category",
       description: "Changing `parentId` moves the whole subtree; moving a category under its own descendant is a 409.",
-      request: { params: IdParam("cat_..."), ...jsonBody(UpdateCategoryInput) },
+      request: { params: IdOrSlugParam("cat_..."), ...jsonBody(UpdateCategoryInput) },
       responses: {
         200: json(Category, "The updated category."),
         ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
       },
     }),
-    async (c) => c.json(await catalog.updateCategory(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(await catalog.updateCategory(c.get("services"), c.req.valid("param").idOrSlug, c.req.valid("json")), 200),
   )
   .openapi(
     createRoute({
       method: "delete",
-      path: "/categories/{id}",
+      path: "/categories/{idOrSlug}",
+      operationId: "deleteCategory",
       tags: adminTags,
       security: adminSecurity,
       summary: "Delete a category",
       description: "Only a category without subcategories can be deleted (409 otherwise); its product links go with it.",
-      request: { params: IdParam("cat_...") },
+      request: { params: IdOrSlugParam("cat_...") },
       responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
     }),
     async (c) => {
-      await catalog.deleteCategory(c.get("services"), c.req.valid("param").id);
+      await catalog.deleteCategory(c.get("services"), c.req.valid("param").idOrSlug);
       return c.body(null, 204);
     },
   );

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Money, PageCursor, PageLimit, Slug, Timestamp } from "../../shared/schemas";
+import { decimalInt, Money, PageCursor, PageLimit, Slug, Timestamp } from "../../shared/schemas";
 
 export const ProductStatus = z.enum(["draft", "active", "archived"]).openapi("ProductStatus", {
   description: "Only `active` products are visible to the public.",
@@ -99,8 +99,8 @@ export const ListProductsInput = z
     limit: PageLimit,
     cursor: PageCursor,
     category: z.string().min(1).max(120).optional().openapi({ description: "Category id or slug; includes its descendants." }),
-    minPrice: z.coerce.number().int().min(0).optional().openapi({ description: "Lowest variant price at least this (minor units)." }),
-    maxPrice: z.coerce.number().int().min(0).optional().openapi({ description: "Lowest variant price at most this (minor units)." }),
+    minPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price at least this (minor units)." }),
+    maxPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price at most this (minor units)." }),
     sort: ProductSort.default("newest"),
     inStock: z
       .preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean())

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, customerSecurity, json, jsonBody, listOf, problems, publicSecurity } from "../../http/openapi";
 import * as addresses from "./addresses";
 import {
   Address,
@@ -20,7 +20,6 @@ import * as customers from "./service";
 
 const tags = ["Customers"];
 const adminTags = ["Customers admin"];
-const customerSecurity = [{ customerToken: [] }];
 const IdParam = (example: string) => z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example }) });
 
 const CustomerList = listOf(Customer, "CustomerList");
@@ -34,6 +33,8 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers",
+      operationId: "signUpCustomer",
+      security: publicSecurity,
       tags,
       summary: "Sign up",
       description:
@@ -47,6 +48,8 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers/sign-in",
+      operationId: "signInCustomer",
+      security: publicSecurity,
       tags,
       summary: "Sign in",
       description:
@@ -63,6 +66,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/customers/sign-out",
+      operationId: "signOutCustomer",
       tags,
       security: customerSecurity,
       summary: "Sign out",
@@ -76,6 +80,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/me",
+      operationId: "getMe",
       tags,
       security: customerSecurity,
       summary: "The signed-in customer",
@@ -87,6 +92,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/me",
+      operationId: "updateMe",
       tags,
       security: customerSecurity,
       summary: "Update your profile",
@@ -100,6 +106,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/me/password",
+      operationId: "changeMyPassword",
       tags,
       security: customerSecurity,
       summary: "Change your password",
@@ -117,6 +124,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/me/addresses",
+      operationId: "listMyAddresses",
       tags,
       security: customerSecurity,
       summary: "Your addresses",
@@ -128,6 +136,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/me/addresses",
+      operationId: "createMyAddress",
       tags,
       security: customerSecurity,
       summary: "Add an address",
@@ -144,6 +153,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/me/addresses/{id}",
+      operationId: "updateMyAddress",
       tags,
       security: customerSecurity,
       summary: "Update an address",
@@ -160,6 +170,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/me/addresses/{id}",
+      operationId: "deleteMyAddress",
       tags,
       security: customerSecurity,
       summary: "Delete an address",
@@ -177,6 +188,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/customers",
+      operationId: "listCustomers",
       tags: adminTags,
       security: adminSecurity,
       summary: "List customers",
@@ -193,6 +205,7 @@ export const customerRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/customers/{id}",
+      operationId: "getCustomer",
       tags: adminTags,
       security: adminSecurity,
       summary: "Get a customer",

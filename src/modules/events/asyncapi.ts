@@ -10,6 +10,7 @@ export function asyncApiDocument() {
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
+  const schemas: Record<string, unknown> = {};
   for (const type of eventTypes) {
     const name = type.replace(/[._]([a-z])/g, (_m, c: string) => c.toUpperCase());
     const { summary } = eventCatalogue[type];
@@ -19,7 +20,7 @@ export function asyncApiDocument() {
       summary,
       contentType: "application/json",
       headers: { $ref: "#/components/schemas/WebhookHeaders" },
-      payload: z.toJSONSchema(envelopeSchema(type), { target: "draft-2020-12", unrepresentable: "any" }),
+      payload: liftDefinitions(z.toJSONSchema(envelopeSchema(type), { target: "draft-7", unrepresentable: "any" }), schemas),
     };
     channels[type] = { address: type, description: summary, messages: { [name]: { $ref: `#/components/messages/${name}` } } };
     operations[`receive${name[0]!.toUpperCase()}${name.slice(1)}`] = {
@@ -42,6 +43,7 @@ export function asyncApiDocument() {
     components: {
       messages,
       schemas: {
+        ...schemas,
         WebhookHeaders: {
           type: "object",
           required: ["webhook-id", "webhook-timestamp", "webhook-signature"],
@@ -54,4 +56,22 @@ export function asyncApiDocument() {
       },
     },
   };
+}
+
+/**
+ * Payloads are AsyncAPI Schema Objects (a superset of JSON Schema draft 7, hence the zod target). zod puts shared
+ * schemas (those with `meta({ id })`, e.g. Money) in `definitions` inside each payload and points at them with
+ * `#/definitions/…`, which in an AsyncAPI document resolves against the document root, where there is none.
+ * Move them to `components.schemas` (one copy each) and point there.
+ */
+function liftDefinitions(schema: Record<string, unknown>, into: Record<string, unknown>): Record<string, unknown> {
+  const { definitions, $schema: _dialect, ...rest } = schema as { definitions?: Record<string, unknown>; $schema?: string };
+  for (const [name, definition] of Object.entries(definitions ?? {})) {
+    const existing = into[name];
+    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(definition)) {
+      throw new Error(`Two different event schemas are both named ${name}.`);
+    }
+    into[name] = definition;
+  }
+  return JSON.parse(JSON.stringify(rest).replaceAll('"#/definitions/', '"#/components/schemas/')) as Record<string, unknown>;
 }

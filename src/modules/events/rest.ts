@@ -12,6 +12,7 @@ export const eventRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/events",
+      operationId: "listEvents",
       tags,
       security: adminSecurity,
       summary: "Pull events (reconciliation feed)",
@@ -29,6 +30,7 @@ export const eventRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/events/{id}",
+      operationId: "getEvent",
       tags,
       security: adminSecurity,
       summary: "Get an event",
@@ -41,6 +43,7 @@ export const eventRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/dead-letters",
+      operationId: "listDeadLetters",
       tags,
       security: adminSecurity,
       summary: "List dead letters",
@@ -57,6 +60,7 @@ export const eventRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/dead-letters/{id}/replay",
+      operationId: "replayDeadLetter",
       tags,
       security: adminSecurity,
       summary: "Replay a dead letter",

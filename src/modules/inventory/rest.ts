@@ -13,6 +13,7 @@ export const inventoryRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/inventory/{sku}",
+      operationId: "getStockLevel",
       tags,
       security: adminSecurity,
       summary: "Get a SKU's stock level",
@@ -26,6 +27,7 @@ export const inventoryRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/inventory/{sku}/ledger",
+      operationId: "listStockLedger",
       tags,
       security: adminSecurity,
       summary: "A SKU's stock ledger",
@@ -43,6 +45,7 @@ export const inventoryRoutes = createRouter()
     createRoute({
       method: "put",
       path: "/inventory/{sku}",
+      operationId: "setStock",
       tags,
       security: adminSecurity,
       summary: "Set a SKU's on-hand stock",
@@ -57,6 +60,7 @@ export const inventoryRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/inventory/{sku}/adjustments",
+      operationId: "adjustStock",
       tags,
       security: adminSecurity,
       summary: "Adjust a SKU's on-hand stock",
@@ -71,6 +75,7 @@ export const inventoryRoutes = createRouter()
     createRoute({
       method: "put",
       path: "/inventory",
+      operationId: "setStockLevels",
       tags,
       security: adminSecurity,
       summary: "Set on-hand for many SKUs",

@@ -21,6 +21,7 @@ export const orderFeedRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/orders/feed",
+      operationId: "readOrderFeed",
       tags,
       security: feedSecurity,
       summary: "Live order feed (WebSocket, SSE or polling)",
@@ -52,6 +53,7 @@ export const orderFeedRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/orders/feed/tickets",
+      operationId: "createOrderFeedTicket",
       tags,
       security: [{ adminApiKey: [] }, { customerToken: [] }],
       summary: "Get a ticket to open the order feed",

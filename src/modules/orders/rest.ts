@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader, IdempotencyKeyHeader, OrderTokenHeader } from "../../http/guest-headers";
 import { idempotent } from "../protection/rest";
-import { adminSecurity, createRouter, json, jsonBody, listOf, problems } from "../../http/openapi";
+import { adminSecurity, createRouter, customerOrAdminSecurity, guestCustomerOrAdminSecurity, json, jsonBody, listOf, optionalCustomerSecurity, problems } from "../../http/openapi";
 import { CheckoutInput } from "../carts";
 import { checkout } from "./checkout";
 import { orderFeedRoutes } from "./feed-rest";
@@ -15,11 +15,12 @@ const CartParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { na
 const OrderList = listOf(Order, "OrderList");
 const keyRequired = z.object({ "idempotency-key": IdempotencyKeyHeader(true) });
 
-function adminTransition(path: string, summary: string, description: string, run: typeof orders.fulfilOrder, requireKey: boolean) {
+function adminTransition(path: string, operationId: string, summary: string, description: string, run: typeof orders.fulfilOrder, requireKey: boolean) {
   return [
     createRoute({
       method: "post",
       path: `/orders/{id}/${path}`,
+      operationId,
       tags: adminTags,
       security: adminSecurity,
       summary,
@@ -35,9 +36,10 @@ function adminTransition(path: string, summary: string, description: string, run
   ] as const;
 }
 
-const fulfil = adminTransition("fulfil", "Mark an order fulfilled", "paid -> fulfilled. Any other state is a 409.", orders.fulfilOrder, false);
+const fulfil = adminTransition("fulfil", "fulfilOrder", "Mark an order fulfilled", "paid -> fulfilled. Any other state is a 409.", orders.fulfilOrder, false);
 const cancel = adminTransition(
   "cancel",
+  "cancelOrder",
   "Cancel an order",
   "on_hold, placed or paid -> cancelled. Its stock returns exactly once; a paid order is refunded through its payment provider. Cancelling a held order records the risk review (`risk.review`: cancelled, by this API key, now). Requires `Idempotency-Key`.",
   (ctx, id) => orders.cancelOrder(ctx, id),
@@ -45,12 +47,13 @@ const cancel = adminTransition(
 );
 const approve = adminTransition(
   "approve",
+  "approveOrder",
   "Approve an order held for risk review",
   "on_hold -> placed: the order goes ahead and `order.placed` is emitted (once; held orders emitted `order.held` at checkout). The review is recorded on the order's `risk.review` (approved, by this API key, now). List held orders with `GET /v1/orders?status=on_hold`. Any other state is a 409. Scope `orders:write`.",
   orders.approveOrder,
   false,
 );
-const refund = adminTransition("refund", "Refund an order", "paid -> refunded through the payment provider. Requires `Idempotency-Key`.", orders.refundOrder, true);
+const refund = adminTransition("refund", "refundOrder", "Refund an order", "paid -> refunded through the payment provider. Requires `Idempotency-Key`.", orders.refundOrder, true);
 
 export const orderRoutes = createRouter()
   // First: /orders/feed must match before /orders/{id}.
@@ -59,6 +62,8 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/carts/{id}/checkout",
+      operationId: "checkoutCart",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Check out a cart",
       description:
@@ -86,6 +91,8 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/orders",
+      operationId: "listOrders",
+      security: customerOrAdminSecurity,
       tags,
       summary: "List orders",
       description:
@@ -102,6 +109,8 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/orders/{id}",
+      operationId: "getOrder",
+      security: guestCustomerOrAdminSecurity,
       tags,
       summary: "Get an order",
       description:
@@ -115,6 +124,7 @@ export const orderRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/orders/{id}/mark-paid",
+      operationId: "markOrderPaid",
       tags: adminTags,
       security: adminSecurity,
       summary: "Record a manual payment",

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CartTokenHeader } from "../../http/guest-headers";
-import { createRouter, json, problems } from "../../http/openapi";
+import { createRouter, customerOrAdminSecurity, json, optionalCustomerSecurity, problems } from "../../http/openapi";
 import { recommendationModel } from "./model/config";
 import { CustomerRecommendationsQuery, ProductSetQuery, RecommendationList, RecommendationsQuery } from "./schemas";
 import * as recommendations from "./service";
@@ -21,6 +21,8 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/products/{idOrSlug}/recommendations",
+      operationId: "listProductRecommendations",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Frequently bought together",
       description:
@@ -37,6 +39,8 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/recommendations",
+      operationId: "listRecommendationsForProducts",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Complete the cart",
       description: "What is bought with this set of products (e.g. a cart's lines), excluding them. `GET /v1/carts/{id}/recommendations` answers the same for a stored cart.",
@@ -49,6 +53,8 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/carts/{id}/recommendations",
+      operationId: "listCartRecommendations",
+      security: optionalCustomerSecurity,
       tags,
       summary: "Complete your cart",
       description:
@@ -66,6 +72,8 @@ export const recommendationRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/me/recommendations",
+      operationId: "listMyRecommendations",
+      security: customerOrAdminSecurity,
       tags,
       summary: "Recommended for you",
       description: "From the signed-in customer's purchase history; never something they already bought. Admins pass `customerId`.",

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { Product } from "../catalog";
+import { decimalInt } from "../../shared/schemas";
 
-export const RecommendationLimit = z.coerce.number().int().min(1).max(20).default(4).openapi({ description: "How many to return (1-20).", example: 4 });
+export const RecommendationLimit = decimalInt(1, 20).default(4).openapi({ description: "How many to return (1-20).", example: 4 });
 
 export const RecommendationsQuery = z.object({ limit: RecommendationLimit });
 export type RecommendationsQuery = z.input<typeof RecommendationsQuery>;

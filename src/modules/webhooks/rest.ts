@@ -25,6 +25,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/webhook-endpoints",
+      operationId: "createWebhookEndpoint",
       tags,
       security: adminSecurity,
       summary: "Register a webhook endpoint",
@@ -39,6 +40,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/webhook-endpoints",
+      operationId: "listWebhookEndpoints",
       tags,
       security: adminSecurity,
       summary: "List webhook endpoints",
@@ -54,6 +56,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/webhook-endpoints/{id}",
+      operationId: "getWebhookEndpoint",
       tags,
       security: adminSecurity,
       summary: "Get a webhook endpoint",
@@ -67,6 +70,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "patch",
       path: "/webhook-endpoints/{id}",
+      operationId: "updateWebhookEndpoint",
       tags,
       security: adminSecurity,
       summary: "Update, enable or disable a webhook endpoint",
@@ -79,6 +83,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "delete",
       path: "/webhook-endpoints/{id}",
+      operationId: "deleteWebhookEndpoint",
       tags,
       security: adminSecurity,
       summary: "Delete a webhook endpoint",
@@ -95,6 +100,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/webhook-endpoints/{id}/rotate-secret",
+      operationId: "rotateWebhookEndpointSecret",
       tags,
       security: adminSecurity,
       summary: "Rotate the signing secret",
@@ -109,6 +115,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/webhook-deliveries",
+      operationId: "listWebhookDeliveries",
       tags,
       security: adminSecurity,
       summary: "List webhook deliveries",
@@ -125,6 +132,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "get",
       path: "/webhook-deliveries/{id}",
+      operationId: "getWebhookDelivery",
       tags,
       security: adminSecurity,
       summary: "Get a delivery with its attempt log",
@@ -143,6 +151,7 @@ export const webhookRoutes = createRouter()
     createRoute({
       method: "post",
       path: "/webhook-deliveries/{id}/redeliver",
+      operationId: "redeliverWebhookDelivery",
       tags,
       security: adminSecurity,
       summary: "Redeliver",
