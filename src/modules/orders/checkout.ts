@@ -99,6 +99,8 @@ interface Readiness {
   shippingAddress: Address;
   billingAddress: Address | null;
   currency: string;
+  /** The storefront's device id for the risk scorer (optional). */
+  deviceId: string | null;
 }
 
 /** 1. The cart can be checked out: not already completed, not empty, with an email, a shipping address and a currency. */
@@ -116,7 +118,7 @@ function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[],
   if (missing.length > 0 || !email || !shippingAddress || !cart.currency) {
     throw new ServiceError("VALIDATION_FAILED", "The cart is not ready for checkout.", { errors: missing });
   }
-  return { email, shippingAddress, billingAddress, currency: cart.currency };
+  return { email, shippingAddress, billingAddress, currency: cart.currency, deviceId: input.deviceId ?? null };
 }
 
 /** The checkout's stock holds: quantities of one SKU summed, and whether they are held (for the rollback). */
@@ -232,12 +234,13 @@ async function rollback(ctx: ServiceContext, cartId: string, claim: Awaited<Retu
 /** What the risk scorer is told about this checkout, including where the request came from. */
 async function assessCheckout(
   ctx: ServiceContext,
-  input: { customerId: string | null; email: string; shippingAddress: Address; billingAddress: Address | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
+  input: { customerId: string | null; email: string; deviceId: string | null; shippingAddress: Address; billingAddress: Address | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
 ): Promise<RiskAssessment> {
   return scoreCheckout(ctx, {
     customerId: input.customerId,
     email: input.email,
     ip: ctx.clientIp ?? null,
+    deviceId: input.deviceId,
     cf: ctx.clientNetwork ?? null,
     shippingAddress: input.shippingAddress,
     billingAddress: input.billingAddress,
