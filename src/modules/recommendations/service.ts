@@ -295,7 +295,7 @@ export async function frequentlyBoughtTogetherForCart(ctx: ServiceContext, cart:
   const ranked = [...best.values()].sort((a, b) => b.score - a.score || (b.reason.orders ?? 0) - (a.reason.orders ?? 0) || (a.productId < b.productId ? -1 : 1));
   const unavailable = await outOfStockProductIds(ctx.db, ranked.map((c) => c.productId));
   const chosen = ranked.filter((c) => !unavailable.has(c.productId)).slice(0, limit);
-  const records = await productRecords(ctx.db, new Set(chosen.flatMap((c) => [c.productId, c.reason.relatedProductId!])));
+  const records = await productRecordsByIds(ctx.db, new Set(chosen.flatMap((c) => [c.productId, c.reason.relatedProductId!])));
   return chosen.flatMap((c) => {
     const product = records.get(c.productId);
     return product && product.status === "active" ? [{ product, score: round(c.score), reason: explain(c.reason, records) }] : [];
