@@ -58,6 +58,23 @@ describe("one statement per catalog read", () => {
     expect(search.body.data[0].product.variants).toEqual(one.body.variants);
   });
 
+  it("returns a written variant in the shape and with the availability of a product read", async () => {
+    const { products, skus } = await stockedCategory();
+    const product = products[0]!;
+    // The second SKU was stocked with onHand 0, the third with 1.
+    const updated = await call("PATCH", `/v1/variants/${product.variants[1]!.id}`, { admin: true, body: { title: "Renamed" } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.sku).toBe(skus[1]);
+    expect(updated.body.availability).toEqual({ available: 0, inStock: false });
+    const read = (await call("GET", `/v1/products/${product.id}`, { headers: { "cache-control": "no-cache" } })).body;
+    expect(updated.body).toEqual(read.variants[1]);
+    const created = await call("POST", `/v1/products/${product.id}/variants`, { admin: true, body: { sku: unique("SKU"), title: "New", price: { amount: 500, currency: "EUR" }, compareAtPrice: { amount: 900, currency: "EUR" }, position: 5 } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ productId: product.id, price: { amount: 500, currency: "EUR" }, compareAtPrice: { amount: 900, currency: "EUR" }, availability: { available: 0, inStock: false } });
+    const after = (await call("GET", `/v1/products/${product.id}`, { headers: { "cache-control": "no-cache" } })).body;
+    expect(after.variants.at(-1)).toEqual(created.body);
+  });
+
   it("answers the storefront listing in one statement over GraphQL too, with REST's values", async () => {
     const { category } = await stockedCategory();
     const counter = countingD1(env.DB);

@@ -1,7 +1,7 @@
 import { asc, eq, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
 import { isAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
-import { availabilityBySkus, availableUnits } from "../inventory";
+import { availableUnits } from "../inventory";
 import { ServiceError } from "../../shared/errors";
 import { type Category, type Product, type ProductRecord, type Variant, type VariantRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
@@ -134,12 +134,6 @@ export async function childCategoriesByParentIds(db: Database, parentIds: readon
   return groupBy(rows.map(toCategory), (c) => c.parentId ?? "");
 }
 
-/** Attach the projected availability to variants: one query for any number of them. */
-export async function withAvailability(db: Database, records: VariantRecord[]): Promise<Variant[]> {
-  const availability = await availabilityBySkus(db, records.map((v) => v.sku));
-  return records.map((v) => ({ ...v, availability: availability.get(v.sku)! }));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Hydrated reads in one statement: a product row with its variants (with availability) and category
 // ids, aggregated as JSON by SQLite in correlated subqueries, instead of three more queries per page.
@@ -159,22 +153,35 @@ function priceColumns(_pricing: Pricing): { amount: SQL; currency: SQL; compareA
   return { amount: sql`v.price_amount`, currency: sql`v.currency`, compareAt: sql`v.compare_at_amount` };
 }
 
-/**
- * The variants of the product whose id is `productId` (an SQL reference to the outer row), in position
- * order, each with its price and availability, as one JSON array in the shape of `Variant`.
- */
-function variantsJson(productId: SQL, pricing: Pricing): SQL<string> {
+/** The columns a variant's JSON object is made of, under the alias `v`: its row, price and availability. */
+function variantSource(pricing: Pricing, where: SQL, orderBy: SQL = sql``): SQL {
   const price = priceColumns(pricing);
-  return sql<string>`(SELECT json_group_array(json_object(
+  return sql`(SELECT v.id, v.product_id, v.sku, v.title, v.options, ${price.amount} AS amount, ${price.currency} AS currency,
+      ${price.compareAt} AS compare_at, v.position, ${availableUnits(sql`v.sku`)} AS available, v.created_at, v.updated_at
+    FROM variants v WHERE ${where} ${orderBy}) AS v`;
+}
+
+/** One variant of `variantSource` as a JSON object in the shape of `Variant`. */
+const VARIANT_OBJECT = sql`json_object(
       'id', v.id, 'productId', v.product_id, 'sku', v.sku, 'title', v.title, 'options', json(v.options),
       'price', json_object('amount', v.amount, 'currency', v.currency),
       'compareAtPrice', json(CASE WHEN v.compare_at IS NULL THEN NULL ELSE json_object('amount', v.compare_at, 'currency', v.currency) END),
       'position', v.position,
       'availability', json_object('available', v.available, 'inStock', json(CASE WHEN v.available > 0 THEN 'true' ELSE 'false' END)),
-      'createdAt', v.created_at, 'updatedAt', v.updated_at))
-    FROM (SELECT v.id, v.product_id, v.sku, v.title, v.options, ${price.amount} AS amount, ${price.currency} AS currency,
-        ${price.compareAt} AS compare_at, v.position, ${availableUnits(sql`v.sku`)} AS available, v.created_at, v.updated_at
-      FROM variants v WHERE v.product_id = ${productId} ORDER BY v.position, v.id) AS v)`;
+      'createdAt', v.created_at, 'updatedAt', v.updated_at)`;
+
+/**
+ * The variants of the product whose id is `productId` (an SQL reference to the outer row), in position
+ * order, each with its price and availability, as one JSON array in the shape of `Variant`.
+ */
+function variantsJson(productId: SQL, pricing: Pricing): SQL<string> {
+  return sql<string>`(SELECT json_group_array(${VARIANT_OBJECT}) FROM ${variantSource(pricing, sql`v.product_id = ${productId}`, sql`ORDER BY v.position, v.id`)})`;
+}
+
+/** One variant by id with its price and availability (the same shape as in a product), in one statement. */
+export async function variantById(db: Database, id: string, pricing: Pricing = BASE_PRICING): Promise<Variant | undefined> {
+  const row = await db.get<{ json: string } | undefined>(sql`SELECT ${VARIANT_OBJECT} AS json FROM ${variantSource(pricing, sql`v.id = ${id}`)}`);
+  return row ? (JSON.parse(row.json) as Variant) : undefined;
 }
 
 /** The product's category ids, sorted, as one JSON array. */
