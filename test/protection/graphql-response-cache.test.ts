@@ -5,6 +5,7 @@ import { forgetHotCatalogEntries } from "../../src/modules/protection/catalog-ca
 import { isConnection, isEdge } from "../../src/modules/protection/graphql-cost";
 import { deliver, recordEvent } from "../support/events-helpers";
 import { call, unique } from "../support/helpers";
+import { signUp } from "../support/customers-helpers";
 import { callWith, freshIp, gqlWith, sha256 } from "../support/protection-helpers";
 
 // The shared GraphQL response cache for anonymous catalog reads (docs/protection.md).
@@ -148,6 +149,30 @@ describe("GraphQL response cache", () => {
     const errors = [await gqlWith(PROD, { query: bad }, { ip: freshIp() }), await gqlWith(PROD, { query: bad }, { ip: freshIp() })];
     expect(errors.map((r) => r.headers.get("x-edge-cache"))).toEqual(["MISS", "MISS"]);
     for (const r of errors) expect(r.body.errors[0].extensions.code).toBe("VALIDATION_FAILED");
+  });
+
+  it("never serves a customer's or an admin's query from the shared cache, nor stores it there", async () => {
+    // A draft: anonymous callers get null (and that null is cached), an admin gets the product.
+    const slug = unique("gcache-draft");
+    const res = await call("POST", "/v1/products", { admin: true, body: { title: "Draft kettle", slug, status: "draft", variants: [{ sku: unique("SKU"), price: { amount: 100, currency: "EUR" } }] } });
+    expect(res.status).toBe(201);
+    const query = productQuery(slug);
+    const anonymous = () => gqlWith(PROD, { query }, { ip: freshIp() });
+    expect((await anonymous()).body.data.product).toBeNull();
+    expect((await anonymous()).headers.get("x-edge-cache")).toBe("HIT");
+    const admin = await gqlWith(PROD, { query }, { admin: true });
+    expect(admin.headers.get("x-edge-cache")).toBeNull();
+    expect(admin.body.data.product.title).toBe("Draft kettle");
+    const { token } = await signUp();
+    const customer = await gqlWith(PROD, { query }, { ip: freshIp(), headers: { authorization: `Bearer ${token}` } });
+    expect(customer.headers.get("x-edge-cache")).toBeNull();
+    expect(customer.body.data.product).toBeNull();
+
+    // Nor do their answers become entries: after an admin's and a customer's reads, an anonymous one is a miss.
+    const fresh = `{ product(slug: "${slug}") { id slug } }`;
+    await gqlWith(PROD, { query: fresh }, { admin: true });
+    await gqlWith(PROD, { query: fresh }, { ip: freshIp(), headers: { authorization: `Bearer ${token}` } });
+    expect((await gqlWith(PROD, { query: fresh }, { ip: freshIp() })).headers.get("x-edge-cache")).toBe("MISS");
   });
 
   it("lists every field it may share, so a new one is a decision (SHARED / NOT_SHARED in src/graphql/builder.ts)", () => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { forgetRateLimitMirrors, LOCAL_ACCOUNTING } from "../../src/modules/protection/rate-limiter";
+import { actAsIsolate, forgetRateLimitMirrors, LOCAL_ACCOUNTING } from "../../src/modules/protection/rate-limiter";
 import { callWith, freshIp, gqlWith } from "../support/protection-helpers";
 
 // Local-first accounting (docs/protection.md): an isolate spends from its copy of a client's bucket and
@@ -67,6 +67,59 @@ describe("REST limits, local-first", () => {
     const refused = await get();
     expect(refused.status).toBe(429);
     expect(refused.headers.get("ratelimit")).toBe('"ip";r=0;t=3600');
+  });
+});
+
+describe("REST limits across isolates and keys", () => {
+  /** Round-robin requests over `isolates` simulated isolates (each with its own mirrors). */
+  async function roundRobin(isolates: number, count: number, request: () => Promise<{ status: number; headers: Headers }>) {
+    const results: { isolate: number; status: number; headers: Headers }[] = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        actAsIsolate(`isolate-${i % isolates}`);
+        results.push({ isolate: i % isolates, ...(await request()) });
+      }
+    } finally {
+      actAsIsolate("default");
+    }
+    return results;
+  }
+
+  it("admits at least the quota and at most the quota plus each isolate's unsettled share, then refuses everywhere", async () => {
+    const capacity = 20;
+    const isolates = 3;
+    const share = Math.max(1, capacity * LOCAL_ACCOUNTING.maxUnsettledShare);
+    const limits = { RATE_LIMIT_IP: `${capacity}/3600` };
+    const ip = freshIp();
+    const results = await roundRobin(isolates, 60, () => callWith(limits, "GET", "/v1/categories", { headers: { "cf-connecting-ip": ip } }));
+    const admitted = results.filter((r) => r.status === 200).length;
+    expect(admitted).toBeGreaterThanOrEqual(capacity); // no isolate refuses what the bucket still holds
+    expect(admitted).toBeLessThanOrEqual(capacity + isolates * share); // over-admission is bounded
+    // Once every isolate has heard the empty bucket, all of them refuse, with the headers.
+    const tail = results.slice(-3 * isolates);
+    expect(tail.map((r) => r.status)).toEqual(tail.map(() => 429));
+    for (const r of results.filter((r) => r.status === 429)) {
+      expect(r.headers.get("ratelimit")).toMatch(/^"ip";r=0;t=\d+$/);
+      expect(r.headers.get("ratelimit-policy")).toBe(`"ip";q=${capacity};w=3600`);
+      expect(Number(r.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    }
+    // Every admitted request reaches the object in the end: over-admission is owed as debt, not forgotten.
+    await pastSettleInterval();
+    await roundRobin(isolates, isolates, () => callWith(limits, "GET", "/v1/categories", { headers: { "cf-connecting-ip": ip } }));
+    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`rest:ip:${ip}`));
+    const { tokens } = await stub.settle({ capacity, refillPerSecond: capacity / 3600 }, 0);
+    expect(tokens).toBeCloseTo(capacity - admitted, 0);
+  });
+
+  it("keeps each client's bucket apart", async () => {
+    const limits = { RATE_LIMIT_IP: "3/3600" };
+    const [a, b] = [freshIp(), freshIp()];
+    const get = (ip: string) => callWith(limits, "GET", "/v1/categories", { headers: { "cf-connecting-ip": ip } });
+    for (let i = 0; i < 3; i++) expect((await get(a)).status).toBe(200);
+    expect((await get(a)).status).toBe(429);
+    const other = await get(b);
+    expect(other.status).toBe(200);
+    expect(other.headers.get("ratelimit")).toBe('"ip";r=2;t=1200');
   });
 });
 

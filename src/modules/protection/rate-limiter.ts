@@ -46,7 +46,7 @@ interface Mirror {
 
 // Not request-scoped: this isolate's copy of shared state, one per bucket and policy (tests override
 // policies per request), bounded in number.
-const mirrors = new Map<string, Mirror>();
+let mirrors = new Map<string, Mirror>();
 const mirrorId = (key: string, policy: BucketPolicy) => `${key}|${policy.capacity}|${policy.refillPerSecond}`;
 
 function refill(m: Mirror, now: number): void {
@@ -166,4 +166,17 @@ export function giveBackTokens(key: string, policy: BucketPolicy, amount: number
 /** Tests: forget every mirror, as a new isolate would. */
 export function forgetRateLimitMirrors(): void {
   mirrors.clear();
+}
+
+const isolates = new Map<string, Map<string, Mirror>>([["default", mirrors]]);
+
+/**
+ * Tests: act as the isolate named `name` from now on, with its own mirrors (kept while another name
+ * is in use), so that several isolates spending from one bucket can be interleaved in one test.
+ * "default" is the isolate's own.
+ */
+export function actAsIsolate(name: string): void {
+  let set = isolates.get(name);
+  if (!set) isolates.set(name, (set = new Map()));
+  mirrors = set;
 }
