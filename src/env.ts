@@ -33,6 +33,8 @@ export interface Env {
   JSON_MAX_ARRAY_LENGTH?: string;
   /** "shadow": score and record every checkout's risk but act on no decision. Default: enforce. */
   RISK_MODE?: string;
+  /** Workers static assets (web/dist, built by `npm run build:web`): admin SPA, storefront CSS/JS, /docs and GraphiQL bundles. */
+  ASSETS?: Fetcher;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
   /** "true" lets webhooks target http and private/loopback addresses. Development only. */

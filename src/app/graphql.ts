@@ -50,7 +50,8 @@ function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLCo
     schema: getSchema(),
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: mode.development,
+    // GraphiQL is served by src/app/browser from pinned static assets (no CDN), in development only.
+    graphiql: false,
     plugins,
     context: ({ services }) => createGraphQLContext(services),
     // Unexpected errors are logged by maskError with the request id; yoga's own logger would repeat them.

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth";
 import { handleGraphQL } from "./graphql";
@@ -90,7 +89,7 @@ export function createApp() {
   });
   // The event catalogue for webhook receivers, generated from the payload schemas.
   app.get("/asyncapi.json", (c) => c.json(asyncApiDocument()));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edgeshop API reference" }));
+  // /docs (the API reference) and GraphiQL are pages for people: src/app/browser serves them from pinned static assets.
 
   return app;
 }

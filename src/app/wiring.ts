@@ -3,7 +3,8 @@
 import { existingSkus, variantProductIds } from "../modules/catalog";
 import { provideKnownSkus } from "../modules/inventory";
 import { accountCreatedAt } from "../modules/customers";
-import { provideCustomerExists, provideVariantProducts } from "../modules/pricing";
+import { marketCacheSlot, provideCustomerExists, provideVariantProducts } from "../modules/pricing";
+import { provideMarketSlots } from "../modules/protection";
 
 // Inventory sets stock only for SKUs the catalog knows; the catalog reads inventory for availability.
 provideKnownSkus(existingSkus);
@@ -11,3 +12,5 @@ provideKnownSkus(existingSkus);
 provideVariantProducts(variantProductIds);
 // Customer groups take only customers that exist; customers reach pricing through carts (sign-in merge).
 provideCustomerExists(async (db, customerId) => (await accountCreatedAt(db, customerId)) !== null);
+// Cached catalog reads are keyed by the market they resolve to; markets are pricing's (pricing already imports protection).
+provideMarketSlots(marketCacheSlot);

@@ -112,6 +112,8 @@ interface Readiness {
   email: string;
   shippingAddress: Address;
   billingAddress: Address | null;
+  /** The storefront's device id for the risk scorer (optional). */
+  deviceId: string | null;
 }
 
 /** 1. The cart can be checked out: not already completed, not empty, with an email and a shipping address. */
@@ -129,7 +131,7 @@ function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[],
   if (missing.length > 0 || !email || !shippingAddress) {
     throw new ServiceError("VALIDATION_FAILED", "The cart is not ready for checkout.", { errors: missing });
   }
-  return { email, shippingAddress, billingAddress };
+  return { email, shippingAddress, billingAddress, deviceId: input.deviceId ?? null };
 }
 
 /**
@@ -278,12 +280,13 @@ async function rollback(ctx: ServiceContext, cartId: string, claim: Awaited<Retu
 /** What the risk scorer is told about this checkout, including where the request came from. */
 async function assessCheckout(
   ctx: ServiceContext,
-  input: { customerId: string | null; email: string; shippingAddress: Address; billingAddress: Address | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
+  input: { customerId: string | null; email: string; deviceId: string | null; shippingAddress: Address; billingAddress: Address | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
 ): Promise<RiskAssessment> {
   return scoreCheckout(ctx, {
     customerId: input.customerId,
     email: input.email,
     ip: ctx.clientIp ?? null,
+    deviceId: input.deviceId,
     cf: ctx.clientNetwork ?? null,
     shippingAddress: input.shippingAddress,
     billingAddress: input.billingAddress,

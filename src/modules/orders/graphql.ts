@@ -123,9 +123,12 @@ builder.mutationFields((t) => ({
       email: t.arg.string({ description: "Overrides the cart's email." }),
       shippingAddress: t.arg({ type: AddressInput, description: "Overrides the cart's shipping address." }),
       billingAddress: t.arg({ type: AddressInput }),
+      deviceId: t.arg.string({
+        description: "Optional: the storefront's stable id of the shopper's device or browser (first-party cookie, app install id). Used, hashed, by the risk scorer only.",
+      }),
     },
     resolve: (_root, args, ctx) => {
-      const input = dropNulls({ email: args.email, shippingAddress: addressInput(args.shippingAddress), billingAddress: addressInput(args.billingAddress) });
+      const input = dropNulls({ email: args.email, shippingAddress: addressInput(args.shippingAddress), billingAddress: addressInput(args.billingAddress), deviceId: args.deviceId });
       return withIdempotency(ctx.services, { operation: `checkout:${args.cartId}`, key: args.idempotencyKey, input }, () =>
         checkout(ctx.services, args.cartId, input),
       );

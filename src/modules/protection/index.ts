@@ -4,7 +4,7 @@
 import type { EventHandler } from "../events";
 import { purgeCatalogCache } from "./catalog-cache";
 
-export { purgeCatalogCache } from "./catalog-cache";
+export { purgeCatalogCache, provideMarketSlots } from "./catalog-cache";
 export { consumeRateLimit, refundRateLimit, logLimiterFailure } from "./rate-limiter";
 export { RateLimiterObject, type BucketPolicy, type BucketState } from "./rate-limiter-object";
 export { IdempotencyObject } from "./idempotency-object";

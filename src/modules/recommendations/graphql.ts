@@ -1,4 +1,4 @@
-import { builder } from "../../graphql/builder";
+import { builder, NOT_SHARED } from "../../graphql/builder";
 import { parseInput } from "../../shared/validation";
 import { CartRef } from "../carts/graphql";
 import { ProductRef } from "../catalog/graphql";
@@ -37,6 +37,8 @@ const limitOf = (value: number | null | undefined) => parseInput(RecommendationL
 builder.objectFields(ProductRef, (t) => ({
   recommendations: t.field({
     type: [RecommendationRef],
+    // Learned from orders and filtered by stock and the caller's purchases: not catalog data.
+    extensions: NOT_SHARED,
     description: "Frequently bought together, then similar, then popular; archived, out-of-stock and already-purchased products left out. Batched across a page of products.",
     args: { limit: t.arg.int({ description: "How many (1-20, default 4)." }) },
     resolve: (product, args, ctx) => ctx.loaders.recommendations.forProduct(limitOf(args.limit)).load(product.id),
@@ -49,6 +51,13 @@ builder.objectFields(CartRef, (t) => ({
     description: "Complete your cart: what is bought with these lines' products, excluding them (and what a signed-in customer already bought); popular products for an empty cart.",
     args: { limit: t.arg.int({ description: "How many (1-20, default 4)." }) },
     resolve: (cart, args, ctx) => recommendations.recommendationsForCart(ctx.services, cart, limitOf(args.limit)),
+  }),
+  frequentlyBoughtTogether: t.field({
+    type: [RecommendationRef],
+    description:
+      "Frequently bought together with this cart: products bought in at least 2 orders with one of its products, by confidence, straight from the order counts (every placed order counts at once); never the cart's own products; active and in stock only; empty when nothing qualifies.",
+    args: { limit: t.arg.int({ description: "How many (1-20, default 4)." }) },
+    resolve: (cart, args, ctx) => recommendations.frequentlyBoughtTogetherForCart(ctx.services, cart, limitOf(args.limit)),
   }),
 }));
 
