@@ -21,7 +21,8 @@ export const OrderLine = z
     quantity: z.number().int(),
     unitPrice: Money.openapi({ description: "Price snapshot at checkout." }),
     compareAtPrice: Money.nullable(),
-    priceSource: PriceSource.nullable().openapi({ description: "Why this price; null for orders placed before markets." }),
+    // A union, not .nullable(): a nullable $ref renders as an allOf that typed clients cannot satisfy.
+    priceSource: z.union([PriceSource, z.null()]).openapi({ description: "Why this price; null for orders placed before markets." }),
     discounts: z.array(AppliedDiscount).openapi({ description: "Discounts allocated to this line (for refunds and returns)." }),
     lineTotal: Money.openapi({ description: "unitPrice x quantity minus the line's discounts." }),
     tax: Money.nullable().openapi({ description: "Tax of this line (included or on top, per `totals.taxIncluded`); null for orders placed before markets." }),
