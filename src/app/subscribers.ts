@@ -1,4 +1,5 @@
 import { registerEventHandler, type EventHandler } from "../modules/events";
+import { notificationsEmail } from "../modules/notifications";
 import { orderLiveFeed } from "../modules/orders";
 import { pricingForgetDeletedVariants } from "../modules/pricing";
 import { catalogCachePurge } from "../modules/protection";
@@ -16,6 +17,7 @@ export const subscribers: readonly EventHandler[] = [
   catalogCachePurge, // protection: a new catalog cache generation on product.*
   orderLiveFeed, // orders: push order events to connected admins and customers
   pricingForgetDeletedVariants, // pricing: drop prices of deleted variants
+  notificationsEmail, // notifications: order confirmation, shipment, refund and password reset emails
 ];
 
 for (const handler of subscribers) registerEventHandler(handler);

@@ -5,6 +5,8 @@ import { provideKnownSkus } from "../modules/inventory";
 import { accountCreatedAt } from "../modules/customers";
 import { marketCacheSlot, provideCustomerExists, provideVariantProducts } from "../modules/pricing";
 import { provideMarketSlots } from "../modules/protection";
+import { amountDue, changeOrder, orderLinesOf, orderRow, readableRow } from "../modules/orders";
+import { provideOrdersToPayments } from "../modules/payments";
 
 // Inventory sets stock only for SKUs the catalog knows; the catalog reads inventory for availability.
 provideKnownSkus(existingSkus);
@@ -14,3 +16,6 @@ provideVariantProducts(variantProductIds);
 provideCustomerExists(async (db, customerId) => (await accountCreatedAt(db, customerId)) !== null);
 // Cached catalog reads are keyed by the market they resolve to; markets are pricing's (pricing already imports protection).
 provideMarketSlots(marketCacheSlot);
+
+// Payments changes orders through their guarded transitions; orders imports payments (checkout starts a payment).
+provideOrdersToPayments({ readable: readableRow, row: orderRow, lines: orderLinesOf, amountDue, change: changeOrder });

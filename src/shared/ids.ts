@@ -18,6 +18,12 @@ export const idPrefixes = {
   order: "ord",
   orderLine: "oli",
   payment: "pay",
+  paymentOperation: "pop",
+  orderNote: "note",
+  fulfillment: "ful",
+  return: "ret",
+  returnLine: "rtl",
+  passwordReset: "prst",
   webhookEndpoint: "whep",
   webhookDelivery: "whdl",
   webhookAttempt: "what",
@@ -28,6 +34,10 @@ export const idPrefixes = {
   taxRate: "txr",
   shippingZone: "shz",
   shippingMethod: "shm",
+  staff: "stf",
+  staffSession: "sess",
+  auditEntry: "aud",
+  image: "img",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -11,6 +11,7 @@ import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product
 import { categories, productCategories, products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertCategoriesExist, assertTaxClass, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
 import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, toProduct } from "./records";
+import { deleteProductImageObjects } from "./images";
 import { findMarket } from "../pricing";
 import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, productMarketPriceMin, unknownMarket, type Pricing, type ProductMarketValues } from "./market";
 
@@ -201,4 +202,6 @@ export async function deleteProduct(ctx: ServiceContext, idOrSlug: string): Prom
     .get();
   if (!existing) throw notFound("Product", idOrSlug);
   await commitCatalogChange(ctx, [ctx.db.delete(products).where(eq(products.id, existing.id)), productEvent(ctx, "product.deleted", existing)], { productId: existing.id, slug: existing.slug });
+  // Its uploaded images go with it (after the response; an object left behind is only storage).
+  ctx.waitUntil(deleteProductImageObjects(ctx.env.IMAGES_BUCKET, existing.id));
 }

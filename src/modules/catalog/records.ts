@@ -5,6 +5,7 @@ import { availableUnits } from "../inventory";
 import { ServiceError } from "../../shared/errors";
 import { type Category, type Product, type ProductRecord, type Variant, type VariantRecord } from "./schemas";
 import { BASE_PRICES_JSON, joinMarket, ON_ITS_ROW, variantMarketColumns, variantPriceSql, type Pricing, type ProductMarketValues, type VariantMarketValues } from "./market";
+import { productImages } from "./image-urls";
 import { categories, productCategories, products, variants } from "./tables";
 
 export type { Pricing } from "./market";
@@ -41,7 +42,7 @@ export function toProductRecord(row: ProductRow, market?: ProductMarketValues): 
     title: row.title,
     description: row.description,
     status: row.status,
-    images: row.images,
+    images: productImages(row),
     attributes: row.attributes,
     taxClass: row.taxClass,
     priceRange: market ? inMarket : legacy,

@@ -98,6 +98,7 @@ interface ProductSqlRow {
   description: string;
   status: ProductRow["status"];
   images: string;
+  uploaded_images: string;
   attributes: string;
   tax_class: string;
   price_min: number | null;
@@ -115,6 +116,7 @@ function fromSqlRow(r: ProductSqlRow): ProductRow {
     description: r.description,
     status: r.status,
     images: JSON.parse(r.images) as string[],
+    uploadedImages: JSON.parse(r.uploaded_images) as ProductRow["uploadedImages"],
     attributes: JSON.parse(r.attributes) as Record<string, string>,
     taxClass: r.tax_class,
     priceMin: r.price_min,

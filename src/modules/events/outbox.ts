@@ -21,6 +21,19 @@ export const eventTypes = [
   "price_list.created",
   "price_list.updated",
   "price_list.deleted",
+  "customer.password_reset_requested",
+  "payment.authorized",
+  "payment.requires_action",
+  "payment.captured",
+  "payment.refunded",
+  "payment.voided",
+  "payment.failed",
+  "payment.disputed",
+  "fulfillment.created",
+  "return.requested",
+  "return.approved",
+  "return.rejected",
+  "return.received",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
