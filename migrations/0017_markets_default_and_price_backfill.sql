@@ -1,5 +1,5 @@
 -- Markets, prices per currency and tax classes for a shop that had one price per variant (issue 11).
--- Hand-written data migration; the tables come from 0012.
+-- Hand-written data migration; the tables come from 0016.
 
 -- The built-in tax classes every product can name (products default to `standard`).
 INSERT OR IGNORE INTO tax_classes (handle, name, created_at, updated_at) VALUES

@@ -6,7 +6,8 @@ import { giftCardsForCart } from "../modules/gift-cards";
 import { provideKnownSkus } from "../modules/inventory";
 import { discountsForCart } from "../modules/promotions";
 import { accountCreatedAt } from "../modules/customers";
-import { provideCustomerExists, provideVariantProducts } from "../modules/pricing";
+import { marketCacheSlot, provideCustomerExists, provideVariantProducts } from "../modules/pricing";
+import { provideMarketSlots } from "../modules/protection";
 import { amountDue, changeOrder, orderLinesOf, orderRow, readableRow } from "../modules/orders";
 import { provideOrdersToPayments } from "../modules/payments";
 
@@ -19,6 +20,8 @@ provideCustomerExists(async (db, customerId) => (await accountCreatedAt(db, cust
 // The cart pricing pipeline's steps 3 and 6 (contracts/pricing-and-checkout.md): promotions and gift cards.
 provideDiscountStep(discountsForCart);
 provideGiftCardStep(giftCardsForCart);
+// Cached catalog reads are keyed by the market they resolve to; markets are pricing's (pricing already imports protection).
+provideMarketSlots(marketCacheSlot);
 
 // Payments changes orders through their guarded transitions; orders imports payments (checkout starts a payment).
 provideOrdersToPayments({ readable: readableRow, row: orderRow, lines: orderLinesOf, amountDue, change: changeOrder });

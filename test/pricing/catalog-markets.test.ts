@@ -4,7 +4,7 @@ import { createServiceContext } from "../../src/context";
 import { resolvePrices } from "../../src/modules/pricing";
 import { seededRandom } from "../../eval/shared/random";
 import { call, gql, unique } from "../support/helpers";
-import { callWith } from "../support/protection-helpers";
+import { callWith, freshIp, gqlWith } from "../support/protection-helpers";
 import { admin, productWithPrices } from "../support/pricing-fixtures";
 
 /**
@@ -101,6 +101,38 @@ describe("market-aware catalog reads over REST", () => {
     expect(fresh.body.variants[0].price.amount).toBe(2500);
     await admin("PUT", "/v1/prices", { prices: [{ variantId: dear.variant.id, currency: "USD", amount: 2400 }] });
   });
+
+  it("keys the edge cache by the market a read resolves to, however the request names it", async () => {
+    const path = `/v1/products/${cheap.product.slug}`;
+    const ukByQuery = await callWith({}, "GET", `${path}?market=${uk.handle}`);
+    expect(ukByQuery.headers.get("x-edge-cache")).toBe("MISS");
+    expect(ukByQuery.body.variants[0].price).toEqual({ amount: 3000, currency: "GBP" });
+    // The same market by header, by id in the query, by id in the header: the UK entry.
+    for (const headers of [{ "x-market": uk.handle }, { "x-market": uk.id }]) {
+      const hit = await callWith({}, "GET", path, { headers });
+      expect(hit.headers.get("x-edge-cache")).toBe("HIT");
+      expect(hit.body).toEqual(ukByQuery.body);
+    }
+    expect((await callWith({}, "GET", `${path}?market=${uk.id}`)).headers.get("x-edge-cache")).toBe("HIT");
+    // Another market, and the default market (no market, or named), never get the UK entry.
+    const inUs = await callWith({}, "GET", `${path}?market=${us.id}`);
+    expect(inUs.headers.get("x-edge-cache")).toBe("MISS");
+    expect(inUs.body.variants[0].price.currency).toBe("USD");
+    const plain = await callWith({}, "GET", path);
+    expect(plain.headers.get("x-edge-cache")).toBe("MISS");
+    expect(plain.body.variants[0].price).toEqual({ amount: 1000, currency: "EUR" });
+    const named = await callWith({}, "GET", `${path}?market=default`);
+    expect(named.headers.get("x-edge-cache")).toBe("HIT");
+    expect(named.body).toEqual(plain.body);
+    // An unknown market is a 400 whatever is cached, and is never stored.
+    for (let i = 0; i < 2; i++) expect((await callWith({}, "GET", `${path}?market=atlantis`)).status).toBe(400);
+    // A new market (a write) starts afresh: the slots are resolved again.
+    const ca = await admin("POST", "/v1/markets", { handle: `ca-${tag}`, name: "CA", currency: "USD", pricesIncludeTax: false, countries: ["CA"] });
+    const inCa = await callWith({}, "GET", `${path}?market=${ca.handle}`);
+    expect(inCa.status).toBe(200);
+    expect(inCa.headers.get("x-edge-cache")).toBe("MISS");
+    expect(inCa.body.market.handle).toBe(ca.handle);
+  });
 });
 
 describe("market-aware catalog reads over GraphQL", () => {
@@ -119,6 +151,28 @@ describe("market-aware catalog reads over GraphQL", () => {
     expect(res.data.list.edges.map((e: any) => [e.node.title, e.node.variants[0].price?.amount ?? null])).toEqual([["Beta", 1200], ["Alpha", 3000], ["Gamma", null]]);
     const bad = await gql(`{ products(market: "atlantis", first: 1) { edges { node { id } } } }`);
     expect(bad.errors![0]!.extensions).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ pointer: "/market" }] });
+  });
+
+  it("keeps the shared response cache apart per market (X-Market), sharing only within the market it resolves to", async () => {
+    const query = `query($slug: String!) { product(slug: $slug) { market { handle } variants { price { amount currency } } } }`;
+    const ask = (headers: Record<string, string>) => gqlWith({ ENVIRONMENT: "production" }, { query, variables: { slug: dear.product.slug } }, { ip: freshIp(), headers });
+    const inUk = await ask({ "x-market": uk.handle });
+    expect(inUk.body.errors).toBeUndefined();
+    expect(inUk.headers.get("x-edge-cache")).toBe("MISS");
+    expect(inUk.body.data.product.variants[0].price).toEqual({ amount: 1200, currency: "GBP" });
+    const inUs = await ask({ "x-market": us.handle });
+    expect(inUs.headers.get("x-edge-cache")).toBe("MISS");
+    expect(inUs.body.data.product.variants[0].price).toEqual({ amount: 2400, currency: "USD" });
+    const plain = await ask({});
+    expect(plain.headers.get("x-edge-cache")).toBe("MISS");
+    expect(plain.body.data.product.variants[0].price.currency).toBe("EUR");
+    // The UK by id is the UK entry; the default market by handle is the plain one.
+    const ukById = await ask({ "x-market": uk.id });
+    expect(ukById.headers.get("x-edge-cache")).toBe("HIT");
+    expect(ukById.body.data).toEqual(inUk.body.data);
+    const named = await ask({ "x-market": "default" });
+    expect(named.headers.get("x-edge-cache")).toBe("HIT");
+    expect(named.body.data).toEqual(plain.body.data);
   });
 });
 

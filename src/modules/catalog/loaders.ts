@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
-import { marketSlot } from "./market";
+import { pricingOf } from "./market";
 import type { Category, VariantRecord } from "./schemas";
 import { categoriesByIds, categoriesByProductIds, childCategoriesByParentIds, variantsByProductIds } from "./service";
 
@@ -32,7 +32,7 @@ export function createCatalogLoaders(ctx: Pick<ServiceContext, "db" | "market">)
         }
         const found = new Map<string, VariantRecord[]>();
         for (const [market, productIds] of byMarket) {
-          const map = await variantsByProductIds(db, productIds, marketSlot(ctx, market || null));
+          const map = await variantsByProductIds(db, productIds, pricingOf(ctx, market || null));
           for (const [productId, list] of map) found.set(`${market}\u0000${productId}`, list);
         }
         return keys.map((k) => found.get(k) ?? []);

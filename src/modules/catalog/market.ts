@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { ServiceError } from "../../shared/errors";
 import { basePricesJsonSql, readMarket, readMarketJoin, readMarketPriceSql } from "../pricing";
@@ -10,17 +10,27 @@ import { products, variants } from "./tables";
  * read's `market` (handle or id), else the request's `X-Market`, else the default market; it is joined
  * into each read's own statement (pricing's readMarketJoin), so it costs no query.
  */
-export interface MarketSlot {
+export interface Pricing {
+  /** A market's handle or id; null: the default market. */
   market: string | null;
+  /** RFC 3339: the moment the prices are for (time-windowed price lists). */
   at: string;
 }
 
-export function marketSlot(ctx: Pick<ServiceContext, "market">, requested: string | undefined | null): MarketSlot {
-  return { market: requested ?? ctx.market ?? null, at: new Date().toISOString() };
+/** The pricing of a catalog read: its own `market`, else the request's X-Market, else the default market. */
+export function pricingOf(ctx: Pick<ServiceContext, "market">, requested: string | undefined | null): Pricing {
+  return { market: requested || ctx.market || null, at: new Date().toISOString() };
 }
 
-export const joinMarket = (slot: MarketSlot) => readMarketJoin(slot.market, slot.at);
+/** The read's market as the one-row `read_market` to join (none for an unknown market). */
+export const joinMarket = (pricing: Pricing) => readMarketJoin(pricing.market, pricing.at);
 export const ON_ITS_ROW = sql`1 = 1`;
+
+/** A variant's price and compare-at price in the joined read market; `variantId` is the SQL of its id. */
+export const variantPriceSql = (variantId: SQL) => readMarketPriceSql(variantId);
+
+/** The base prices (every currency) of the variant aliased `v`, as a JSON array ordered by currency. */
+export const BASE_PRICES_JSON = basePricesJsonSql(sql`v.id`);
 
 const variantPrice = readMarketPriceSql(sql`${variants.id}`);
 const productPrice = (aggregate: "min" | "max") => sql<number | null>`(SELECT ${sql.raw(aggregate)}(${variantPrice.price}) FROM ${variants} WHERE ${variants.productId} = ${products.id})`;
@@ -61,6 +71,6 @@ export interface VariantMarketValues {
 }
 
 /** A read named a market that does not exist: a 400 on `market`. */
-export function unknownMarket(slot: MarketSlot): ServiceError {
-  return new ServiceError("VALIDATION_FAILED", `Unknown market '${slot.market}'.`, { errors: [{ pointer: "/market", detail: "No market has this handle or id." }] });
+export function unknownMarket(pricing: Pricing): ServiceError {
+  return new ServiceError("VALIDATION_FAILED", `Unknown market '${pricing.market}'.`, { errors: [{ pointer: "/market", detail: "No market has this handle or id." }] });
 }

@@ -4,18 +4,18 @@ import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import { skusInStock } from "../inventory";
 import { notFound } from "../../shared/errors";
 import { newId } from "../../shared/ids";
-import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
+import { decodeCursor, type Page, pageOf, withItems } from "../../shared/pagination";
 import { slugify } from "../../shared/schemas";
 import { parseInput } from "../../shared/validation";
 import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertCategoriesExist, assertTaxClass, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
+import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, toProduct } from "./records";
 import { deleteProductImageObjects } from "./images";
-import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, hydrate, visibleStatus, findCategory } from "./records";
 import { findMarket } from "../pricing";
-import { joinMarket, marketSlot, ON_ITS_ROW, productMarketColumns, productMarketPriceMin, unknownMarket, type MarketSlot, type ProductMarketValues } from "./market";
+import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, productMarketPriceMin, unknownMarket, type Pricing, type ProductMarketValues } from "./market";
 
-type ListedRow = { row: ProductRow } & ProductMarketValues;
+type ListedRow = { row: ProductRow } & ProductMarketValues & Partial<{ variantsJson: string; categoryIdsJson: string }>;
 
 const NULL_PRICE_HIGH = sql`coalesce(${productMarketPriceMin}, 9007199254740991)`;
 
@@ -29,13 +29,36 @@ const sorts = {
   title_asc: { expr: sql`${products.title}`, dir: "asc", value: (r: ListedRow) => r.row.title },
 } as const;
 
-/** A page of products (records only: callers attach variants and categories their own way), priced in the read's market. */
-export async function listProductRecords(ctx: ServiceContext, rawInput: unknown): Promise<Page<ProductRecord>> {
-  const input = parseInput(ListProductsInput, rawInput);
-  return productPage(ctx, input, marketSlot(ctx, input.market));
+/** What a product read selects: the row, its market values and, hydrated, its variants and category ids. */
+function productColumns(hydrated: boolean) {
+  return { row: products, ...productMarketColumns, ...(hydrated ? hydrationColumns(sql.raw(`"products"."id"`)) : {}) };
 }
 
-async function productPage(ctx: ServiceContext, input: ReturnType<typeof ListProductsInput.parse>, slot: MarketSlot): Promise<Page<ProductRecord>> {
+/** A selected product (see productColumns) as a record, or hydrated as a `Product`. */
+function fromListed({ row, variantsJson, categoryIdsJson, ...market }: ListedRow, hydrated: boolean): ProductRecord | Product {
+  const record = toProductRecord(row, market);
+  return hydrated ? toProduct(record, { variantsJson: variantsJson!, categoryIdsJson: categoryIdsJson! }) : record;
+}
+
+/**
+ * A page of products in one statement, priced in the read's market (joined into the statement). With
+ * `hydrated` each product comes with its variants (with availability and market prices) and category
+ * ids (a `Product`); without, records only (GraphQL, when no variant is asked for, attaches relations
+ * its own way).
+ */
+export async function listProductRecords(ctx: ServiceContext, rawInput: unknown): Promise<Page<ProductRecord>> {
+  return listPage(ctx, rawInput, false);
+}
+
+export async function listProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<Product>> {
+  return listPage(ctx, rawInput, true);
+}
+
+async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: false): Promise<Page<ProductRecord>>;
+async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: true): Promise<Page<Product>>;
+async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolean): Promise<Page<ProductRecord | Product>> {
+  const input = parseInput(ListProductsInput, rawInput);
+  const pricing = pricingOf(ctx, input.market);
   const where: (SQL | undefined)[] = [visibleStatus(ctx, input.status)];
 
   if (input.category) {
@@ -63,9 +86,9 @@ async function productPage(ctx: ServiceContext, input: ReturnType<typeof ListPro
 
   // The market is joined into the statement (one row, or none for an unknown market).
   const rows: ListedRow[] = await ctx.db
-    .select({ row: products, ...productMarketColumns })
+    .select(productColumns(hydrated))
     .from(products)
-    .innerJoin(joinMarket(slot), ON_ITS_ROW)
+    .innerJoin(joinMarket(pricing), ON_ITS_ROW)
     .where(and(...where))
     .orderBy(
       sort.dir === "asc" ? asc(sort.expr) : desc(sort.expr),
@@ -74,43 +97,37 @@ async function productPage(ctx: ServiceContext, input: ReturnType<typeof ListPro
     .limit(input.limit + 1);
 
   // An empty page may mean an unknown market or category: only then is it worth a query to tell them apart.
-  if (rows.length === 0 && slot.market && !(await findMarket(ctx, slot.market))) throw unknownMarket(slot);
+  if (rows.length === 0 && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
   if (rows.length === 0 && input.category && !(await findCategory(ctx.db, input.category))) throw notFound("Category", input.category);
 
   const page = pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.row.id }), Boolean(input.cursor));
-  return { ...page, items: page.items.map(({ row, ...market }) => toProductRecord(row, market)) };
-}
-
-export async function listProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<Product>> {
-  const input = parseInput(ListProductsInput, rawInput);
-  const slot = marketSlot(ctx, input.market);
-  const page = await productPage(ctx, input, slot);
-  return { ...page, items: await hydrate(ctx.db, page.items, slot) };
+  return withItems(
+    page,
+    page.items.map((r) => fromListed(r, hydrated)),
+  );
 }
 
 /** One product priced in a market (`market`, else the request's X-Market, else the default). */
 export async function getProductRecord(ctx: ServiceContext, idOrSlug: string, market?: string | null): Promise<ProductRecord> {
-  return productRecordIn(ctx, idOrSlug, marketSlot(ctx, market));
+  return productIn(ctx, idOrSlug, pricingOf(ctx, market), false);
 }
 
-async function productRecordIn(ctx: ServiceContext, idOrSlug: string, slot: MarketSlot): Promise<ProductRecord> {
-  const found = await ctx.db
-    .select({ row: products, ...productMarketColumns })
+/** A product with its variants (with availability and market prices) and category ids, in one statement. */
+export async function getProduct(ctx: ServiceContext, idOrSlug: string, market?: string | null): Promise<Product> {
+  return (await productIn(ctx, idOrSlug, pricingOf(ctx, market), true)) as Product;
+}
+
+async function productIn(ctx: ServiceContext, idOrSlug: string, pricing: Pricing, hydrated: boolean): Promise<ProductRecord | Product> {
+  const found: ListedRow | undefined = await ctx.db
+    .select(productColumns(hydrated))
     .from(products)
-    .innerJoin(joinMarket(slot), ON_ITS_ROW)
+    .innerJoin(joinMarket(pricing), ON_ITS_ROW)
     .where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug)))
     .get();
-  if (!found && slot.market && !(await findMarket(ctx, slot.market))) throw unknownMarket(slot);
+  if (!found && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
   // Drafts and archived products are invisible to the public: a 404, not a 403, so they do not leak.
   if (!found || (found.row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
-  const { row, ...values } = found;
-  return toProductRecord(row, values);
-}
-
-export async function getProduct(ctx: ServiceContext, idOrSlug: string, market?: string | null): Promise<Product> {
-  const slot = marketSlot(ctx, market);
-  const [product] = await hydrate(ctx.db, [await productRecordIn(ctx, idOrSlug, slot)], slot);
-  return product!;
+  return fromListed(found, hydrated);
 }
 
 export async function createProduct(ctx: ServiceContext, rawInput: unknown): Promise<Product> {

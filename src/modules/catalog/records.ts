@@ -1,13 +1,14 @@
-import { asc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { asc, eq, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
 import { isAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
-import { availabilityBySkus } from "../inventory";
+import { availableUnits } from "../inventory";
 import { ServiceError } from "../../shared/errors";
 import { type Category, type Product, type ProductRecord, type Variant, type VariantRecord } from "./schemas";
-import { joinMarket, ON_ITS_ROW, variantMarketColumns, type MarketSlot, type ProductMarketValues, type VariantMarketValues } from "./market";
+import { BASE_PRICES_JSON, joinMarket, ON_ITS_ROW, variantMarketColumns, variantPriceSql, type Pricing, type ProductMarketValues, type VariantMarketValues } from "./market";
 import { productImages } from "./image-urls";
 import { categories, productCategories, products, variants } from "./tables";
 
+export type { Pricing } from "./market";
 
 export const now = () => new Date().toISOString();
 
@@ -54,7 +55,6 @@ export function toProductRecord(row: ProductRow, market?: ProductMarketValues): 
 /** A variant row with its prices in the read's market and its base prices in every currency. */
 export function toVariant(row: VariantRow, market: VariantMarketValues): VariantRecord {
   const money = (amount: number | null) => (amount === null ? null : { amount, currency: market.marketCurrency });
-  const prices = (JSON.parse(market.basePrices) as { currency: string; amount: number; compareAtAmount: number | null }[]).sort((a, b) => a.currency.localeCompare(b.currency));
   return {
     id: row.id,
     productId: row.productId,
@@ -63,7 +63,7 @@ export function toVariant(row: VariantRow, market: VariantMarketValues): Variant
     options: row.options,
     price: money(market.marketPrice),
     compareAtPrice: money(market.marketCompareAt),
-    prices,
+    prices: JSON.parse(market.basePrices) as VariantRecord["prices"],
     weightGrams: row.weightGrams,
     position: row.position,
     createdAt: row.createdAt,
@@ -96,13 +96,13 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   return map;
 }
 
-/** One query for the variants of many products, in position order, priced in the slot's market. */
-export async function variantsByProductIds(db: Database, productIds: readonly string[], slot: MarketSlot): Promise<Map<string, VariantRecord[]>> {
+/** One query for the variants of many products, in position order, priced in the read's market. */
+export async function variantsByProductIds(db: Database, productIds: readonly string[], pricing: Pricing): Promise<Map<string, VariantRecord[]>> {
   if (productIds.length === 0) return new Map();
   const rows = await db
     .select({ row: variants, ...variantMarketColumns })
     .from(variants)
-    .innerJoin(joinMarket(slot), ON_ITS_ROW)
+    .innerJoin(joinMarket(pricing), ON_ITS_ROW)
     .where(sql`${variants.productId} IN (SELECT value FROM json_each(${JSON.stringify([...productIds])}))`)
     .orderBy(asc(variants.productId), asc(variants.position), asc(variants.id));
   return groupBy(
@@ -111,10 +111,12 @@ export async function variantsByProductIds(db: Database, productIds: readonly st
   );
 }
 
-/** One variant in the slot's market, or undefined (also for an unknown market: the caller checked it). */
-export async function variantById(db: Database, id: string, slot: MarketSlot): Promise<VariantRecord | undefined> {
-  const row = await db.select({ row: variants, ...variantMarketColumns }).from(variants).innerJoin(joinMarket(slot), ON_ITS_ROW).where(eq(variants.id, id)).get();
-  return row ? toVariant(row.row, row) : undefined;
+/** Product records (any status) by id: one query. */
+export async function productRecordsByIds(db: Database, ids: Iterable<string>): Promise<Map<string, ProductRecord>> {
+  const list = [...new Set(ids)];
+  if (list.length === 0) return new Map();
+  const rows = await db.select().from(products).where(inArray(products.id, list));
+  return new Map(rows.map((r) => [r.id, toProductRecord(r)]));
 }
 
 /** Which of these SKUs belong to a variant (any product status): one query. */
@@ -174,33 +176,82 @@ export async function childCategoriesByParentIds(db: Database, parentIds: readon
   return groupBy(rows.map(toCategory), (c) => c.parentId ?? "");
 }
 
-/** Attach the projected availability to variants: one query for any number of them. */
-export async function withAvailability(db: Database, records: VariantRecord[]): Promise<Variant[]> {
-  const availability = await availabilityBySkus(db, records.map((v) => v.sku));
-  return records.map((v) => ({ ...v, availability: availability.get(v.sku)! }));
+// ---------------------------------------------------------------------------------------------
+// Hydrated reads in one statement: a product row with its variants (with availability) and category
+// ids, aggregated as JSON by SQLite in correlated subqueries, instead of three more queries per page.
+
+/**
+ * Where a variant's price comes from in catalog reads: the read's market (`Pricing`, see ./market.ts),
+ * joined into the statement as the one-row `read_market` (pricing's readMarketJoin): its currency's
+ * base price, or a price list that applies to everyone there now. The statements below reference it,
+ * so each read that hydrates joins `joinMarket(pricing)` once, and the read caches key their entries
+ * by the resolved market (modules/protection/catalog-cache.ts).
+ */
+function priceColumns(): { amount: SQL; currency: SQL; compareAt: SQL } {
+  const price = variantPriceSql(sql`v.id`);
+  return { amount: price.price, currency: sql`read_market.market_currency`, compareAt: price.compareAt };
 }
 
-/** Attach variants (with availability) and category ids to product records: three queries for any number of products. */
-export async function hydrate(db: Database, records: ProductRecord[], slot: MarketSlot): Promise<Product[]> {
-  const ids = records.map((r) => r.id);
-  const [variantMap, linkRows] = await Promise.all([
-    variantsByProductIds(db, ids, slot).then(async (map) => {
-      const all = await withAvailability(db, [...map.values()].flat());
-      return groupBy(all, (v) => v.productId);
-    }),
-    ids.length === 0
-      ? Promise.resolve([])
-      : db
-          .select({ productId: productCategories.productId, categoryId: productCategories.categoryId })
-          .from(productCategories)
-          .where(inArray(productCategories.productId, ids)),
-  ]);
-  const links = groupBy(linkRows, (l) => l.productId);
-  return records.map((r) => ({
-    ...r,
-    variants: variantMap.get(r.id) ?? [],
-    categoryIds: (links.get(r.id) ?? []).map((l) => l.categoryId).sort(),
-  }));
+/** The columns a variant's JSON object is made of, under the alias `v`: its row, price and availability. */
+function variantSource(where: SQL, orderBy: SQL = sql``): SQL {
+  const price = priceColumns();
+  return sql`(SELECT v.id, v.product_id, v.sku, v.title, v.options, ${price.amount} AS amount, ${price.currency} AS currency,
+      ${price.compareAt} AS compare_at, ${BASE_PRICES_JSON} AS prices, v.weight_grams, v.position,
+      ${availableUnits(sql`v.sku`)} AS available, v.created_at, v.updated_at
+    FROM variants v WHERE ${where} ${orderBy}) AS v`;
+}
+
+/** One variant of `variantSource` as a JSON object in the shape of `Variant`. */
+const VARIANT_OBJECT = sql`json_object(
+      'id', v.id, 'productId', v.product_id, 'sku', v.sku, 'title', v.title, 'options', json(v.options),
+      'price', json(CASE WHEN v.amount IS NULL THEN NULL ELSE json_object('amount', v.amount, 'currency', v.currency) END),
+      'compareAtPrice', json(CASE WHEN v.compare_at IS NULL THEN NULL ELSE json_object('amount', v.compare_at, 'currency', v.currency) END),
+      'prices', json(v.prices), 'weightGrams', v.weight_grams, 'position', v.position,
+      'availability', json_object('available', v.available, 'inStock', json(CASE WHEN v.available > 0 THEN 'true' ELSE 'false' END)),
+      'createdAt', v.created_at, 'updatedAt', v.updated_at)`;
+
+/**
+ * The variants of the product whose id is `productId` (an SQL reference to the outer row), in position
+ * order, each with its price and availability, as one JSON array in the shape of `Variant`.
+ */
+function variantsJson(productId: SQL): SQL<string> {
+  return sql<string>`(SELECT json_group_array(${VARIANT_OBJECT}) FROM ${variantSource(sql`v.product_id = ${productId}`, sql`ORDER BY v.position, v.id`)})`;
+}
+
+/**
+ * One variant by id in the read's market, with its price and availability (the same shape as in a
+ * product), in one statement. `market: null` when the market is unknown; `variant` undefined when
+ * the variant is.
+ */
+export async function variantById(db: Database, id: string, pricing: Pricing): Promise<{ market: string | null; variant: Variant | undefined }> {
+  const row = await db.get<{ market: string | null; json: string | null }>(sql`SELECT read_market.market_handle AS market,
+      (SELECT ${VARIANT_OBJECT} FROM ${variantSource(sql`v.id = ${id}`)}) AS json
+    FROM (SELECT 1) AS one LEFT JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW}`);
+  return { market: row?.market ?? null, variant: row?.json ? (JSON.parse(row.json) as Variant) : undefined };
+}
+
+/** The product's category ids, sorted, as one JSON array. */
+function categoryIdsJson(productId: SQL): SQL<string> {
+  return sql<string>`(SELECT json_group_array(pc.category_id) FROM
+    (SELECT category_id FROM product_categories WHERE product_id = ${productId} ORDER BY category_id) AS pc)`;
+}
+
+/**
+ * What to select next to a product row (`productId` names the outer row's id) to hydrate it without
+ * another query. The statement must join the read's market (`joinMarket(pricing)`).
+ */
+export function hydrationColumns(productId: SQL) {
+  return { variantsJson: variantsJson(productId), categoryIdsJson: categoryIdsJson(productId) };
+}
+
+/** Drizzle select fields of a whole product row plus its hydration (for `.from(products)` joined with the market). */
+export function hydratedProductColumns() {
+  return { ...getTableColumns(products), ...hydrationColumns(sql.raw(`"products"."id"`)) };
+}
+
+/** A product record plus the columns of hydrationColumns, as the full `Product`. */
+export function toProduct(record: ProductRecord, hydration: { variantsJson: string; categoryIdsJson: string }): Product {
+  return { ...record, variants: JSON.parse(hydration.variantsJson) as Variant[], categoryIds: JSON.parse(hydration.categoryIdsJson) as string[] };
 }
 
 // ---------------------------------------------------------------------------------------------

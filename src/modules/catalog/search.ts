@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
 import { type ServiceContext } from "../../context";
 import { ServiceError } from "../../shared/errors";
-import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
+import { decodeCursor, type Page, pageOf, withItems } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { SearchInput, type SearchHit } from "./schemas";
 import { findMarket } from "../pricing";
-import { joinMarket, marketSlot, ON_ITS_ROW, productMarketColumns, unknownMarket } from "./market";
-import { type ProductRow, toProductRecord, hydrate } from "./records";
+import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, unknownMarket } from "./market";
+import { type ProductRow, toProductRecord, hydrationColumns, toProduct } from "./records";
 
 // Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
 const MARK_OPEN = "\u{E000}";
@@ -45,43 +45,42 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
     throw new ServiceError("VALIDATION_FAILED", "The cursor is not valid.", { errors: [{ pointer: "/cursor", detail: "Not a search cursor." }] });
   }
 
-  const slot = marketSlot(ctx, input.market);
+  const pricing = pricingOf(ctx, input.market);
   const m = productMarketColumns;
-  // Prices in the read's market, joined into the same statement (see ./market.ts).
-  const rows = await ctx.db.all<ProductSqlRow & MarketSqlRow & { score: number; hl_title: string; hl_description: string }>(sql`
-    SELECT products.*, bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
+  // Each hit comes hydrated (variants with availability, category ids) and priced in the read's market
+  // (joined into the same statement, see ./market.ts).
+  const hydration = hydrationColumns(sql`products.id`);
+  const rows = await ctx.db.all<ProductSqlRow & MarketSqlRow & { score: number; hl_title: string; hl_description: string; variants_json: string; category_ids_json: string }>(sql`
+    SELECT products.*, ${hydration.variantsJson} AS variants_json, ${hydration.categoryIdsJson} AS category_ids_json,
+      bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
       highlight(products_fts, 1, ${MARK_OPEN}, ${MARK_CLOSE}) AS hl_title,
       snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description,
       ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency, ${m.marketPricesIncludeTax} AS market_prices_include_tax,
       ${m.marketPriceMin} AS market_price_min, ${m.marketPriceMax} AS market_price_max
-    FROM products_fts INNER JOIN products ON products.id = products_fts.product_id INNER JOIN ${joinMarket(slot)} ON ${ON_ITS_ROW}
+    FROM products_fts INNER JOIN products ON products.id = products_fts.product_id INNER JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW}
     WHERE products_fts MATCH ${match} AND products.status = 'active'
     ORDER BY score, products.id
     LIMIT ${input.limit + 1} OFFSET ${offset}`);
-  if (rows.length === 0 && slot.market && !(await findMarket(ctx, slot.market))) throw unknownMarket(slot);
+  if (rows.length === 0 && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
 
   const page = pageOf(rows, input.limit, (r, i) => ({ v: offset + i + 1, id: r.id }), offset > 0);
-  const hydrated = await hydrate(
-    ctx.db,
-    page.items.map((r) =>
-      toProductRecord(fromSqlRow(r), {
-        marketHandle: r.market_handle,
-        marketCurrency: r.market_currency,
-        marketPricesIncludeTax: r.market_prices_include_tax,
-        marketPriceMin: r.market_price_min,
-        marketPriceMax: r.market_price_max,
-      }),
-    ),
-    slot,
-  );
-  return {
-    ...page,
-    items: page.items.map((r, i) => ({
-      product: hydrated[i]!,
+  return withItems(
+    page,
+    page.items.map((r) => ({
+      product: toProduct(
+        toProductRecord(fromSqlRow(r), {
+          marketHandle: r.market_handle,
+          marketCurrency: r.market_currency,
+          marketPricesIncludeTax: r.market_prices_include_tax,
+          marketPriceMin: r.market_price_min,
+          marketPriceMax: r.market_price_max,
+        }),
+        { variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json },
+      ),
       score: r.score,
       highlights: { title: markToHtml(r.hl_title), description: markToHtml(r.hl_description) },
     })),
-  };
+  );
 }
 
 interface MarketSqlRow {

@@ -8,8 +8,8 @@ type ParsedVariantUpdate = ReturnType<typeof UpdateVariantInput.parse>;
 import { products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
 import { getProductRecord } from "./products";
-import { marketSlot } from "./market";
-import { now, type VariantRow, variantById, withAvailability } from "./records";
+import { pricingOf, unknownMarket } from "./market";
+import { now, type VariantRow, variantById } from "./records";
 
 async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
   const row = await db.select().from(variants).where(eq(variants.id, id)).get();
@@ -17,12 +17,13 @@ async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
   return row;
 }
 
-/** One variant priced in the request's market (X-Market, else the default). */
+/** A variant with its availability, priced in the request's market (X-Market, else the default), in one statement. */
 export async function getVariant(ctx: ServiceContext, id: string): Promise<Variant> {
-  const record = await variantById(ctx.db, id, marketSlot(ctx, null));
-  if (!record) throw notFound("Variant", id);
-  const [variant] = await withAvailability(ctx.db, [record]);
-  return variant!;
+  const pricing = pricingOf(ctx, null);
+  const { market, variant } = await variantById(ctx.db, id, pricing);
+  if (market === null) throw unknownMarket(pricing);
+  if (!variant) throw notFound("Variant", id);
+  return variant;
 }
 
 export async function createVariant(ctx: ServiceContext, productId: string, rawInput: unknown): Promise<Variant> {

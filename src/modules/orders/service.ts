@@ -61,7 +61,7 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], pay: { attempts: P
       taxIncluded: row.pricesIncludeTax,
       total: money(row.total),
       giftCards: money(row.giftCards),
-      amountDue: money(row.amountDue),
+      amountDue: money(amountDue(row)),
     },
     market: row.pricing?.market ?? null,
     shipping: shippingOf(row.pricing?.shipping ?? null, money),

@@ -6,6 +6,7 @@ import { isUniqueViolation } from "../../shared/db-errors";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { parseInput } from "../../shared/validation";
+import { purgeCatalogCache } from "../protection";
 import { CreateMarketInput, UpdateMarketInput, type Market } from "./schemas";
 import { marketCountries, markets } from "./tables";
 
@@ -79,9 +80,11 @@ function countryRows(marketId: string, countries: readonly string[]) {
 }
 
 /** Constraint violations of a market write as 409s with pointers. */
-async function commitMarket(db: Database, statements: BatchItem<"sqlite">[]): Promise<void> {
+async function commitMarket(ctx: ServiceContext, statements: BatchItem<"sqlite">[]): Promise<void> {
   try {
-    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    await ctx.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    // Cached catalog reads are keyed by the market they resolve to (marketCacheSlot): start afresh.
+    ctx.waitUntil(purgeCatalogCache(ctx.env));
   } catch (error) {
     if (isUniqueViolation(error, "markets.handle")) throw new ServiceError("CONFLICT", "Another market uses this handle.", { errors: [{ pointer: "/handle", detail: "Already in use." }] });
     if (isUniqueViolation(error, "market_countries.country")) {
@@ -120,7 +123,7 @@ export async function createMarket(ctx: ServiceContext, rawInput: unknown): Prom
     ctx.db.insert(markets).values({ id, handle: input.handle, name: input.name, currency: input.currency, pricesIncludeTax: input.pricesIncludeTax, isDefault: input.isDefault ?? false, createdAt: at, updatedAt: at }),
   );
   if (input.countries.length > 0) statements.push(ctx.db.insert(marketCountries).values(countryRows(id, input.countries)));
-  await commitMarket(ctx.db, statements);
+  await commitMarket(ctx, statements);
   return getMarket(ctx, id);
 }
 
@@ -141,7 +144,7 @@ export async function updateMarket(ctx: ServiceContext, handleOrId: string, rawI
     statements.push(ctx.db.delete(marketCountries).where(eq(marketCountries.marketId, existing.id)));
     if (countries.length > 0) statements.push(ctx.db.insert(marketCountries).values(countryRows(existing.id, countries)));
   }
-  await commitMarket(ctx.db, statements);
+  await commitMarket(ctx, statements);
   return getMarket(ctx, existing.id);
 }
 
@@ -153,4 +156,26 @@ export async function deleteMarket(ctx: ServiceContext, handleOrId: string): Pro
   // Conditional: a concurrent "make this the default" that committed first keeps it.
   const deleted = await ctx.db.delete(markets).where(and(eq(markets.id, existing.id), eq(markets.isDefault, false))).returning({ id: markets.id });
   if (deleted.length === 0) throw new ServiceError("CONFLICT", "The market became the default meanwhile; it cannot be deleted.");
+  ctx.waitUntil(purgeCatalogCache(ctx.env));
+}
+
+// Which market each selector (handle or id; none: the default) resolves to, per catalog cache
+// generation: every market write starts a new generation, so a map is never used after a change
+// in this colo. Not request-scoped: the same for every request of the generation.
+let slots: { generation: string; bySelector: Map<string, string>; defaultId: string | null } | undefined;
+
+/**
+ * The market slot of a cached catalog read (modules/protection/catalog-cache.ts): the id of the
+ * market `selector` resolves to, so every way of naming a market shares its cache entries; one query
+ * per generation and isolate. An unknown selector gets a slot of its own (its read is a 400, never stored).
+ */
+export async function marketCacheSlot(db: Database, selector: string | null, generation: string): Promise<string> {
+  if (slots?.generation !== generation) {
+    const rows = await db.select({ id: markets.id, handle: markets.handle, isDefault: markets.isDefault }).from(markets);
+    const bySelector = new Map<string, string>();
+    for (const r of rows) bySelector.set(r.id, r.id).set(r.handle, r.id);
+    slots = { generation, bySelector, defaultId: rows.find((r) => r.isDefault)?.id ?? null };
+  }
+  const id = selector === null ? slots.defaultId : slots.bySelector.get(selector);
+  return id ?? `unknown:${selector ?? ""}`;
 }

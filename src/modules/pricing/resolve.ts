@@ -162,7 +162,9 @@ export function readMarketPriceSql(variantId: SQL): { price: SQL<number | null>;
   return marketPriceSql(variantId, readMarket, readMarket.at) as { price: SQL<number | null>; compareAt: SQL<number | null> };
 }
 
-/** A variant's base prices in every currency as a JSON array (`[{currency, amount, compareAtAmount}]`), for catalog reads. */
+/** A variant's base prices in every currency as a JSON array (`[{currency, amount, compareAtAmount}]`, by currency), for catalog reads. */
 export function basePricesJsonSql(variantId: SQL): SQL<string> {
-  return sql<string>`(SELECT json_group_array(json_object('currency', ${variantPrices.currency}, 'amount', ${variantPrices.amount}, 'compareAtAmount', ${variantPrices.compareAtAmount})) FROM ${variantPrices} WHERE ${variantPrices.variantId} = ${variantId})`;
+  return sql<string>`(SELECT json_group_array(json_object('currency', bp.currency, 'amount', bp.amount, 'compareAtAmount', bp.compare_at_amount))
+    FROM (SELECT ${variantPrices.currency} AS currency, ${variantPrices.amount} AS amount, ${variantPrices.compareAtAmount} AS compare_at_amount
+      FROM ${variantPrices} WHERE ${variantPrices.variantId} = ${variantId} ORDER BY ${variantPrices.currency}) AS bp)`;
 }

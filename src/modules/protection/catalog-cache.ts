@@ -1,10 +1,11 @@
+import type { Database } from "../../db/client";
 import type { Env } from "../../env";
 
 /**
  * Where cached public catalog responses live: the colo's Cache API (`caches.default`) plus a few
  * seconds of the hottest ones in isolate memory, all keyed by the catalog generation so that one
- * purge drops them all. The HTTP side (ETags, Cache-Control, who may share) is
- * src/http/catalog-cache.ts.
+ * purge drops them all. REST's HTTP side (ETags, Cache-Control, who may share) is
+ * rest-catalog-cache.ts; GraphQL's (cached query results) is graphql-response-cache.ts.
  */
 // Entries live under a synthetic origin so they can never collide with a real URL of the shop.
 const CACHE_ORIGIN = "https://catalog-cache.edgeshop.internal";
@@ -56,12 +57,40 @@ export async function purgeCatalogCache(_env: Pick<Env, never> | Env, _changed: 
   await startGeneration(edgeCache());
 }
 
-export function cacheKey(generation: string, url: URL, market?: string): string {
-  const params = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  // The market slot: an X-Market header keys like a query parameter (the query's `market` wins in the service).
-  if (market) params.push(["~x-market", market]);
+/**
+ * The market slot of a cache key: catalog reads are priced per market (modules/catalog/market.ts), so
+ * each market's copies are kept apart. The slot is the market a read resolves to, not what the request
+ * spelled: `?market=eu`, `X-Market: eu`, the market's id, and no market at all while EU is the default
+ * share one slot. The pricing module provides the resolver (src/app/wiring.ts); without one (tests of
+ * this module alone) every read is in DEFAULT_MARKET.
+ */
+export const DEFAULT_MARKET = "-";
+
+/** Resolves a market selector (handle or id; null: the default market) to its slot within a cache generation. */
+export type MarketSlotResolver = (db: Database, selector: string | null, generation: string) => Promise<string>;
+
+let resolveSlot: MarketSlotResolver = async () => DEFAULT_MARKET;
+
+export function provideMarketSlots(resolver: MarketSlotResolver): void {
+  resolveSlot = resolver;
+}
+
+/** The slot of a read for `selector` in this generation. */
+export const marketSlot = (db: Database, selector: string | null | undefined, generation: string): Promise<string> => resolveSlot(db, selector || null, generation);
+
+/**
+ * The key of a REST read: generation, market slot, path and the query string in a canonical order.
+ * A non-empty `market` query parameter is in the slot, so it leaves the query string.
+ */
+export function cacheKey(generation: string, url: URL, market = DEFAULT_MARKET): string {
+  const params = [...url.searchParams].filter(([name, value]) => !(name === "market" && value !== "")).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const search = params.length ? `?${new URLSearchParams(params).toString()}` : "";
-  return `${CACHE_ORIGIN}/${generation}${url.pathname}${search}`;
+  return `${CACHE_ORIGIN}/${generation}/${encodeURIComponent(market)}${url.pathname}${search}`;
+}
+
+/** The key of a GraphQL result: generation, market and a hash of operation name, document and variables. */
+export function graphqlCacheKey(generation: string, hash: string, market = DEFAULT_MARKET): string {
+  return `${CACHE_ORIGIN}/${generation}/${encodeURIComponent(market)}/graphql/${hash}`;
 }
 
 /**
@@ -85,7 +114,7 @@ function forget(key: string): void {
   hot.delete(key);
 }
 
-export function rememberHot(key: string, body: string, headers: Headers, now = Date.now()): void {
+export function rememberHot(key: string, body: string, headers: Headers | [string, string][], now = Date.now()): void {
   if (body.length > HOT_MAX_BODY_CHARS) return;
   forget(key);
   // Oldest first out (Map keeps insertion order).
@@ -94,14 +123,20 @@ export function rememberHot(key: string, body: string, headers: Headers, now = D
   hotChars += body.length;
 }
 
-export function hotResponse(key: string, now = Date.now()): Response | undefined {
+/** The hot copy of `key` (body and headers), if this isolate has a fresh one. */
+export function hotEntry(key: string, now = Date.now()): { body: string; headers: [string, string][] } | undefined {
   const entry = hot.get(key);
   if (!entry) return undefined;
   if (entry.until <= now) {
     forget(key);
     return undefined;
   }
-  return new Response(entry.body, { status: 200, headers: entry.headers });
+  return entry;
+}
+
+export function hotResponse(key: string, now = Date.now()): Response | undefined {
+  const entry = hotEntry(key, now);
+  return entry && new Response(entry.body, { status: 200, headers: entry.headers });
 }
 
 /** Drop the in-memory copies (tests use it to prove the Cache API copy on its own). */

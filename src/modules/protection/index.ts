@@ -4,7 +4,7 @@
 import type { EventHandler } from "../events";
 import { purgeCatalogCache } from "./catalog-cache";
 
-export { purgeCatalogCache } from "./catalog-cache";
+export { purgeCatalogCache, provideMarketSlots } from "./catalog-cache";
 export { consumeRateLimit, refundRateLimit, logLimiterFailure } from "./rate-limiter";
 export { takeAttempt, type AttemptBucket, type AttemptReceipt } from "./attempts";
 export { RateLimiterObject, type BucketPolicy, type BucketState } from "./rate-limiter-object";

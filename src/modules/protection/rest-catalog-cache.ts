@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { cacheKey, currentGeneration, edgeCache, hotResponse, rememberHot } from "./catalog-cache";
+import { cacheKey, currentGeneration, edgeCache, hotEntry, hotResponse, marketSlot, rememberHot } from "./catalog-cache";
 import { toBase64Url } from "../../shared/crypto";
 import type { AppEnv } from "../../http/types";
 
@@ -46,8 +46,12 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   const cache = shared ? edgeCache() : undefined;
   let key: string | undefined;
   if (cache) {
-    // Catalog reads are priced per market: the X-Market header is part of the key, like `?market=`.
-    key = cacheKey(await currentGeneration(cache), new URL(c.req.url), c.req.header("x-market"));
+    // Catalog reads are priced per market: the key's slot is the market the read resolves to
+    // (`?market=`, else X-Market, else the default), whichever way the request named it.
+    const url = new URL(c.req.url);
+    const generation = await currentGeneration(cache);
+    const slot = await marketSlot(c.get("services").db, url.searchParams.get("market") || c.req.header("x-market"), generation);
+    key = cacheKey(generation, url, slot);
     // A client's `Cache-Control: no-cache` revalidates at the origin (and refreshes the edge copy).
     if (!wantsOrigin(c.req.header("cache-control"))) {
       let response = hotResponse(key);
@@ -75,7 +79,10 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   headers.set("vary", "Authorization, X-D1-Bookmark, X-Market");
   if (shared) headers.set(CACHE_STATUS_HEADER, "MISS");
   const response = new Response(body, { status: 200, headers });
-  if (cache && key) {
+  // An origin read (`no-cache`) whose body is the one this isolate put into the edge copy moments ago
+  // (its hot copy, HOT_TTL_MS) leaves the edge copy alone: rewriting identical bytes costs a Cache API
+  // write per read and changes nothing a client could see.
+  if (cache && key && hotEntry(key)?.headers.find(([name]) => name === "etag")?.[1] !== headers.get("etag")) {
     rememberHot(key, body, headers);
     c.executionCtx.waitUntil(cache.put(key, response.clone()));
   }

@@ -15,6 +15,7 @@ const READS: readonly AdminScope[] = [
   "staff:read",
   "keys:read",
   "audit:read",
+  "pricing:read",
 ];
 
 export const ROLE_SCOPES: Record<StaffRole, readonly AdminScope[]> = {
