@@ -5,7 +5,8 @@ import { demoCategories, demoProducts } from "./catalog-data.mjs";
 // Imported lazily by the CLI below so that tests can import seed() inside workerd.
 const local = () => import("./local.mjs");
 
-export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fetch } = {}) {
+/** `progress({ done, total })` is called as products are checked or created (npm run dev draws one line from it). */
+export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fetch, progress = () => {} } = {}) {
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
   // A well-behaved client: on 429 wait for Retry-After and try again (admin keys are rate limited too).
   const api = async (method, path, body) => {
@@ -36,9 +37,11 @@ export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fet
   let createdProducts = 0;
   const created = new Set();
   const queue = [...products];
+  let checked = 0;
   const worker = async () => {
     for (let p = queue.shift(); p; p = queue.shift()) {
       const existing = await api("GET", `/v1/products/${p.slug}`);
+      progress({ done: ++checked, total: products.length });
       if (existing.status === 200) continue;
       const res = await api("POST", "/v1/products", {
         title: p.title,
