@@ -1,6 +1,6 @@
 import { createDb } from "../db/client";
 import type { Env } from "../env";
-import { consumeEvents, EVENTS_DLQ, publishPendingEvents, recordDeadLetters } from "../modules/events";
+import { consumeEvents, EVENTS_DLQ, publishPendingEvents, recordDeadLetters, redeliverUnhandledEvents } from "../modules/events";
 import { reconcileOrderStock } from "../modules/orders";
 import { rebuildNeighbours } from "../modules/recommendations";
 import { sweepDueDeliveries } from "../modules/webhooks";
@@ -16,6 +16,8 @@ type CronTask = (env: Env, now: Date) => Promise<unknown>;
 const everyMinute: readonly CronTask[] = [
   // events the per-request relay could not send
   (env) => publishPendingEvents(env),
+  // events the queue accepted but no consumer handled (a lost message): sent again, then dead-lettered
+  (env, now) => redeliverUnhandledEvents(env, now),
   // webhook retries that are due
   (env, now) => sweepDueDeliveries(env, now),
   // order stock that a request could not commit or return

@@ -10,6 +10,7 @@ import {
   CreateWebhookEndpointInput,
   ListDeliveriesInput,
   ListEndpointsInput,
+  ReplayToEndpointInput,
   RotateSecretInput,
   UpdateWebhookEndpointInput,
   type WebhookAttempt,
@@ -18,6 +19,7 @@ import {
 } from "./schemas";
 import { generateWebhookSecret } from "./signing";
 import { checkWebhookUrl } from "./url-policy";
+import { loadEvents } from "../events";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "./tables";
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -206,5 +208,28 @@ export async function redeliverWebhook(ctx: ServiceContext, id: string): Promise
     .where(eq(webhookDeliveries.id, id))
     .returning();
   ctx.waitUntil(attemptDelivery(ctx.env, id));
+  return toDelivery(row!);
+}
+
+/**
+ * Send one event to one endpoint now, whether or not a delivery exists: the admin's "replay this event" for
+ * receivers (a lost queue message leaves no delivery row to redeliver). An existing delivery of the event to the
+ * endpoint is re-armed with a fresh retry schedule, as a redelivery; otherwise one is created. Endpoints receive
+ * it even if they do not subscribe to its type: the admin asked for it. `webhook-id` stays the event id.
+ */
+export async function replayEventToEndpoint(ctx: ServiceContext, endpointId: string, rawInput: unknown): Promise<WebhookDelivery> {
+  requireAdmin(ctx.actor, "webhooks:write");
+  const input = parseInput(ReplayToEndpointInput, rawInput);
+  const endpoint = await endpointRow(ctx, endpointId);
+  if (endpoint.status !== "enabled") throw conflict("The endpoint is disabled; enable it before replaying to it.", { endpointId });
+  const event = (await loadEvents(ctx.db, [input.eventId])).get(input.eventId);
+  if (!event) throw new ServiceError("VALIDATION_FAILED", `Event '${input.eventId}' does not exist.`, { errors: [{ pointer: "/eventId", detail: "Unknown event." }] });
+  const at = new Date().toISOString();
+  const [row] = await ctx.db
+    .insert(webhookDeliveries)
+    .values({ id: newId("webhookDelivery"), endpointId, eventId: event.id, eventType: event.type, status: "pending", nextAttemptAt: at, createdAt: at, updatedAt: at })
+    .onConflictDoUpdate({ target: [webhookDeliveries.endpointId, webhookDeliveries.eventId], set: { status: "pending", retryStep: 0, nextAttemptAt: at, updatedAt: at } })
+    .returning();
+  ctx.waitUntil(attemptDelivery(ctx.env, row!.id));
   return toDelivery(row!);
 }
