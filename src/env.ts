@@ -35,6 +35,13 @@ export interface Env {
   RISK_MODE?: string;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
+  /**
+   * Secret: 32 random bytes in base64 (`openssl rand -base64 32`). Seals secrets at rest with AES-256-GCM
+   * (webhook signing secrets, guest order tokens kept for checkout replays); src/shared/secret-box.ts.
+   */
+  SECRETS_KEY?: string;
+  /** Secret, during a key rotation only: the key SECRETS_KEY replaced, so values it sealed still open until resealed. */
+  SECRETS_KEY_PREVIOUS?: string;
   /** "true" lets webhooks target http and private/loopback addresses. Development only. */
   WEBHOOKS_ALLOW_PRIVATE_URLS?: string;
   /** Per-attempt webhook timeout in milliseconds (default 10000). */

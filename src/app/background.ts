@@ -3,7 +3,7 @@ import type { Env } from "../env";
 import { consumeEvents, EVENTS_DLQ, publishPendingEvents, recordDeadLetters, redeliverUnhandledEvents } from "../modules/events";
 import { reconcileOrderStock } from "../modules/orders";
 import { rebuildNeighbours } from "../modules/recommendations";
-import { sweepDueDeliveries } from "../modules/webhooks";
+import { resealWebhookSecrets, sweepDueDeliveries } from "../modules/webhooks";
 import "./subscribers";
 import "./wiring";
 
@@ -20,6 +20,8 @@ const everyMinute: readonly CronTask[] = [
   (env, now) => redeliverUnhandledEvents(env, now),
   // webhook retries that are due
   (env, now) => sweepDueDeliveries(env, now),
+  // webhook secrets stored before sealing, or sealed with SECRETS_KEY_PREVIOUS after a key rotation
+  (env) => resealWebhookSecrets(env),
   // order stock that a request could not commit or return
   (env, now) => reconcileOrderStock(env, createDb(env.DB), now),
 ];

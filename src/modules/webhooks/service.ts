@@ -17,6 +17,7 @@ import {
   type WebhookDelivery,
   type WebhookEndpoint,
 } from "./schemas";
+import { sealSecret } from "./secrets";
 import { generateWebhookSecret } from "./signing";
 import { checkWebhookUrl } from "./url-policy";
 import { loadEvents } from "../events";
@@ -66,15 +67,16 @@ export async function createWebhookEndpoint(ctx: ServiceContext, rawInput: unkno
   const input = parseInput(CreateWebhookEndpointInput, rawInput);
   assertAllowedUrl(ctx, input.url);
   const at = new Date().toISOString();
+  const id = newId("webhookEndpoint");
   const secret = generateWebhookSecret();
   const [row] = await ctx.db
     .insert(webhookEndpoints)
     .values({
-      id: newId("webhookEndpoint"),
+      id,
       url: input.url,
       description: input.description ?? "",
       eventTypes: normaliseTypes(input.eventTypes),
-      secret,
+      secret: await sealSecret(ctx.env, id, secret),
       status: "enabled",
       createdAt: at,
       updatedAt: at,
@@ -145,7 +147,7 @@ export async function rotateWebhookSecret(ctx: ServiceContext, id: string, rawIn
   const [row] = await ctx.db
     .update(webhookEndpoints)
     .set({
-      secret,
+      secret: await sealSecret(ctx.env, id, secret),
       previousSecret: input.overlapSeconds > 0 ? existing.secret : null,
       previousSecretExpiresAt: input.overlapSeconds > 0 ? new Date(now.getTime() + input.overlapSeconds * 1000).toISOString() : null,
       updatedAt: now.toISOString(),
