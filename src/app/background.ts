@@ -1,7 +1,7 @@
 import { createDb } from "../db/client";
 import type { Env } from "../env";
 import { consumeEvents, EVENTS_DLQ, publishPendingEvents, recordDeadLetters, redeliverUnhandledEvents } from "../modules/events";
-import { reconcileOrderStock } from "../modules/orders";
+import { reconcileOrderStock, releaseAbandonedCheckouts } from "../modules/orders";
 import { rebuildNeighbours } from "../modules/recommendations";
 import { resealWebhookSecrets, sweepDueDeliveries } from "../modules/webhooks";
 import "./subscribers";
@@ -24,6 +24,8 @@ const everyMinute: readonly CronTask[] = [
   (env) => resealWebhookSecrets(env),
   // order stock that a request could not commit or return
   (env, now) => reconcileOrderStock(env, createDb(env.DB), now),
+  // checkouts whose Worker died before writing the order: their holds go back to the cart, the cart reopens
+  (env, now) => releaseAbandonedCheckouts(env, now),
 ];
 const nightly: readonly CronTask[] = [
   // recompute every product's neighbour list (recordPurchase refreshes only the purchased products'

@@ -2,6 +2,7 @@
 export { checkout } from "./checkout";
 export { getOrder, listOrders, markPaid, fulfilOrder, cancelOrder, refundOrder, approveOrder } from "./service";
 export { reconcileOrderStock, settleOrderStock, type StockPort } from "./stock";
+export { releaseAbandonedCheckouts } from "./abandoned";
 export type { Order, PlacedOrder, OrderStatus } from "./schemas";
 export { orderLiveFeed, feedAudience, issueFeedTicket, readFeed } from "./feed";
 export type { FeedAudience, FeedMessage } from "./feed-buffer";
