@@ -123,6 +123,15 @@ export async function returnSale(env: Env, rawInput: { sku: string; orderId: str
   return stockOf(env, input.sku).returnSale(input.sku, input.orderId);
 }
 
+/**
+ * Whether a SKU's stock has ever changed (on hand set, held, sold: its ledger is not empty). Its stock lives under
+ * the SKU (one object per SKU name), so the catalog refuses to rename such a SKU.
+ */
+export async function hasStockHistory(env: Env, rawSku: string): Promise<boolean> {
+  const sku = parseInput(SkuParam, rawSku);
+  return (await stockOf(env, sku).levels(sku)).version > 0;
+}
+
 /** Current levels, from the objects (authoritative). */
 export async function getStockLevels(env: Env, skus: string[]): Promise<Map<string, StockLevel>> {
   const unique = [...new Set(skus.map((sku) => parseInput(SkuParam, sku)))];
