@@ -1,7 +1,12 @@
 // Module-to-module wiring that would otherwise be an import cycle: the root hands a module what it
 // needs from another. Imported by every entry of the root (src/app/http.ts, src/app/background.ts).
 import { existingSkus } from "../modules/catalog";
+import { onCustomerTokensRevoked } from "../modules/customers";
 import { provideKnownSkus } from "../modules/inventory";
+import { revokeFeedAccess } from "../modules/orders";
 
 // Inventory sets stock only for SKUs the catalog knows; the catalog reads inventory for availability.
 provideKnownSkus(existingSkus);
+
+// A revoked customer token closes the live order feed connections it opened (orders depends on customers).
+onCustomerTokensRevoked((env, { tokenIds }) => revokeFeedAccess(env, { tokenIds }));

@@ -4,5 +4,5 @@ export { getOrder, listOrders, markPaid, fulfilOrder, cancelOrder, refundOrder, 
 export { reconcileOrderStock, settleOrderStock, type StockPort } from "./stock";
 export { releaseAbandonedCheckouts } from "./abandoned";
 export type { Order, PlacedOrder, OrderStatus } from "./schemas";
-export { orderLiveFeed, feedAudience, issueFeedTicket, readFeed } from "./feed";
+export { orderLiveFeed, feedAudience, issueFeedTicket, readFeed, revokeFeedAccess } from "./feed";
 export type { FeedAudience, FeedMessage } from "./feed-buffer";
