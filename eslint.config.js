@@ -18,7 +18,7 @@ const TRANSPORT_FILES = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "**/.wrangler/", "dist/", "worker-configuration.d.ts"] },
+  { ignores: ["node_modules/", ".wrangler/", "**/.wrangler/", "dist/", "worker-configuration.d.ts", "web/dist/", "test-results/", "clients/graphql/generated/", "clients/rest/schema.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -35,8 +35,9 @@ export default tseslint.config(
     },
   },
   {
-    // Transports, tests and tooling may import transports; services may not.
-    files: [...TRANSPORT_FILES, "test/**", "bench/**", "scripts/**", "eval/**"],
+    // Transports, tests and tooling may import transports; services may not. The browser side (pages,
+    // storefront, admin SPA, typed clients) is a client of the transports.
+    files: [...TRANSPORT_FILES, "src/web/**", "src/storefront/**", "web/**", "clients/**", "test/**", "bench/**", "scripts/**", "eval/**"],
     ignores: ["test/lint-fixtures/**"],
     rules: { "no-restricted-imports": "off" },
   },
@@ -50,6 +51,15 @@ export default tseslint.config(
   {
     files: ["test/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
+    // Browser code: the admin SPA, storefront script and boot scripts run in the page.
+    files: ["web/**/*.{ts,tsx,js}", "test/browser/**/*.mjs"],
+    languageOptions: { globals: { CSS: "readonly", getComputedStyle: "readonly", setInterval: "readonly", clearInterval: "readonly", window: "readonly", document: "readonly", self: "readonly", location: "readonly", history: "readonly", fetch: "readonly", EventSource: "readonly", setTimeout: "readonly", clearTimeout: "readonly", URLSearchParams: "readonly", console: "readonly" } },
+  },
+  {
+    files: ["web/build.mjs", "test/browser/**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", Buffer: "readonly" } },
   },
   {
     files: ["scripts/**/*.mjs", "bench/**/*.mjs"],

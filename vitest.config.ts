@@ -20,6 +20,8 @@ export default defineConfig(async () => {
             RATE_LIMIT_ADMIN_KEY: "100000/60",
             RATE_LIMIT_CUSTOMER: "100000/60",
             GRAPHQL_COST_MAXIMUM: "1000000",
+            // wrangler.toml ships RISK_MODE=shadow; the tests exercise enforcement (and shadow where they say so).
+            RISK_MODE: "enforce",
           },
         },
       }),

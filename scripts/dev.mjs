@@ -2,6 +2,7 @@
 // catalog (idempotent: an already seeded database is left as it is) and fire the cron triggers every minute, which
 // wrangler does not do locally. Offline: everything is local. A short start: one line per step; request lines
 // are shown once the server is ready.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { readCrons, startCronTicker } from "./cron-ticker.mjs";
 import { applyMigrationsLocally, assertPortFree, ensureDevVars, startWorker } from "./local.mjs";
@@ -36,6 +37,8 @@ try {
   // Before touching the database: a server already on the port would otherwise answer /healthz for us.
   await assertPortFree(port, `Stop the other server, or start this one elsewhere: PORT=${port + 1} npm run dev`);
   const vars = ensureDevVars();
+  // The admin SPA, storefront CSS/JS and the /docs and GraphiQL bundles are static assets (web/dist).
+  if (spawnSync("npm", ["run", "--silent", "build:web"], { stdio: "inherit" }).status !== 0) throw new Error("npm run build:web failed");
   applyMigrationsLocally();
   server = await startWorker({ port, quiet: false, portHint: `Stop the other server, or start this one elsewhere: PORT=${port + 1} npm run dev` });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.child.kill(signal));
@@ -72,11 +75,13 @@ try {
     [
       "",
       `Edgeshop is running on ${server.url}`,
-      `  REST      ${server.url}/v1/products`,
-      `  GraphQL   ${server.url}/graphql`,
-      `  OpenAPI   ${server.url}/openapi.json  (reference: ${server.url}/docs)`,
-      `  crons     ${crons.map((c) => `"${c}"`).join(", ")} fired by npm run dev at the top of each minute (wrangler does not run them locally)`,
-      `  admin key ${vars.ADMIN_API_KEY ? "in .dev.vars (ADMIN_API_KEY)" : "not set: add ADMIN_API_KEY to .dev.vars"}`,
+      `  Storefront ${server.url}/`,
+      `  Admin      ${server.url}/admin  (development: sign in with the key in .dev.vars, or staff once they exist)`,
+      `  REST       ${server.url}/v1/products`,
+      `  GraphQL    ${server.url}/graphql`,
+      `  OpenAPI    ${server.url}/openapi.json  (reference: ${server.url}/docs)`,
+      `  crons      ${crons.map((c) => `"${c}"`).join(", ")} fired by npm run dev at the top of each minute (wrangler does not run them locally)`,
+      `  admin key  ${vars.ADMIN_API_KEY ? "in .dev.vars (ADMIN_API_KEY)" : "not set: add ADMIN_API_KEY to .dev.vars"}`,
       "",
       "Requests are logged below. Ctrl-C stops the server.",
       "",

@@ -91,3 +91,8 @@ export function requireAdmin(actor: Actor, scope: AdminScope): void {
     throw new ServiceError("FORBIDDEN", `This API key lacks the '${scope}' scope.`);
   }
 }
+
+/** Who made a change, as recorded on transitions and payment operations: `admin:<key id>`, `customer:<id>`, `anonymous`. */
+export function actorLabel(actor: Actor): string {
+  return actor.kind === "admin" ? `admin:${actor.keyId}` : actor.kind === "customer" ? `customer:${actor.customerId}` : "anonymous";
+}

@@ -1,6 +1,8 @@
 import type { Env } from "./env";
 import type * as BackgroundModule from "./app/background";
+import type * as BrowserModule from "./app/browser";
 import type * as HttpModule from "./app/http";
+import { isBrowserRequest } from "./web/paths";
 
 // The Worker's entry (wrangler.toml `main`). The composition root is src/app/: it alone wires modules
 // to transports and to each other. Start-up CPU is spent only on what every isolate needs: the
@@ -9,6 +11,7 @@ import type * as HttpModule from "./app/http";
 // lazily (docs/performance.md).
 let loadApp: Promise<typeof HttpModule> | undefined;
 let loadBackground: Promise<typeof BackgroundModule> | undefined;
+let loadBrowser: Promise<typeof BrowserModule> | undefined;
 const background = () => (loadBackground ??= import("./app/background"));
 
 // Durable Object classes and the RPC entrypoint that wrangler.toml binds, by name (the test pool and
@@ -17,6 +20,8 @@ export { InventoryObject, RateLimiterObject, IdempotencyObject, OrderFeedObject,
 
 export default {
   async fetch(request, env, ctx) {
+    // Pages for people (storefront, admin shell, /docs, GraphiQL): src/app/browser, which calls the API in-process.
+    if (isBrowserRequest(request)) return (await (loadBrowser ??= import("./app/browser"))).handleBrowserRequest(request, env, ctx);
     const { app } = await (loadApp ??= import("./app/http"));
     return app.fetch(request, env, ctx);
   },

@@ -1,7 +1,8 @@
 import { seededRandom } from "../shared/random";
-import { riskConfig, type RiskConfig } from "../../src/modules/risk/config";
+import { CheckoutRiskInput, deriveFeatures, velocityEvents, type RiskAddress } from "../../src/modules/risk/features";
+import { riskModel, type RiskModel } from "../../src/modules/risk/model";
 import { assessRisk, type RiskAssessment } from "../../src/modules/risk/scorer";
-import { CheckoutRiskInput, deriveFeatures, velocityEvents, type RiskAddress } from "../../src/modules/risk/signals";
+import { atThreshold, rocAuc } from "./metrics";
 import { DAY, HOUR, MemoryVelocity } from "../../src/modules/risk/velocity";
 
 /**
@@ -242,50 +243,16 @@ export interface RiskEvaluation {
   recallByPattern: Record<string, { count: number; flaggedForReview: number; rejected: number }>;
 }
 
-/** ROC AUC as the probability that a random fraud outscores a random legitimate checkout (ties count half). */
-export function rocAuc(scored: readonly { probability: number; fraud: boolean }[]): number {
-  const sorted = [...scored].sort((a, b) => a.probability - b.probability);
-  let rankSum = 0;
-  let positives = 0;
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j < sorted.length && sorted[j]!.probability === sorted[i]!.probability) j++;
-    const averageRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (sorted[k]!.fraud) {
-      rankSum += averageRank;
-      positives += 1;
-    }
-    i = j;
-  }
-  const negatives = sorted.length - positives;
-  if (positives === 0 || negatives === 0) return 0.5;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-
-function atThreshold(scored: readonly { score: number; fraud: boolean }[], threshold: number): ThresholdMetrics {
-  const flagged = scored.filter((s) => s.score >= threshold);
-  const truePositives = flagged.filter((s) => s.fraud).length;
-  const fraud = scored.filter((s) => s.fraud).length;
-  const legit = scored.length - fraud;
-  return {
-    threshold,
-    flagged: flagged.length,
-    precision: flagged.length ? truePositives / flagged.length : 0,
-    recall: fraud ? truePositives / fraud : 0,
-    falsePositiveRate: legit ? (flagged.length - truePositives) / legit : 0,
-  };
-}
-
 /** Replay the stream in time order through the real signal derivation and scorer. */
-export async function evaluateRisk(stream: readonly LabelledCheckout[], config: RiskConfig = riskConfig): Promise<RiskEvaluation> {
+export async function evaluateRisk(stream: readonly LabelledCheckout[], model: RiskModel = riskModel()): Promise<RiskEvaluation> {
   const velocity = new MemoryVelocity();
   const scored: (RiskAssessment & { fraud: boolean; pattern: Pattern })[] = [];
   for (const checkout of stream) {
     const input = CheckoutRiskInput.parse(checkout.input);
     const events = await velocityEvents(input, checkout.at);
     const record = (e: { key: string; event: Parameters<MemoryVelocity["record"]>[1] } | null) => (e ? velocity.record(e.key, e.event) : null);
-    const observations = { ip: record(events.ip), email: record(events.email)!, customer: record(events.customer), address: record(events.address) };
-    const assessment = assessRisk(deriveFeatures(input, observations, checkout.at, config), config);
+    const observations = { ip: record(events.ip), email: record(events.email)!, customer: record(events.customer), address: record(events.address), device: record(events.device) };
+    const assessment = assessRisk(deriveFeatures(input, observations, checkout.at), model);
     scored.push({ ...assessment, fraud: checkout.fraud, pattern: checkout.pattern });
   }
   const recallByPattern: RiskEvaluation["recallByPattern"] = {};
@@ -296,12 +263,12 @@ export async function evaluateRisk(stream: readonly LabelledCheckout[], config: 
     if (s.decision === "reject") entry.rejected += 1;
   }
   return {
-    modelVersion: config.version,
+    modelVersion: model.version,
     checkouts: scored.length,
     fraud: scored.filter((s) => s.fraud).length,
-    rocAuc: rocAuc(scored),
-    review: atThreshold(scored, config.thresholds.review),
-    reject: atThreshold(scored, config.thresholds.reject),
+    rocAuc: rocAuc(scored.map((s) => ({ p: s.probability, fraud: s.fraud }))),
+    review: atThreshold(scored.map((s) => ({ p: s.probability, fraud: s.fraud })), model.thresholds.review),
+    reject: atThreshold(scored.map((s) => ({ p: s.probability, fraud: s.fraud })), model.thresholds.reject),
     recallByPattern,
   };
 }

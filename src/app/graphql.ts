@@ -17,6 +17,9 @@ import "../modules/customers/graphql";
 import "../modules/inventory/graphql";
 import "../modules/carts/graphql";
 import "../modules/orders/graphql";
+import "../modules/payments/graphql";
+import "../modules/fulfillments/graphql";
+import "../modules/returns/graphql";
 import "../modules/webhooks/graphql";
 import "../modules/events/graphql";
 import "../modules/recommendations/graphql";
@@ -47,7 +50,8 @@ function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLCo
     schema: getSchema(),
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: mode.development,
+    // GraphiQL is served by src/app/browser from pinned static assets (no CDN), in development only.
+    graphiql: false,
     plugins,
     context: ({ services }) => createGraphQLContext(services),
     // Unexpected errors are logged by maskError with the request id; yoga's own logger would repeat them.

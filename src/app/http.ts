@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth";
 import { handleGraphQL } from "./graphql";
@@ -14,7 +13,10 @@ import { catalogRoutes } from "../modules/catalog/rest";
 import { customerRoutes } from "../modules/customers/rest";
 import { asyncApiDocument, eventRoutes } from "../modules/events/rest";
 import { inventoryRoutes } from "../modules/inventory/rest";
+import { fulfillmentRoutes } from "../modules/fulfillments/rest";
 import { orderRoutes } from "../modules/orders/rest";
+import { paymentRoutes } from "../modules/payments/rest";
+import { returnRoutes } from "../modules/returns/rest";
 import { protectionLimits } from "../modules/protection";
 import { catalogReadCache, limitJson, restRateLimit } from "../modules/protection/rest";
 import { recommendationRoutes } from "../modules/recommendations/rest";
@@ -55,7 +57,7 @@ export function createApp() {
     app.use(path, catalogReadCache());
   }
   // Each module's REST surface is one router; the order is the order of the OpenAPI document.
-  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, webhookRoutes, eventRoutes, recommendationRoutes]) {
+  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, paymentRoutes, fulfillmentRoutes, returnRoutes, webhookRoutes, eventRoutes, recommendationRoutes]) {
     app.route("/v1", routes);
   }
 
@@ -87,7 +89,7 @@ export function createApp() {
   });
   // The event catalogue for webhook receivers, generated from the payload schemas.
   app.get("/asyncapi.json", (c) => c.json(asyncApiDocument()));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Edgeshop API reference" }));
+  // /docs (the API reference) and GraphiQL are pages for people: src/app/browser serves them from pinned static assets.
 
   return app;
 }

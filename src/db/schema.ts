@@ -11,3 +11,7 @@ export * from "../modules/webhooks/tables";
 export * from "../modules/recommendations/tables";
 export * from "../modules/protection/tables";
 export * from "../modules/risk/tables";
+export * from "../modules/payments/tables";
+export * from "../modules/fulfillments/tables";
+export * from "../modules/returns/tables";
+export * from "../modules/notifications/tables";

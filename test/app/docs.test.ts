@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app/http";
+import worker from "../../src/index";
 import { BASE, call } from "../support/helpers";
 
 describe("API documents", () => {
@@ -32,7 +32,8 @@ describe("API documents", () => {
   it("serves GraphiQL only in development", async () => {
     const ask = async (environment: string) => {
       const ctx = createExecutionContext();
-      const res = await createApp().fetch(new Request(`${BASE}/graphql`, { headers: { accept: "text/html" } }), { ...env, ENVIRONMENT: environment }, ctx);
+      const request = new Request(`${BASE}/graphql`, { headers: { accept: "text/html" } }) as Parameters<typeof worker.fetch>[0];
+      const res = await worker.fetch(request, { ...env, ENVIRONMENT: environment }, ctx);
       await waitOnExecutionContext(ctx);
       return { status: res.status, type: res.headers.get("content-type") ?? "", body: await res.text() };
     };

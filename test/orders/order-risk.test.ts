@@ -3,13 +3,17 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createServiceContext } from "../../src/context";
 import { checkout } from "../../src/modules/orders";
-import { riskConfig } from "../../src/modules/risk";
+import { riskModel } from "../../src/modules/risk";
 import { sha256Hex } from "../../src/shared/crypto";
 import { problemType } from "../../src/shared/errors";
 import { level } from "../support/fixtures";
 import { adminKeyWith, deliver } from "../support/events-helpers";
 import { call, gql, unique } from "../support/helpers";
-import { checkoutFrom, gqlFrom, randomIp, shopperCart, shoppers } from "../support/risk-helpers";
+import { checkoutFrom, deviceUsedBy, expectedScore, fraudulentFeatures, gqlFrom, randomIp, shopperCart, shoppers, suspiciousFeatures } from "../support/risk-helpers";
+
+const model = riskModel();
+/** Contributions are reported to three decimals. */
+const weightOf = (feature: keyof typeof model.weights) => Math.round(model.weights[feature] * 1000) / 1000;
 
 const eventTypesOf = async (orderId: string) =>
   (await env.DB.prepare("SELECT type FROM events WHERE resource_id = ? ORDER BY sequence").bind(orderId).all<{ type: string }>()).results.map((r) => r.type);
@@ -32,11 +36,11 @@ describe("risk at checkout: approve", () => {
       decision: "approve",
       level: "low",
       mode: "enforce",
-      modelVersion: riskConfig.version,
+      modelVersion: model.version,
       review: null,
-      reasons: [{ feature: "newAccount", description: "New account or guest checkout", value: 1, contribution: riskConfig.weights.newAccount }],
+      reasons: [{ feature: "guestCheckout", description: "Guest checkout", value: 1, contribution: weightOf("guestCheckout") }],
     });
-    expect(asAdmin.body.risk.score).toBe(Math.round(100 / (1 + Math.exp(-(riskConfig.intercept + riskConfig.weights.newAccount)))));
+    expect(asAdmin.body.risk.score).toBe(expectedScore({ guestCheckout: 1 }));
     const gqlAdmin = await gql(`query ($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`, { id: order.id }, { admin: true });
     expect(gqlAdmin.data.order.risk).toEqual({ ...asAdmin.body.risk, level: "LOW", decision: "APPROVE", mode: "ENFORCE" });
     // The guest reads the order, not the assessment, through both transports.
@@ -60,12 +64,12 @@ describe("risk at checkout: review -> approve or cancel", () => {
     expect(await eventTypesOf(order.id)).toEqual(["order.held"]);
 
     const held = await call("GET", `/v1/orders/${order.id}`, { admin: true });
-    expect(held.body.risk).toMatchObject({ decision: "review", level: "medium", score: 48, review: null });
+    expect(held.body.risk).toMatchObject({ decision: "review", level: "medium", score: expectedScore(suspiciousFeatures), review: null });
     expect(held.body.risk.reasons.map((r: any) => [r.feature, r.contribution])).toEqual([
-      ["disposableEmail", riskConfig.weights.disposableEmail],
-      ["billingShippingMismatch", riskConfig.weights.billingShippingMismatch],
-      ["ipCountryMismatch", riskConfig.weights.ipCountryMismatch],
-      ["newAccount", riskConfig.weights.newAccount],
+      ["disposableEmail", weightOf("disposableEmail")],
+      ["billingShippingMismatch", weightOf("billingShippingMismatch")],
+      ["ipCountryMismatch", weightOf("ipCountryMismatch")],
+      ["guestCheckout", weightOf("guestCheckout")],
     ]);
     const queue = await call("GET", "/v1/orders?status=on_hold&limit=100", { admin: true });
     expect(queue.status).toBe(200);
@@ -112,8 +116,8 @@ describe("risk at checkout: review -> approve or cancel", () => {
 
     const queue = await gql(`{ ordersAwaitingReview(first: 100) { edges { node { ${ORDER_FIELDS} } } } }`, {}, { admin: true });
     const node = queue.data.ordersAwaitingReview.edges.map((e: any) => e.node).find((n: any) => n.id === id);
-    expect(node).toMatchObject({ status: "ON_HOLD", risk: { decision: "REVIEW", score: 48, review: null } });
-    expect(node.risk.reasons[0]).toMatchObject({ feature: "disposableEmail", contribution: riskConfig.weights.disposableEmail });
+    expect(node).toMatchObject({ status: "ON_HOLD", risk: { decision: "REVIEW", score: expectedScore(suspiciousFeatures), review: null } });
+    expect(node.risk.reasons[0]).toMatchObject({ feature: "disposableEmail", contribution: weightOf("disposableEmail") });
     const filtered = await gql(`{ orders(first: 100, status: ON_HOLD) { edges { node { id } } } }`, {}, { admin: true });
     expect(filtered.data.orders.edges.map((e: any) => e.node.id)).toContain(id);
     const guestQueue = await gqlFrom({}, `{ ordersAwaitingReview(first: 5) { edges { node { id } } } }`, {}, { headers: { "x-cart-token": cart.token } });
@@ -160,6 +164,7 @@ describe("risk at checkout: reject", () => {
   it("REST: refuses with the risk-rejected problem and its reasons, and writes nothing", async () => {
     const shopper = shoppers.fraudulent();
     const cart = await shopperCart({ ...shopper.cart, stock: 3 });
+    await deviceUsedBy(shopper.deviceId, 2);
     const before = {
       orders: await count("SELECT count(*) AS n FROM orders"),
       events: await count("SELECT count(*) AS n FROM events WHERE type LIKE 'order.%'"),
@@ -167,12 +172,13 @@ describe("risk at checkout: reject", () => {
     };
     const stockBefore = await level(cart.variant.sku); // the cart's own line holds its units
     const key = crypto.randomUUID();
-    const res = await checkoutFrom(shopper.origin, cart, key);
+    const res = await checkoutFrom(shopper.origin, cart, key, { deviceId: shopper.deviceId });
     expect(res.status, res.text).toBe(422);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
-    expect(res.body).toMatchObject({ type: problemType("RISK_REJECTED"), status: 422, riskScore: 91, riskModelVersion: riskConfig.version });
-    expect(res.body.riskReasons.map((r: any) => r.feature)).toEqual(["disposableEmail", "highValueWithoutHistory", "anonymisingNetwork", "billingShippingMismatch", "ipCountryMismatch"]);
-    expect(res.body.riskReasons[0]).toEqual({ feature: "disposableEmail", description: "Disposable email domain" });
+    expect(res.body).toMatchObject({ type: problemType("RISK_REJECTED"), status: 422, riskScore: expectedScore(fraudulentFeatures), riskModelVersion: model.version });
+    expect(res.body.riskReasons.map((r: any) => r.feature)).toEqual(["deviceAccounts", "deviceVelocity", "disposableEmail", "highValueWithoutHistory", "anonymisingNetwork"]);
+    // The shopper sees the signals, not their weights.
+    expect(res.body.riskReasons[0]).toEqual({ feature: "deviceAccounts", description: "Device used by other accounts recently" });
     expect(JSON.stringify(res.body)).not.toContain("contribution");
 
     // Nothing written: no order, no event, no assessment; stock exactly as before (the cart keeps its
@@ -186,7 +192,7 @@ describe("risk at checkout: reject", () => {
     const reopened = await call("GET", `/v1/carts/${cart.id}`, { headers: { "x-cart-token": cart.token } });
     expect(reopened.body).toMatchObject({ status: "open", orderId: null });
     // The refusal is the answer to this key: a retry replays it rather than scoring again.
-    const replay = await checkoutFrom(shopper.origin, cart, key);
+    const replay = await checkoutFrom(shopper.origin, cart, key, { deviceId: shopper.deviceId });
     expect(replay.status).toBe(422);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
   });
@@ -194,15 +200,17 @@ describe("risk at checkout: reject", () => {
   it("GraphQL: RISK_REJECTED with the reasons in extensions", async () => {
     const shopper = shoppers.fraudulent();
     const cart = await shopperCart(shopper.cart);
+    await deviceUsedBy(shopper.deviceId, 2);
     const stockBefore = await level(cart.variant.sku);
     const res = await gqlFrom(
       shopper.origin,
-      `mutation ($cartId: ID!, $key: String!) { checkout(cartId: $cartId, idempotencyKey: $key) { order { id } } }`,
-      { cartId: cart.id, key: crypto.randomUUID() },
+      `mutation ($cartId: ID!, $key: String!, $device: String) { checkout(cartId: $cartId, idempotencyKey: $key, deviceId: $device) { order { id } } }`,
+      { cartId: cart.id, key: crypto.randomUUID(), device: shopper.deviceId },
       { headers: { "x-cart-token": cart.token } },
     );
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: "RISK_REJECTED", riskScore: 91 });
-    expect(res.errors![0]!.extensions.riskReasons.map((r: any) => r.feature)).toContain("highValueWithoutHistory");
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: "RISK_REJECTED", riskScore: expectedScore(fraudulentFeatures) });
+    expect(res.errors![0]!.extensions.riskReasons.map((r: any) => r.feature)).toEqual(["deviceAccounts", "deviceVelocity", "disposableEmail", "highValueWithoutHistory", "anonymisingNetwork"]);
+    expect(JSON.stringify(res.errors)).not.toContain("contribution");
     expect(await count("SELECT count(*) AS n FROM orders WHERE cart_id = ?", cart.id)).toBe(0);
     expect(await level(cart.variant.sku)).toEqual(stockBefore);
   });
@@ -210,6 +218,7 @@ describe("risk at checkout: reject", () => {
   it("shadow mode (RISK_MODE=shadow) records the reject on a placed order instead of refusing it", async () => {
     const shopper = shoppers.fraudulent();
     const cart = await shopperCart(shopper.cart);
+    await deviceUsedBy(shopper.deviceId, 2);
     const ctx = createServiceContext({
       env: { ...env, RISK_MODE: "shadow" },
       actor: { kind: "anonymous" },
@@ -218,10 +227,38 @@ describe("risk at checkout: reject", () => {
       clientNetwork: { country: shopper.origin.country, asn: shopper.origin.asn },
       cartToken: cart.token,
     });
-    const { order } = await checkout(ctx, cart.id, {});
+    const { order } = await checkout(ctx, cart.id, { deviceId: shopper.deviceId });
     expect(order.status).toBe("placed");
     const admin = await call("GET", `/v1/orders/${order.id}`, { admin: true });
-    expect(admin.body.risk).toMatchObject({ decision: "reject", mode: "shadow", score: 91 });
+    expect(admin.body.risk).toMatchObject({ decision: "reject", mode: "shadow", score: expectedScore(fraudulentFeatures) });
+    // Admins see the contributions.
+    expect(admin.body.risk.reasons[0]).toMatchObject({ feature: "deviceAccounts", contribution: Math.round(model.weights.deviceAccounts * Math.log2(3) * 1000) / 1000 });
+  });
+});
+
+describe("deviceId on checkout", () => {
+  it("refuses a malformed deviceId through both transports and writes nothing", async () => {
+    const shopper = shoppers.honest();
+    const cart = await shopperCart(shopper.cart);
+    for (const deviceId of ["", "x".repeat(201), 42]) {
+      const res = await checkoutFrom(shopper.origin, cart, crypto.randomUUID(), { deviceId });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.errors.map((e: any) => e.pointer)).toContain("/deviceId");
+    }
+    const graph = await gqlFrom(
+      shopper.origin,
+      `mutation ($cartId: ID!, $key: String!, $device: String) { checkout(cartId: $cartId, idempotencyKey: $key, deviceId: $device) { order { id } } }`,
+      { cartId: cart.id, key: crypto.randomUUID(), device: "x".repeat(201) },
+      { headers: { "x-cart-token": cart.token } },
+    );
+    expect(graph.errors?.[0]?.extensions.code).toBe("VALIDATION_FAILED");
+    expect(await count("SELECT count(*) AS n FROM orders WHERE cart_id = ?", cart.id)).toBe(0);
+    // A good one is counted, hashed, in the device's counter object.
+    const ok = await checkoutFrom(shopper.origin, cart, crypto.randomUUID(), { deviceId: "dev_ok_1" });
+    expect(ok.status, ok.text).toBe(201);
+    const stub = env.RISK_COUNTER.get(env.RISK_COUNTER.idFromName(`device:${await sha256Hex("dev_ok_1")}`));
+    const next = await stub.record({ at: Date.now(), amount: 1, tags: { who: "probe" } });
+    expect(next.previous.events).toBeGreaterThanOrEqual(1);
   });
 });
 

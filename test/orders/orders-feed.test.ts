@@ -7,7 +7,7 @@ import { events } from "../../src/modules/events/tables";
 import { FeedBuffer, type BufferedEvent } from "../../src/modules/orders/feed-buffer";
 import type { OrderFeedObject } from "../../src/modules/orders/order-feed-object";
 import { address, checkoutCart, createVariant, guestCart } from "../support/fixtures";
-import { PASSWORD, signIn, signUp } from "../support/customers-helpers";
+import { PASSWORD, establishedCustomer as signUp, signIn } from "../support/customers-helpers";
 import { adminKeyWith, db, deliver } from "../support/events-helpers";
 import { ADMIN_KEY, BASE, call } from "../support/helpers";
 

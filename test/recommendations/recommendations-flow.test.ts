@@ -83,6 +83,40 @@ describe("cart recommendations", () => {
     expect((await call("GET", `/v1/carts/${cart.id}/recommendations`, { admin: true })).status).toBe(200);
   });
 
+  it("frequently bought together for a cart: from the order counts at once, at least 2 orders, by confidence, both transports", async () => {
+    const [tent, stove, mat, lamp] = [await createVariant(19900, 20), await createVariant(3900, 20), await createVariant(2900, 20), await createVariant(1900, 20)];
+    const [tentId, stoveId, matId, lampId] = await Promise.all([tent, stove, mat, lamp].map((v) => productOf(v.id)));
+    // tent+stove in 3 orders, tent+mat in 2, tent+lamp once (below the minimum support).
+    for (const lines of [[tent.id, stove.id], [tent.id, stove.id], [tent.id, stove.id, mat.id], [tent.id, mat.id], [tent.id, lamp.id]]) {
+      const order = await placeOrder(lines);
+      await deliver("edgeshop-events", [{ body: await relayedEvent(order.id, "order.placed") }]);
+    }
+    const cart = await guestCart([{ variantId: tent.id, quantity: 1 }]);
+    const rest = await call("GET", `/v1/carts/${cart.id}/frequently-bought-together?limit=5`, { headers: { "x-cart-token": cart.token } });
+    expect(rest.status, rest.text).toBe(200);
+    expect(rest.body.data.map((r: any) => r.product.id)).toEqual([stoveId, matId]);
+    expect(rest.body.data[0].reason).toMatchObject({ kind: "bought_together", relatedProductId: tentId, orders: 3, text: expect.stringMatching(/in 3 orders$/) });
+    expect(rest.body.data[0].score).toBeGreaterThan(rest.body.data[1].score);
+    expect(rest.body.data.map((r: any) => r.product.id)).not.toContain(lampId);
+
+    const graph = await call("POST", "/graphql", {
+      headers: { "x-cart-token": cart.token },
+      body: { query: `query ($id: ID!) { cart(id: $id) { frequentlyBoughtTogether(limit: 5) { product { id } reason { kind relatedProductId orders } } } }`, variables: { id: cart.id } },
+    });
+    expect(graph.body.errors).toBeUndefined();
+    expect(graph.body.data.cart.frequentlyBoughtTogether).toEqual([
+      { product: { id: stoveId }, reason: { kind: "BOUGHT_TOGETHER", relatedProductId: tentId, orders: 3 } },
+      { product: { id: matId }, reason: { kind: "BOUGHT_TOGETHER", relatedProductId: tentId, orders: 2 } },
+    ]);
+    // Same access as the cart; bad limits refused.
+    expect((await call("GET", `/v1/carts/${cart.id}/frequently-bought-together`)).status).toBe(404);
+    expect((await call("GET", `/v1/carts/${cart.id}/frequently-bought-together?limit=0`, { headers: { "x-cart-token": cart.token } })).status).toBe(400);
+    // An empty cart has nothing bought with it.
+    const empty = await call("POST", "/v1/carts", { body: { email: `${unique("e")}@example.com`, shippingAddress: address() } });
+    const none = await call("GET", `/v1/carts/${empty.body.cart.id}/frequently-bought-together`, { headers: { "x-cart-token": empty.body.cartToken } });
+    expect(none.body.data).toEqual([]);
+  });
+
   it("an empty cart gets popular products", async () => {
     const res = await call("POST", "/v1/carts", { body: { email: `${unique("e")}@example.com`, shippingAddress: address() } });
     const list = await call("GET", `/v1/carts/${res.body.cart.id}/recommendations`, { headers: { "x-cart-token": res.body.cartToken } });

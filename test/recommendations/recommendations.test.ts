@@ -4,7 +4,9 @@ import { app } from "../../src/app/http";
 import { createServiceContext } from "../../src/context";
 import { createDb } from "../../src/db/client";
 import { onOrderPlaced } from "../../src/modules/recommendations/handlers";
-import { rebuildNeighbours } from "../../src/modules/recommendations/learning";
+import { listVersions, rebuildNeighbours } from "../../src/modules/recommendations/learning";
+import { easeNeighbourLists, gramOf } from "../../src/modules/recommendations/model/ease";
+import { servedLists } from "../../src/modules/recommendations/model/lists";
 import { CoPurchaseCounts } from "../../src/modules/recommendations/model/co-purchase";
 import { recommendationModel } from "../../src/modules/recommendations/model/config";
 import { recommendedForCustomer } from "../../src/modules/recommendations/service";
@@ -83,12 +85,31 @@ describe("learning from orders", () => {
     // The N of the measures in D1 counts every order of this test file; use it for the twin too.
     const total = (await env.DB.prepare("SELECT value FROM rec_totals WHERE key = 'orders'").first<{ value: number }>())!.value;
     counts.orders = total;
+    // These five products were never bought with any other, so their block of the Gram matrix is
+    // theirs alone and EASE over all of D1's top products gives them the lists EASE gives this block.
+    const { ease, ranking } = recommendationModel;
+    const limit = ranking.neighbourLimit;
+    const knn = new Map(ids.map((id) => [id, counts.neighbours(id, recommendationModel.measure, limit)]));
+    const served = servedLists(easeNeighbourLists(gramOf(baskets, ids), ease!.lambda, limit), knn, ease!.weight, limit);
     for (const id of ids) {
-      const stored = await env.DB.prepare("SELECT neighbour_id, score, together FROM rec_neighbours WHERE product_id = ? ORDER BY score DESC, together DESC, neighbour_id").bind(id).all<{ neighbour_id: string; score: number; together: number }>();
-      const expected = counts.neighbours(id, recommendationModel.measure, recommendationModel.ranking.neighbourLimit);
+      const stored = await env.DB.prepare("SELECT neighbour_id, score, together, model_version FROM rec_neighbours WHERE product_id = ? ORDER BY score DESC, together DESC, neighbour_id").bind(id).all<{ neighbour_id: string; score: number; together: number; model_version: string }>();
+      const expected = served.get(id)!;
+      expect(expected.length).toBeGreaterThan(0);
       expect(stored.results.map((r) => r.neighbour_id)).toEqual(expected.map((n) => n.itemId));
-      stored.results.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i]!.score, 9));
+      stored.results.forEach((r, i) => {
+        expect(r.score).toBeCloseTo(expected[i]!.score, 9);
+        expect(r.together).toBe(expected[i]!.together);
+        expect(r.model_version).toBe(listVersions.ease);
+      });
     }
+    // A new order does not overwrite the EASE lists with kNN ones (EASE waits for the next rebuild)...
+    const before = await env.DB.prepare("SELECT neighbour_id, score FROM rec_neighbours WHERE product_id = ? ORDER BY neighbour_id").bind(ids[0]).all();
+    const newcomer = await product("P6");
+    await placed([ids[0]!, newcomer.id]);
+    expect((await env.DB.prepare("SELECT neighbour_id, score FROM rec_neighbours WHERE product_id = ? ORDER BY neighbour_id").bind(ids[0]).all()).results).toEqual(before.results);
+    // ...while a product without an EASE list gets its kNN list right away (cold start).
+    const cold = await env.DB.prepare("SELECT neighbour_id, model_version FROM rec_neighbours WHERE product_id = ?").bind(newcomer.id).all<{ neighbour_id: string; model_version: string }>();
+    expect(cold.results).toEqual([{ neighbour_id: ids[0], model_version: listVersions.knn }]);
   });
 });
 

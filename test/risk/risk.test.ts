@@ -1,11 +1,14 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createServiceContext } from "../../src/context";
-import { riskConfig } from "../../src/modules/risk/config";
+import { CheckoutRiskInput, FEATURE_SPEC, deriveFeatures, featureNames, velocityEvents } from "../../src/modules/risk/features";
+import { RiskModelFile, parseRiskModel, riskModel } from "../../src/modules/risk/model";
+import bundled from "../../src/modules/risk/model.json";
 import { assessRisk, noRiskFeatures } from "../../src/modules/risk/scorer";
 import { riskRejected, scoreCheckout } from "../../src/modules/risk/service";
-import type { CheckoutRiskInput } from "../../src/modules/risk/signals";
-import { evaluateRisk, rocAuc, simulateCheckouts } from "../../eval/risk/simulation";
+import { MemoryVelocity, summarize } from "../../src/modules/risk/velocity";
+import { rocAuc } from "../../eval/risk/metrics";
+import { evaluateRisk, simulateCheckouts } from "../../eval/risk/simulation";
 import { errorCodes, problemType } from "../../src/shared/errors";
 import { unique } from "../support/helpers";
 
@@ -23,33 +26,125 @@ const checkout = (over: Partial<CheckoutRiskInput> = {}): CheckoutRiskInput => (
 });
 const ctx = () => createServiceContext({ env, actor: { kind: "anonymous" }, requestId: "test" });
 
-describe("assessRisk (pure, transparent)", () => {
+describe("assessRisk with the bundled model file (pure, transparent)", () => {
+  const model = riskModel();
+  const p = (z: number) => 1 / (1 + Math.exp(-z));
+
   it("approves a quiet checkout and explains nothing it did not use", () => {
     const a = assessRisk(noRiskFeatures());
-    expect(a).toMatchObject({ decision: "approve", level: "low", reasons: [], modelVersion: riskConfig.version });
-    expect(a.score).toBe(Math.round(100 / (1 + Math.exp(-riskConfig.intercept))));
+    expect(a).toMatchObject({ decision: "approve", level: "low", reasons: [], modelVersion: model.version });
+    expect(a.probability).toBeCloseTo(p(model.intercept), 12);
+    expect(a.score).toBe(Math.round(100 * p(model.intercept)));
   });
 
-  it("adds weight x value per signal, lists the largest contributions first and applies the configured thresholds", () => {
+  it("adds weight x value per signal, lists the largest contributions first and applies the model's thresholds", () => {
     const f = { ...noRiskFeatures(), disposableEmail: 1, billingShippingMismatch: 1, ipDistinctEmails: 2 };
     const a = assessRisk(f);
-    const z = riskConfig.intercept + riskConfig.weights.disposableEmail + riskConfig.weights.billingShippingMismatch + 2 * riskConfig.weights.ipDistinctEmails;
-    expect(a.score).toBe(Math.round(100 / (1 + Math.exp(-z))));
+    const z = model.intercept + model.weights.disposableEmail + model.weights.billingShippingMismatch + 2 * model.weights.ipDistinctEmails;
+    expect(a.probability).toBeCloseTo(p(z), 12);
     expect(a.reasons.map((r) => r.feature)).toEqual(["ipDistinctEmails", "disposableEmail", "billingShippingMismatch"]);
-    expect(a.reasons[0]).toMatchObject({ value: 2, contribution: 2 * riskConfig.weights.ipDistinctEmails, description: "Many different emails from this IP address" });
-    expect(a.decision).toBe(a.score >= riskConfig.thresholds.reject ? "reject" : a.score >= riskConfig.thresholds.review ? "review" : "approve");
-    // Moving the thresholds in configuration moves the decision, nothing else.
-    const strict = assessRisk(f, { ...riskConfig, version: "strict", thresholds: { review: 1, reject: 2 } });
-    expect(strict).toMatchObject({ decision: "reject", score: a.score, modelVersion: "strict" });
-    const lenient = assessRisk(f, { ...riskConfig, thresholds: { review: 99, reject: 100 } });
-    expect(lenient.decision).toBe("approve");
+    expect(a.reasons[0]).toMatchObject({ value: 2, description: "Many different emails from this IP address" });
+    expect(a.reasons[0]!.contribution).toBeCloseTo(2 * model.weights.ipDistinctEmails, 3);
+    expect(a.decision).toBe(a.probability >= model.thresholds.reject ? "reject" : a.probability >= model.thresholds.review ? "review" : "approve");
+    // Moving the thresholds moves the decision, nothing else.
+    const strict = assessRisk(f, { ...model, version: "strict", thresholds: { review: 0.001, reject: 0.002 } });
+    expect(strict).toMatchObject({ decision: "reject", level: "high", score: a.score, modelVersion: "strict" });
+    expect(assessRisk(f, { ...model, thresholds: { review: 0.999, reject: 0.9999 } }).decision).toBe("approve");
+  });
+
+  it("rejects a checkout seconds after sign-up from a device other accounts used: what the labelled data taught", () => {
+    const a = assessRisk({ ...noRiskFeatures(), accountUnder2m: 1, accountUnder1h: 1, accountUnder1d: 1, accountUnder7d: 1, deviceAccounts: 1 });
+    expect(model.sources.accountUnder2m).toBe("learned");
+    expect(a.decision).toBe("reject");
+    expect(a.reasons[0]).toMatchObject({ feature: "accountUnder2m", description: "Account created less than 2 minutes before checkout" });
+    // A week-old account on its own device is the base rate.
+    expect(assessRisk({ ...noRiskFeatures(), accountUnder7d: 1 }).decision).toBe("approve");
+  });
+
+  it("never rejects on one signal alone: an account seconds old, with nothing else, goes to review", () => {
+    const fresh = { ...noRiskFeatures(), accountUnder2m: 1, accountUnder1h: 1, accountUnder1d: 1, accountUnder7d: 1 };
+    const a = assessRisk(fresh);
+    // The learned weight alone is past the reject threshold...
+    expect(a.probability).toBeGreaterThanOrEqual(model.thresholds.reject);
+    // ...but the age bands are one signal, so a shopper who signs up during checkout is reviewed, not refused.
+    expect(a).toMatchObject({ decision: "review", level: "medium" });
+    // A second, independent signal makes it a reject.
+    expect(assessRisk({ ...fresh, disposableEmail: 1 }).decision).toBe("reject");
   });
 
   it("keeps at most five reasons", () => {
-    const all = Object.fromEntries(Object.keys(riskConfig.weights).map((k) => [k, 1])) as ReturnType<typeof noRiskFeatures>;
+    const all = Object.fromEntries(Object.keys(model.weights).map((k) => [k, 1])) as ReturnType<typeof noRiskFeatures>;
     const a = assessRisk(all);
     expect(a.reasons).toHaveLength(5);
     expect(a).toMatchObject({ decision: "reject", level: "high" });
+  });
+});
+
+describe("the risk model file", () => {
+  const good = () => structuredClone(bundled) as Record<string, unknown> & { weights: Record<string, unknown>; thresholds: Record<string, number> };
+
+  it("ships a model trained on labelled data, with its provenance, thresholds and learned and prior weights", () => {
+    const file = RiskModelFile.parse(bundled);
+    expect(file.featureSpec).toBe(FEATURE_SPEC);
+    expect(Object.keys(file.weights).sort()).toEqual([...featureNames].sort());
+    expect(Object.values(file.weights).filter((w) => w.source === "learned").length).toBeGreaterThan(0);
+    expect(file.thresholds.review).toBeLessThanOrEqual(file.thresholds.reject);
+    expect(file.training).toMatchObject({ data: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }, split: expect.any(String) });
+  });
+
+  it("refuses a file trained on another feature spec, with a missing or unknown weight, or with reject below review", () => {
+    expect(() => parseRiskModel({ ...good(), featureSpec: "risk-features/1" })).toThrow(/featureSpec/);
+    const missing = good();
+    delete missing.weights.deviceAccounts;
+    expect(() => parseRiskModel(missing)).toThrow(/deviceAccounts/);
+    const unknown = good();
+    unknown.weights.shoeSize = { weight: 1, source: "prior" };
+    expect(() => parseRiskModel(unknown)).toThrow(/shoeSize/);
+    expect(() => parseRiskModel({ ...good(), thresholds: { review: 0.9, reject: 0.3 } })).toThrow(/reject/);
+    expect(() => parseRiskModel({ ...good(), format: "something-else" })).toThrow();
+  });
+
+  it("loads any file that fits: the scorer uses its weights and thresholds", () => {
+    const custom = good();
+    custom.version = "custom-1";
+    custom.intercept = -1;
+    custom.weights.guestCheckout = { weight: 3, source: "prior" };
+    const m = parseRiskModel(custom);
+    const a = assessRisk({ ...noRiskFeatures(), guestCheckout: 1 }, m);
+    expect(a).toMatchObject({ modelVersion: "custom-1", reasons: [{ feature: "guestCheckout", contribution: 3 }] });
+    expect(a.probability).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
+  });
+});
+
+describe("risk features (the code shared by the Worker and training)", () => {
+  const at = Date.parse("2026-01-01T12:00:00.000Z");
+  const facts = (over: Partial<CheckoutRiskInput> = {}) => CheckoutRiskInput.parse(checkout(over));
+  const none = { ip: null, email: summarize([], { at, amount: 2500, tags: {} }), customer: null, address: null, device: null };
+
+  it("bands the account's age: cumulative, from the customer record; guests are guests", () => {
+    const age = (ms: number) => deriveFeatures(facts({ customerId: "cus_1", accountCreatedAt: new Date(at - ms).toISOString() }), none, at);
+    expect(age(30_000)).toMatchObject({ accountUnder2m: 1, accountUnder1h: 1, accountUnder1d: 1, accountUnder7d: 1, guestCheckout: 0 });
+    expect(age(10 * 60_000)).toMatchObject({ accountUnder2m: 0, accountUnder1h: 1, accountUnder1d: 1, accountUnder7d: 1 });
+    expect(age(3 * 86_400_000)).toMatchObject({ accountUnder2m: 0, accountUnder1h: 0, accountUnder1d: 0, accountUnder7d: 1 });
+    expect(age(30 * 86_400_000)).toMatchObject({ accountUnder7d: 0 });
+    expect(deriveFeatures(facts(), none, at)).toMatchObject({ guestCheckout: 1, accountUnder2m: 0 });
+  });
+
+  it("counts other accounts and recent checkouts per device, from earlier checkouts only", async () => {
+    const velocity = new MemoryVelocity();
+    const seen = async (customerId: string, t: number) => {
+      const input = facts({ customerId, deviceId: "device-A", accountCreatedAt: "2025-01-01T00:00:00.000Z" });
+      const ev = await velocityEvents(input, t);
+      expect(ev.device!.key).toMatch(/^device:[0-9a-f]{64}$/); // hashed, never in clear
+      const device = velocity.record(ev.device!.key, ev.device!.event);
+      return deriveFeatures(input, { ...none, device }, t);
+    };
+    expect(await seen("cus_a", at)).toMatchObject({ deviceAccounts: 0, deviceVelocity: 0 });
+    expect(await seen("cus_a", at + 60_000)).toMatchObject({ deviceAccounts: 0, deviceVelocity: 1 });
+    const third = await seen("cus_b", at + 120_000);
+    expect(third.deviceAccounts).toBe(1); // log2(2 accounts)
+    expect(third.deviceVelocity).toBeCloseTo(Math.log2(3), 12);
+    expect((await seen("cus_c", at + 2 * 3_600_000)).deviceVelocity).toBe(0); // an hour later
   });
 });
 
@@ -57,7 +152,7 @@ describe("scoreCheckout (signals from Durable Object counters)", () => {
   it("approves an ordinary guest checkout", async () => {
     const a = await scoreCheckout(ctx(), checkout());
     expect(a.decision).toBe("approve");
-    expect(a.reasons.map((r) => r.feature)).toEqual(["newAccount"]);
+    expect(a.reasons.map((r) => r.feature)).toEqual(["guestCheckout"]);
   });
 
   it("rejects a card-testing burst: one IP, many emails, small amounts", async () => {
@@ -144,9 +239,9 @@ describe("RiskCounterObject", () => {
 
 describe("offline risk evaluation (CI-sized)", () => {
   it("computes ROC AUC correctly on known cases", () => {
-    expect(rocAuc([{ probability: 0.9, fraud: true }, { probability: 0.1, fraud: false }])).toBe(1);
-    expect(rocAuc([{ probability: 0.1, fraud: true }, { probability: 0.9, fraud: false }])).toBe(0);
-    expect(rocAuc([{ probability: 0.5, fraud: true }, { probability: 0.5, fraud: false }])).toBe(0.5);
+    expect(rocAuc([{ p: 0.9, fraud: true }, { p: 0.1, fraud: false }])).toBe(1);
+    expect(rocAuc([{ p: 0.1, fraud: true }, { p: 0.9, fraud: false }])).toBe(0);
+    expect(rocAuc([{ p: 0.5, fraud: true }, { p: 0.5, fraud: false }])).toBe(0.5);
   });
 
   it("separates the simulated fraud patterns from legitimate checkouts", async () => {

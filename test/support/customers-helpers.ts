@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { call, unique } from "./helpers";
 
 export const PASSWORD = "correct horse battery staple";
@@ -18,6 +19,18 @@ export async function signUp(overrides: Record<string, unknown> = {}) {
   const res = await call("POST", "/v1/customers", { body: { email, password: PASSWORD, ...overrides } });
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${res.text}`);
   return { email, token: res.body.token as string, customer: res.body.customer as { id: string; email: string } };
+}
+
+/**
+ * A customer whose account is months old. The risk model (docs/intelligence.md) holds or refuses
+ * checkouts from accounts created minutes earlier (what its training data taught); tests of other
+ * features that sign up and buy at once use an established account instead.
+ */
+export async function establishedCustomer(overrides: Record<string, unknown> = {}) {
+  const customer = await signUp(overrides);
+  const since = new Date(Date.now() - 90 * 86_400_000).toISOString();
+  await env.DB.prepare("UPDATE customers SET created_at = ? WHERE id = ?").bind(since, customer.customer.id).run();
+  return customer;
 }
 
 export function signIn(email: string, password: string, ip = uniqueIp()) {

@@ -1,4 +1,7 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { sha256Hex } from "../../src/shared/crypto";
+import { riskModel } from "../../src/modules/risk";
+import type { RiskFeatures } from "../../src/modules/risk";
 import { expect } from "vitest";
 import { ADMIN_KEY, BASE, unique } from "./helpers";
 import { address, createVariant } from "./fixtures";
@@ -40,12 +43,14 @@ export async function shopperCart(profile: { email: string; billingCountry?: str
 }
 
 /**
- * Shoppers the REAL scorer (risk-2025-01-v1) decides about, from what they send (see config.ts):
- * - honest: a guest (+0.6 over the -4.2 intercept) -> score 3, approve.
- * - suspicious: guest + disposable email (+1.7) + billing country FR vs shipping DE (+1.0) + request
- *   from FR (+0.8) -> z = -0.1, score 48, review.
- * - fraudulent: suspicious + hosting ASN 16509 (+1.1) + 350.00 EUR without history (+1.3) -> z = 2.3,
- *   score 91, reject.
+ * Shoppers the REAL scorer (the bundled model file, src/modules/risk/model.json) decides about,
+ * from what they send:
+ * - honest: a guest -> approve.
+ * - suspicious: guest + disposable email + billing country FR vs shipping DE + request from FR ->
+ *   review.
+ * - fraudulent: suspicious + hosting ASN 16509 + 350.00 EUR without history, from a device
+ *   (`deviceId`) two other shoppers used minutes ago -> reject. Tests compute the exact scores
+ *   from the model's weights (`expectedScore`).
  */
 export const shoppers = {
   honest: () => ({ cart: { email: `${unique("honest")}@gmail.com` }, origin: { ip: randomIp(), country: "DE", asn: 3320 } }),
@@ -53,6 +58,7 @@ export const shoppers = {
   fraudulent: () => ({
     cart: { email: `${unique("burner")}@mailinator.com`, billingCountry: "FR", price: 35_000 },
     origin: { ip: randomIp(), country: "FR", asn: 16509 },
+    deviceId: unique("device"),
   }),
 };
 
@@ -61,11 +67,30 @@ export function randomIp(): string {
   return `10.${b[0]}.${b[1]}.${b[2]}`;
 }
 
-export function checkoutFrom(origin: Origin, cart: { id: string; token: string }, key: string = crypto.randomUUID()) {
-  return callFrom(origin, "POST", `/v1/carts/${cart.id}/checkout`, { body: {}, headers: { "x-cart-token": cart.token, "idempotency-key": key } });
+export function checkoutFrom(origin: Origin, cart: { id: string; token: string }, key: string = crypto.randomUUID(), body: Record<string, unknown> = {}) {
+  return callFrom(origin, "POST", `/v1/carts/${cart.id}/checkout`, { body, headers: { "x-cart-token": cart.token, "idempotency-key": key } });
+}
+
+/** Earlier checkouts by `accounts` other shoppers from this device, a few minutes ago (as the counter object saw them). */
+export async function deviceUsedBy(deviceId: string, accounts: number) {
+  const key = `device:${await sha256Hex(deviceId)}`;
+  const stub = env.RISK_COUNTER.get(env.RISK_COUNTER.idFromName(key));
+  for (let i = 0; i < accounts; i++) await stub.record({ at: Date.now() - (10 - i) * 60_000, amount: 1000, tags: { who: `email:${unique("other")}` } });
 }
 
 export async function gqlFrom(origin: Origin, query: string, variables: Record<string, unknown> = {}, options: { headers?: Record<string, string>; admin?: boolean } = {}) {
   const res = await callFrom(origin, "POST", "/graphql", { body: { query, variables }, ...options });
   return res.body as { data?: any; errors?: { message: string; extensions: Record<string, any> }[] };
 }
+
+/** round(100 * sigmoid(intercept + sum of weight x value)) under the bundled model. */
+export function expectedScore(features: Partial<RiskFeatures>): number {
+  const m = riskModel();
+  let z = m.intercept;
+  for (const [name, value] of Object.entries(features)) z += m.weights[name as keyof RiskFeatures] * value!;
+  return Math.round(100 / (1 + Math.exp(-z)));
+}
+
+export const suspiciousFeatures = { guestCheckout: 1, disposableEmail: 1, billingShippingMismatch: 1, ipCountryMismatch: 1 };
+/** The fraudulent shopper after deviceUsedBy(deviceId, 2): three accounts on the device, three checkouts in the hour. */
+export const fraudulentFeatures = { ...suspiciousFeatures, anonymisingNetwork: 1, highValueWithoutHistory: 1, deviceAccounts: Math.log2(3), deviceVelocity: Math.log2(3) };

@@ -109,11 +109,24 @@ export type AddLineInput = z.input<typeof AddLineInput>;
 export const UpdateLineInput = z.object({ quantity: Quantity }).strict().openapi("UpdateCartLineInput");
 export type UpdateLineInput = z.input<typeof UpdateLineInput>;
 
+/** A storefront's stable id for the shopper's device or browser (e.g. a first-party cookie or app install id). */
+export const DeviceId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .openapi({
+    example: "dev_7f3a9c2e",
+    description:
+      "Optional: the storefront's stable id of the shopper's device or browser (a first-party cookie, an app install id; not a fingerprint of the person). The risk scorer counts the accounts and checkouts per device (hashed); it is not stored on the order.",
+  });
+
 export const CheckoutInput = z
   .object({
     email: Email.optional().openapi({ description: "Overrides the cart's email." }),
     shippingAddress: Address.optional().openapi({ description: "Overrides the cart's shipping address." }),
     billingAddress: Address.optional(),
+    deviceId: DeviceId.optional(),
   })
   .strict()
   .openapi("CheckoutInput");

@@ -37,3 +37,15 @@ export const SIGN_IN_THROTTLE = {
   perEmail: { capacity: 5, refillPerSecond: 1 / 60 },
   perIp: { capacity: 20, refillPerSecond: 1 / 15 },
 } as const satisfies Record<string, BucketPolicy>;
+
+/** Password reset links live one hour and work once. */
+export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
+export const PASSWORD_RESET_PREFIX = "prst_";
+/**
+ * Reset requests per email (3, then one every 10 minutes) and per client IP (10, then one a minute):
+ * enough for a customer who mistyped, too few to mail-bomb an address. Over the limit: 429.
+ */
+export const PASSWORD_RESET_THROTTLE = {
+  perEmail: { capacity: 3, refillPerSecond: 1 / 600 },
+  perIp: { capacity: 10, refillPerSecond: 1 / 60 },
+} as const satisfies Record<string, BucketPolicy>;

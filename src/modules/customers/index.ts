@@ -4,4 +4,5 @@ export { authenticateCustomerToken } from "./tokens";
 export { requireCustomer, type CustomerActor } from "./actor";
 export { accountCreatedAt } from "./service";
 export { onCustomerTokensRevoked, type TokensRevokedListener } from "./revocation";
+export { issuePasswordResetToken } from "./password-reset";
 export type { Address, Customer } from "./schemas";

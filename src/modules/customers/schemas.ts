@@ -163,3 +163,15 @@ export const ListCustomersInput = z.object({
   email: Email.optional().openapi({ description: "Only the customer with exactly this email." }),
 });
 export type ListCustomersInput = z.input<typeof ListCustomersInput>;
+
+export const RequestPasswordResetInput = z.object({ email: Email }).strict().openapi("RequestPasswordResetInput");
+export const ResetPasswordInput = z
+  .object({ token: z.string().min(10).max(200).openapi({ description: "From the link in the reset email." }), password: NewPassword })
+  .strict()
+  .openapi("ResetPasswordInput");
+export const PasswordResetAccepted = z
+  .object({ accepted: z.literal(true).openapi({ description: "Always true: if the email has an account, a reset link is on its way (valid one hour, usable once)." }) })
+  .openapi("PasswordResetAccepted");
+export const PasswordResetDone = z
+  .object({ reset: z.literal(true), revokedTokens: z.number().int().openapi({ description: "Bearer tokens signed out by the reset (every one of the customer)." }) })
+  .openapi("PasswordResetDone");

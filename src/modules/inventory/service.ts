@@ -13,6 +13,7 @@ import {
   LedgerQuery,
   ReleaseStockInput,
   ReturnSaleInput,
+  RestockReturnInput,
   SetStockInput,
   SetStockLevelsInput,
   SkuParam,
@@ -130,6 +131,17 @@ export async function returnSale(env: Env, rawInput: { sku: string; orderId: str
 export async function hasStockHistory(env: Env, rawSku: string): Promise<boolean> {
   const sku = parseInput(SkuParam, rawSku);
   return (await stockOf(env, sku).levels(sku)).version > 0;
+}
+
+/**
+ * A return's units back on hand, exactly once per `key` (one return line): a repeat returns 0.
+ * Refused (CONFLICT) beyond what the order bought of this SKU and has not returned yet.
+ */
+export async function restockReturn(env: Env, rawInput: { sku: string; key: string; orderId: string; quantity: number }): Promise<{ returned: number }> {
+  const input = parseInput(RestockReturnInput, rawInput);
+  const result = await stockOf(env, input.sku).restockReturn(input.sku, input.key, input.orderId, input.quantity);
+  if (!result.ok) throw new ServiceError("CONFLICT", `Only ${result.returnable} of ${input.sku} from order '${input.orderId}' can come back.`, { extra: { returnable: result.returnable } });
+  return { returned: result.returned };
 }
 
 /** Current levels, from the objects (authoritative). */

@@ -10,7 +10,7 @@ import { CheckoutInput } from "../carts";
 import { accountCreatedAt } from "../customers";
 import { eventInsert, publishAfterResponse } from "../events";
 import { holdAll, holdStock, releaseStock } from "../inventory";
-import { DEFAULT_PAYMENT_PROVIDER } from "../payments";
+import { configuredProvider, startPayment } from "../payments";
 import { assessmentInsert, riskMode, riskRejected, scoreCheckout, type RiskAssessment } from "../risk";
 import type { PlacedOrder } from "./schemas";
 import { getOrder, orderEventData, toOrder } from "./service";
@@ -80,9 +80,9 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
     const status = mode === "enforce" && assessment.decision === "review" ? ("on_hold" as const) : ("placed" as const);
     const at = new Date().toISOString();
     const forReplay = await replayable(ctx, cartId, orderToken, options.idempotencyKey);
-    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, totals, status, orderToken, at, extra: { holdOwner: stock.owner, ...forReplay } });
+    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, totals, status, orderToken, at, paymentProvider: configuredProvider(ctx.env), extra: { holdOwner: stock.owner, ...forReplay } });
     orderId = orderRow.id;
-    const placed = toOrder(orderRow, lineRows, []);
+    const placed = toOrder(orderRow, lineRows, null);
     // A held order is announced as order.held; order.placed follows when an admin approves it, so
     // a consumer of order.placed (fulfilment, the recommender) never acts on an order under review.
     const type = status === "on_hold" ? "order.held" : "order.placed";
@@ -101,6 +101,9 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
   // The order exists; its holds must become sales. If that fails here, the cron finishes it
   // (orders.stock_committed_at stays null until it does); the hold lasts CHECKOUT_HOLD_MS.
   await settleOrTellTheCron(ctx.env, ctx.db, orderId, options.stock ?? inventoryStock);
+  // The payment step (payments module): a PaymentIntent for the amount due when the order's
+  // provider is remote. Its failure leaves the order standing with a failed attempt to retry.
+  await startPayment(ctx, orderId).catch((error: unknown) => log.error("payment not started", { requestId: ctx.requestId, orderId, error: String(error) }));
   const readable: ServiceContext = { ...ctx, orderToken };
   return { order: await getOrder(readable, orderId), orderToken };
 }
@@ -114,6 +117,8 @@ interface Readiness {
   shippingAddress: Address;
   billingAddress: Address | null;
   currency: string;
+  /** The storefront's device id for the risk scorer (optional). */
+  deviceId: string | null;
 }
 
 /** 1. The cart can be checked out: not already completed, not empty, with an email, a shipping address and a currency. */
@@ -131,7 +136,7 @@ function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[],
   if (missing.length > 0 || !email || !shippingAddress || !cart.currency) {
     throw new ServiceError("VALIDATION_FAILED", "The cart is not ready for checkout.", { errors: missing });
   }
-  return { email, shippingAddress, billingAddress, currency: cart.currency };
+  return { email, shippingAddress, billingAddress, currency: cart.currency, deviceId: input.deviceId ?? null };
 }
 
 /**
@@ -200,6 +205,7 @@ async function orderRows(args: {
   at: string;
   /** Who holds the stock, and what a replay of this checkout needs. */
   extra: { holdOwner: string; checkoutKeyHash: string | null; orderTokenSealed: string | null };
+  paymentProvider: string;
 }) {
   const { cart, ready, totals, at } = args;
   const orderId = newId("order");
@@ -210,6 +216,8 @@ async function orderRows(args: {
     customerId: cart.customerId,
     email: ready.email,
     status: args.status,
+    paymentStatus: totals.total.amount === 0 ? ("not_required" as const) : ("pending" as const),
+    fulfillmentStatus: "unfulfilled" as const,
     version: 0,
     currency: ready.currency,
     subtotal: totals.subtotal.amount,
@@ -220,7 +228,7 @@ async function orderRows(args: {
     billingAddress: ready.billingAddress,
     orderTokenHash: await sha256Hex(args.orderToken),
     cartTokenHash: cart.tokenHash,
-    paymentProvider: DEFAULT_PAYMENT_PROVIDER,
+    paymentProvider: args.paymentProvider,
     placedAt: at,
     updatedAt: at,
     stockCommittedAt: null,
@@ -269,12 +277,13 @@ async function rollback(ctx: ServiceContext, cartId: string, claim: Awaited<Retu
 /** What the risk scorer is told about this checkout, including where the request came from. */
 async function assessCheckout(
   ctx: ServiceContext,
-  input: { customerId: string | null; email: string; shippingAddress: Address; billingAddress: Address | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
+  input: { customerId: string | null; email: string; deviceId: string | null; shippingAddress: Address; billingAddress: Address | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
 ): Promise<RiskAssessment> {
   return scoreCheckout(ctx, {
     customerId: input.customerId,
     email: input.email,
     ip: ctx.clientIp ?? null,
+    deviceId: input.deviceId,
     cf: ctx.clientNetwork ?? null,
     shippingAddress: input.shippingAddress,
     billingAddress: input.billingAddress,

@@ -50,6 +50,13 @@ builder.objectFields(CartRef, (t) => ({
     args: { limit: t.arg.int({ description: "How many (1-20, default 4)." }) },
     resolve: (cart, args, ctx) => recommendations.recommendationsForCart(ctx.services, cart, limitOf(args.limit)),
   }),
+  frequentlyBoughtTogether: t.field({
+    type: [RecommendationRef],
+    description:
+      "Frequently bought together with this cart: products bought in at least 2 orders with one of its products, by confidence, straight from the order counts (every placed order counts at once); never the cart's own products; active and in stock only; empty when nothing qualifies.",
+    args: { limit: t.arg.int({ description: "How many (1-20, default 4)." }) },
+    resolve: (cart, args, ctx) => recommendations.frequentlyBoughtTogetherForCart(ctx.services, cart, limitOf(args.limit)),
+  }),
 }));
 
 builder.queryFields((t) => ({

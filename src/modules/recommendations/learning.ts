@@ -2,6 +2,8 @@ import { inArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { CoPurchaseCounts, topNeighbours, type Neighbour } from "./model/co-purchase";
 import { recommendationModel } from "./model/config";
+import { easeNeighbourLists } from "./model/ease";
+import { servedLists } from "./model/lists";
 import { similarity } from "./model/similarity";
 import { recNeighbours } from "./tables";
 
@@ -62,12 +64,30 @@ async function totalOrders(db: Database): Promise<number> {
   return row?.value ?? 0;
 }
 
+/** rec_neighbours.model_version of the two kinds of list the served model writes. */
+export const listVersions = { ease: `${recommendationModel.version}/ease`, knn: `${recommendationModel.version}/knn` } as const;
+
 /**
- * Recompute the neighbour lists of `productIds` from the counts with the served measure. Counts
- * of other products drift a little between their own refreshes; `rebuildNeighbours` (cron) squares that.
+ * Recompute the kNN neighbour lists of `productIds` from the counts (after each order). Products
+ * whose list the nightly rebuild computed with EASE keep it until the next rebuild: EASE is a
+ * matrix over all top products and is not updated one order at a time. Counts of other products
+ * drift a little between their own refreshes; `rebuildNeighbours` (cron) squares that.
  */
 export async function refreshNeighbours(db: Database, productIds: readonly string[]): Promise<void> {
   if (productIds.length === 0) return;
+  const easeServed = new Set(
+    (
+      await db.all<{ product_id: string }>(
+        sql`SELECT DISTINCT product_id FROM rec_neighbours WHERE model_version = ${listVersions.ease} AND product_id IN (SELECT value FROM json_each(${JSON.stringify(productIds)}))`,
+      )
+    ).map((r) => r.product_id),
+  );
+  await writeNeighbours(db, await knnLists(db, productIds.filter((id) => !easeServed.has(id))), listVersions.knn);
+}
+
+/** kNN lists of `productIds` under the served measure, from the counts. */
+async function knnLists(db: Database, productIds: readonly string[]): Promise<Map<string, Neighbour[]>> {
+  if (productIds.length === 0) return new Map();
   const [orders, rows] = await Promise.all([
     totalOrders(db),
     db.all<{ product_id: string; other_id: string; together: number; anchor: number; candidate: number }>(sql`
@@ -85,10 +105,11 @@ export async function refreshNeighbours(db: Database, productIds: readonly strin
     const score = similarity(recommendationModel.measure, { together: r.together, anchor: r.anchor, candidate: r.candidate, orders });
     if (score > 0) lists.get(r.product_id)?.push({ itemId: r.other_id, score, together: r.together });
   }
-  await writeNeighbours(db, lists);
+  return lists;
 }
 
-async function writeNeighbours(db: Database, lists: Map<string, Neighbour[]>): Promise<void> {
+async function writeNeighbours(db: Database, lists: Map<string, Neighbour[]>, modelVersion: string): Promise<void> {
+  if (lists.size === 0) return;
   const at = new Date().toISOString();
   const rows = [...lists].flatMap(([productId, list]) =>
     topNeighbours(list, recommendationModel.ranking.neighbourLimit).map((n) => ({
@@ -96,7 +117,7 @@ async function writeNeighbours(db: Database, lists: Map<string, Neighbour[]>): P
       neighbourId: n.itemId,
       score: n.score,
       together: n.together,
-      modelVersion: recommendationModel.version,
+      modelVersion,
       updatedAt: at,
     })),
   );
@@ -107,17 +128,52 @@ async function writeNeighbours(db: Database, lists: Map<string, Neighbour[]>): P
   await db.batch([db.delete(recNeighbours).where(inArray(recNeighbours.productId, [...lists.keys()])), ...inserts]);
 }
 
-/** Recompute every product's neighbour list (after a model version change, or nightly). */
+/**
+ * Recompute every product's neighbour list (nightly, and once after a model version change):
+ * EASE over the `ease.maxItems` most-bought products (their Gram matrix read from the pair
+ * counts, inverted here, a second or two of CPU for 1,000 products), kNN lists for the rest.
+ * Returns how many products got a list.
+ */
 export async function rebuildNeighbours(db: Database, pageSize = 100): Promise<number> {
+  const { ease, ranking } = recommendationModel;
+  const limit = ranking.neighbourLimit;
+  let easeProducts: string[] = [];
+  if (ease) {
+    const top = await db.all<{ product_id: string; orders: number }>(sql`SELECT product_id, orders FROM rec_item_stats ORDER BY orders DESC, product_id LIMIT ${ease.maxItems}`);
+    easeProducts = top.map((r) => r.product_id);
+    if (easeProducts.length > 1) {
+      const n = easeProducts.length;
+      const index = new Map(easeProducts.map((id, k) => [id, k]));
+      const counts = new Float64Array(n * n);
+      top.forEach((r, k) => (counts[k * n + k] = r.orders));
+      const all = JSON.stringify(easeProducts);
+      for (let i = 0; i < n; i += pageSize) {
+        const rows = await db.all<{ product_id: string; other_id: string; orders: number }>(sql`
+          SELECT product_id, other_id, orders FROM rec_pair_counts
+          WHERE product_id IN (SELECT value FROM json_each(${JSON.stringify(easeProducts.slice(i, i + pageSize))}))
+            AND other_id IN (SELECT value FROM json_each(${all}))`);
+        for (const r of rows) counts[index.get(r.product_id)! * n + index.get(r.other_id)!] = r.orders;
+      }
+      const easeLists = easeNeighbourLists({ items: easeProducts, counts }, ease.lambda, limit);
+      const knn = ease.weight < 1 ? await knnLists(db, easeProducts) : new Map<string, Neighbour[]>();
+      const served = servedLists(easeLists, knn, ease.weight, limit);
+      for (let i = 0; i < n; i += pageSize) {
+        const page = new Map(easeProducts.slice(i, i + pageSize).map((id) => [id, served.get(id) ?? []]));
+        await writeNeighbours(db, page, listVersions.ease);
+      }
+    } else easeProducts = [];
+  }
+  const served = new Set(easeProducts);
   let after = "";
-  let refreshed = 0;
+  let refreshed = served.size;
   for (;;) {
     const page = await db.all<{ product_id: string }>(
       sql`SELECT product_id FROM rec_item_stats WHERE product_id > ${after} ORDER BY product_id LIMIT ${pageSize}`,
     );
     if (page.length === 0) return refreshed;
-    await refreshNeighbours(db, page.map((r) => r.product_id));
-    refreshed += page.length;
+    const rest = page.map((r) => r.product_id).filter((id) => !served.has(id));
+    await writeNeighbours(db, await knnLists(db, rest), listVersions.knn);
+    refreshed += rest.length;
     after = page.at(-1)!.product_id;
   }
 }

@@ -71,6 +71,25 @@ export const recommendationRoutes = createRouter()
   .openapi(
     createRoute({
       method: "get",
+      path: "/carts/{id}/frequently-bought-together",
+      operationId: "listCartFrequentlyBoughtTogether",
+      security: optionalCustomerSecurity,
+      tags,
+      summary: "Frequently bought together with this cart",
+      description:
+        "Association rules read straight from the order counts, so every placed order counts at once: products bought in at least 2 orders with one of the cart's products, ranked by confidence (how often buyers of that cart product also bought it, damped for pairs seen in few orders), never the cart's own products, active and in stock only. Each result names the cart product it goes with and in how many orders (reason kind `bought_together`). An empty list when nothing qualifies. Same access as the cart: guests send `X-Cart-Token`, customers reach their own carts, anyone else gets a 404.",
+      request: {
+        params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "cart_01jd4x..." }) }),
+        headers: z.object({ "x-cart-token": CartTokenHeader }),
+        query: RecommendationsQuery,
+      },
+      responses: { 200: json(RecommendationList, "Products, best first."), ...problems("VALIDATION_FAILED", "NOT_FOUND") },
+    }),
+    async (c) => c.json(toBody(await recommendations.cartFrequentlyBoughtTogether(c.get("services"), c.req.valid("param").id, c.req.valid("query"))), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
       path: "/me/recommendations",
       operationId: "listMyRecommendations",
       security: customerOrAdminSecurity,

@@ -10,6 +10,7 @@ import type { Neighbour } from "./model/co-purchase";
 import { recommendationModel } from "./model/config";
 import { contentSimilarity, type ContentProfile } from "./model/content";
 import { rankCandidates } from "./model/ranking";
+import { similarity } from "./model/similarity";
 import { CustomerRecommendationsQuery, ProductSetQuery, RecommendationsQuery, type RecommendationReason } from "./schemas";
 import { outOfStockProductIds } from "./stock";
 
@@ -74,13 +75,14 @@ export async function recommendForAnchors(
   for (const request of requests) {
     const exclude = new Set([...(request.exclude ?? []), ...request.anchors]);
     const list = rankCandidates({ anchors: request.anchors, neighboursOf: (id) => neighbours.get(id) ?? [], popular, exclude, params: ranking, limit: overFetch });
-    const candidates: Candidate[] = list.map((r) =>
-      r.reason.kind === "bought-together"
-        ? { productId: r.itemId, score: r.score, reason: { kind: "bought_together", relatedProductId: r.reason.withItemId, orders: r.reason.orders } }
-        : { productId: r.itemId, score: r.score, reason: { kind: "popular", relatedProductId: null, orders: r.reason.kind === "popular" ? r.reason.orders : null } },
-    );
+    const candidates: Candidate[] = list.map((r): Candidate => {
+      if (r.reason.kind !== "bought-together") return { productId: r.itemId, score: r.score, reason: { kind: "popular", relatedProductId: null, orders: r.reason.kind === "popular" ? r.reason.orders : null } };
+      // EASE can link products never bought together (through what each is bought with): say so.
+      if (r.reason.orders === 0) return { productId: r.itemId, score: r.score, reason: { kind: "similar", relatedProductId: r.reason.withItemId, orders: null, shared: ["bought by shoppers with similar baskets"] } };
+      return { productId: r.itemId, score: r.score, reason: { kind: "bought_together", relatedProductId: r.reason.withItemId, orders: r.reason.orders } };
+    });
     ranked.set(request.key, candidates);
-    if (candidates.filter((c) => c.reason.kind === "bought_together").length < overFetch) needContent.push(request);
+    if (candidates.filter((c) => c.reason.kind !== "popular").length < overFetch) needContent.push(request);
   }
 
   // Cold start: products sharing a category with an anchor, scored by content similarity.
@@ -89,7 +91,7 @@ export async function recommendForAnchors(
     for (const request of needContent) {
       const exclude = new Set([...(request.exclude ?? []), ...request.anchors]);
       const list = ranked.get(request.key)!;
-      const bought = list.filter((c) => c.reason.kind === "bought_together");
+      const bought = list.filter((c) => c.reason.kind !== "popular"); // from the model's lists
       const similar = new Map<string, Candidate>();
       for (const anchorId of request.anchors) {
         const anchor = profiles.anchors.get(anchorId);
@@ -260,4 +262,52 @@ async function popularProducts(db: Database, limit: number): Promise<Recommendat
 async function purchasedBy(db: Database, customerId: string): Promise<string[]> {
   const rows = await db.all<{ product_id: string }>(sql`SELECT product_id FROM rec_customer_products WHERE customer_id = ${customerId}`);
   return rows.map((r) => r.product_id);
+}
+
+/** A pair must have been bought together this often before it is called "frequently bought together". */
+export const FBT_MIN_ORDERS = 2;
+/** Confidence P(candidate | anchor), damped for pairs seen in few orders: together / anchor · together / (together + 5). */
+const fbtMeasure = { kind: "asymmetric-cosine", alpha: 1, shrinkage: 5 } as const;
+
+/**
+ * "Frequently bought together" for a cart: association rules read straight from the pair counts
+ * (so every placed order counts at once, unlike the model's lists which the nightly rebuild
+ * refreshes): products bought in at least FBT_MIN_ORDERS orders with one of the cart's products,
+ * ranked by the best confidence over the cart's products, never the cart's own products, active
+ * and in stock only. Each result names the cart product it goes with and in how many orders.
+ */
+export async function frequentlyBoughtTogetherForCart(ctx: ServiceContext, cart: Pick<Cart, "lines">, limit: number): Promise<Recommendation[]> {
+  const anchors = [...new Set(cart.lines.map((l) => l.productId))];
+  if (anchors.length === 0) return [];
+  const rows = await ctx.db.all<{ anchor: string; candidate: string; together: number; anchor_orders: number; candidate_orders: number }>(sql`
+    SELECT p.product_id AS anchor, p.other_id AS candidate, p.orders AS together, a.orders AS anchor_orders, c.orders AS candidate_orders
+    FROM rec_pair_counts p
+    JOIN rec_item_stats a ON a.product_id = p.product_id
+    JOIN rec_item_stats c ON c.product_id = p.other_id
+    JOIN products pr ON pr.id = p.other_id AND pr.status = 'active'
+    WHERE p.product_id IN (SELECT value FROM json_each(${json(anchors)}))
+      AND p.other_id NOT IN (SELECT value FROM json_each(${json(anchors)}))
+      AND p.orders >= ${FBT_MIN_ORDERS}`);
+  const best = new Map<string, Candidate>();
+  for (const r of rows) {
+    const score = similarity(fbtMeasure, { together: r.together, anchor: r.anchor_orders, candidate: r.candidate_orders, orders: 0 });
+    const seen = best.get(r.candidate);
+    if (!seen || score > seen.score || (score === seen.score && r.together > (seen.reason.orders ?? 0))) {
+      best.set(r.candidate, { productId: r.candidate, score, reason: { kind: "bought_together", relatedProductId: r.anchor, orders: r.together } });
+    }
+  }
+  const ranked = [...best.values()].sort((a, b) => b.score - a.score || (b.reason.orders ?? 0) - (a.reason.orders ?? 0) || (a.productId < b.productId ? -1 : 1));
+  const unavailable = await outOfStockProductIds(ctx.db, ranked.map((c) => c.productId));
+  const chosen = ranked.filter((c) => !unavailable.has(c.productId)).slice(0, limit);
+  const records = await productRecords(ctx.db, new Set(chosen.flatMap((c) => [c.productId, c.reason.relatedProductId!])));
+  return chosen.flatMap((c) => {
+    const product = records.get(c.productId);
+    return product && product.status === "active" ? [{ product, score: round(c.score), reason: explain(c.reason, records) }] : [];
+  });
+}
+
+/** `GET /v1/carts/{id}/frequently-bought-together`: the same with the cart's access rules (404 for anyone else). */
+export async function cartFrequentlyBoughtTogether(ctx: ServiceContext, cartId: string, rawInput: unknown): Promise<Recommendation[]> {
+  const { limit } = parseInput(RecommendationsQuery, rawInput);
+  return frequentlyBoughtTogetherForCart(ctx, await getCart(ctx, cartId), limit);
 }

@@ -2,7 +2,7 @@
 export { scoreCheckout, riskMode, riskRejected } from "./service";
 export { assessRisk, type RiskAssessment, type RiskDecision, type RiskLevel, type RiskReason, type RiskFeatures } from "./scorer";
 export { collectRiskSignals, CheckoutRiskInput } from "./signals";
-export { riskConfig } from "./config";
+export { riskModel, parseRiskModel, type RiskModel } from "./model";
 export { RiskCounterObject } from "./risk-counter-object";
 export { assessmentInsert, assessmentsForOrders, reviewStatement, type RiskMode } from "./assessments";
 export { OrderRisk } from "./schemas";

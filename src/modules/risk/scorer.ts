@@ -1,6 +1,8 @@
-import { featureDescriptions, riskConfig, type RiskConfig, type RiskFeatureName } from "./config";
+import { featureDescriptions, featureNames, type RiskFeatureName, type RiskFeatures } from "./features";
+import { riskModel, type RiskModel } from "./model";
 
-export type RiskFeatures = Record<RiskFeatureName, number>;
+export type { RiskFeatures } from "./features";
+export { noRiskFeatures } from "./features";
 export type RiskLevel = "low" | "medium" | "high";
 export type RiskDecision = "approve" | "review" | "reject";
 
@@ -20,36 +22,44 @@ export interface RiskAssessment {
   /** Signals that raised the score, largest first (at most five). */
   reasons: RiskReason[];
   modelVersion: string;
-  /** Raw probability before rounding to the 0-100 score. */
+  /** The model's fraud probability (score = round(100 * probability)). */
   probability: number;
 }
 
-/** Pure: the same features and config always give the same assessment. */
-export function assessRisk(features: RiskFeatures, config: RiskConfig = riskConfig): RiskAssessment {
-  let z = config.intercept;
+/**
+ * Pure: probability = sigmoid(intercept + sum(weight_k * feature_k)); review at probability >=
+ * thresholds.review, reject at >= thresholds.reject (chosen on validation, see the model file);
+ * the level says the same in words (low < review <= medium < reject <= high). A reject needs at least
+ * two signals: a probability over the reject threshold from one signal alone is a review.
+ */
+export function assessRisk(features: RiskFeatures, model: RiskModel = riskModel()): RiskAssessment {
+  let z = model.intercept;
   const reasons: RiskReason[] = [];
-  for (const name of Object.keys(config.weights) as RiskFeatureName[]) {
+  for (const name of featureNames) {
     const value = features[name] ?? 0;
-    const contribution = config.weights[name] * value;
+    const contribution = model.weights[name] * value;
     z += contribution;
     if (contribution > 0) reasons.push({ feature: name, description: featureDescriptions[name], value: round(value), contribution: round(contribution) });
   }
   const probability = 1 / (1 + Math.exp(-z));
-  const score = Math.round(100 * probability);
   reasons.sort((a, b) => b.contribution - a.contribution || (a.feature < b.feature ? -1 : 1));
+  // One signal alone never rejects: the strongest learned weight (an account minutes old) comes from
+  // bots, but a person who signs up during checkout is just as fast. Alone it sends the order to
+  // review, where a human decides; a reject needs a second signal to agree.
+  const corroborated = new Set(reasons.map((r) => signalOf(r.feature))).size >= 2;
+  const decision: RiskDecision =
+    probability >= model.thresholds.reject && corroborated ? "reject" : probability >= model.thresholds.review ? "review" : "approve";
   return {
-    score,
-    level: score >= config.levels.high ? "high" : score >= config.levels.medium ? "medium" : "low",
-    decision: score >= config.thresholds.reject ? "reject" : score >= config.thresholds.review ? "review" : "approve",
+    score: Math.round(100 * probability),
+    level: decision === "reject" ? "high" : decision === "review" ? "medium" : "low",
+    decision,
     reasons: reasons.slice(0, 5),
-    modelVersion: config.version,
+    modelVersion: model.version,
     probability,
   };
 }
 
-const round = (x: number) => Math.round(x * 1000) / 1000;
+/** The account-age bands are cumulative (a 30-second-old account is also under an hour): one signal. */
+const signalOf = (feature: RiskFeatureName) => (feature.startsWith("accountUnder") ? "accountAge" : feature);
 
-/** Every feature at 0: the starting point for building features. */
-export function noRiskFeatures(): RiskFeatures {
-  return Object.fromEntries(Object.keys(riskConfig.weights).map((k) => [k, 0])) as RiskFeatures;
-}
+const round = (x: number) => Math.round(x * 1000) / 1000;

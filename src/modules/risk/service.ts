@@ -3,7 +3,6 @@ import type { Env } from "../../env";
 import { ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
 import type { RiskMode } from "./assessments";
-import { riskConfig } from "./config";
 import { assessRisk, type RiskAssessment } from "./scorer";
 import { CheckoutRiskInput, collectRiskSignals } from "./signals";
 
@@ -16,7 +15,7 @@ import { CheckoutRiskInput, collectRiskSignals } from "./signals";
 export async function scoreCheckout(ctx: ServiceContext, rawInput: CheckoutRiskInput): Promise<RiskAssessment> {
   const input = parseInput(CheckoutRiskInput, rawInput);
   const { features } = await collectRiskSignals(ctx.env, input);
-  return assessRisk(features, riskConfig);
+  return assessRisk(features);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { RiskFeatureName } from "./config";
+import type { RiskFeatureName } from "./features";
 
 /** A stored reason: which signal, how it reads, its scaled value and what it added (log-odds). */
 export interface StoredRiskReason {
