@@ -81,6 +81,7 @@ const NOISE = [
   /^⎔ /,
   /\[wrangler:info\] Ready on/,
   /update available/i,
+  /\[wrangler:info\] ✨ Parsed \d+ valid (header|redirect) rules/,
 ];
 const CRON_WARNING_START = /Scheduled Workers are not automatically triggered/;
 const CRON_WARNING_END = /For more details, see/;
