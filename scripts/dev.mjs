@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { readCrons, startCronTicker } from "./cron-ticker.mjs";
 import { applyMigrationsLocally, assertPortFree, ensureDevVars, startWorker } from "./local.mjs";
-import { seed } from "./seed.mjs";
+import { DEV_OWNER, seed } from "./seed.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number, not '${process.env.PORT}'.`);
@@ -78,12 +78,15 @@ try {
       "",
       `Edgeshop is running on ${server.url}`,
       `  Storefront ${server.url}/`,
-      `  Admin      ${server.url}/admin  (development: sign in with the key in .dev.vars, or staff once they exist)`,
+      `  Admin      ${server.url}/admin  (sign in as ${DEV_OWNER.email} / ${DEV_OWNER.password})`,
       `  REST       ${server.url}/v1/products`,
       `  GraphQL    ${server.url}/graphql`,
       `  OpenAPI    ${server.url}/openapi.json  (reference: ${server.url}/docs)`,
       `  crons      ${crons.map((c) => `"${c}"`).join(", ")} fired by npm run dev at the top of each minute (wrangler does not run them locally)`,
       `  admin key  ${vars.ADMIN_API_KEY ? "in .dev.vars (ADMIN_API_KEY)" : "not set: add ADMIN_API_KEY to .dev.vars"}`,
+      "",
+      `Staff sign-in (development owner): ${DEV_OWNER.email} / ${DEV_OWNER.password}`,
+      `  curl -i -X POST ${server.url}/v1/staff/sign-in -H 'content-type: application/json' -d '{"email":"${DEV_OWNER.email}","password":"${DEV_OWNER.password}"}'`,
       "",
       "Requests are logged below. Ctrl-C stops the server.",
       "",

@@ -13,6 +13,10 @@ export interface Env {
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyObject>;
   ORDER_FEED: DurableObjectNamespace<OrderFeedObject>;
   RISK_COUNTER: DurableObjectNamespace<RiskCounterObject>;
+  /** Uploaded product images and their sized variants (R2). */
+  IMAGES_BUCKET: R2Bucket;
+  /** Cloudflare Images: reads image dimensions at upload and makes the sized variants. */
+  IMAGES: ImagesBinding;
   /** "development" enables GraphiQL and introspection; anything else is production. */
   ENVIRONMENT: string;
   SHIPPING_RATES: string;
@@ -33,6 +37,8 @@ export interface Env {
   JSON_MAX_ARRAY_LENGTH?: string;
   /** "shadow": score and record every checkout's risk but act on no decision. Default: enforce. */
   RISK_MODE?: string;
+  /** Origins allowed to call the API from a browser (CORS), comma-separated exact origins. */
+  CORS_ALLOWED_ORIGINS?: string;
   /** Workers static assets (web/dist, built by `npm run build:web`): admin SPA, storefront CSS/JS, /docs and GraphiQL bundles. */
   ASSETS?: Fetcher;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */

@@ -15,3 +15,5 @@ export * from "../modules/payments/tables";
 export * from "../modules/fulfillments/tables";
 export * from "../modules/returns/tables";
 export * from "../modules/notifications/tables";
+export * from "../modules/staff/tables";
+export * from "../modules/audit/tables";

@@ -28,6 +28,10 @@ export const idPrefixes = {
   webhookDelivery: "whdl",
   webhookAttempt: "what",
   deadLetter: "dlq",
+  staff: "stf",
+  staffSession: "sess",
+  auditEntry: "aud",
+  image: "img",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -8,7 +8,7 @@ import { parseInput } from "../../shared/validation";
 import { consumeRateLimit } from "../protection";
 import { eventInsert, publishAfterResponse } from "../events";
 import { PASSWORD_RESET_PREFIX, PASSWORD_RESET_THROTTLE, PASSWORD_RESET_TTL_MS } from "./config";
-import { hashPassword } from "./password";
+import { hashPassword } from "../../shared/password";
 import { RequestPasswordResetInput, ResetPasswordInput } from "./schemas";
 import { customers, passwordResets } from "./tables";
 import { revokeTokens } from "./tokens";

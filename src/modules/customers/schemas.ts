@@ -1,16 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { isCountryCode } from "../../shared/countries";
-import { PageCursor, PageLimit, Timestamp } from "../../shared/schemas";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./config";
+import { Email, PageCursor, PageLimit, Timestamp } from "../../shared/schemas";
 
-/** Trimmed and lowercased before it is validated, stored or compared. */
-export const Email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254)
-  .email("Enter a valid email address.")
-  .openapi({ example: "ada@example.com", description: "Compared case-insensitively: trimmed and lowercased." });
+export { Email };
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./config";
 
 const NewPassword = z
   .string()

@@ -1,4 +1,4 @@
-import { requireAdmin, type ServiceContext } from "../../context";
+import { readScope, requireAdmin, type ServiceContext } from "../../context";
 import type { Env } from "../../env";
 import { ServiceError, notFound } from "../../shared/errors";
 import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
@@ -190,14 +190,14 @@ function unwrap(outcome: AdminWriteOutcome): StockLevelView {
 }
 
 export async function getStockLevel(ctx: ServiceContext, rawSku: string): Promise<StockLevelView> {
-  requireAdmin(ctx.actor, "inventory:write");
+  requireAdmin(ctx.actor, readScope("inventory"));
   const sku = await assertKnownSku(ctx, rawSku);
   return toView(await stockOf(ctx.env, sku).levels(sku));
 }
 
 /** The SKU's ledger, newest first. */
 export async function listStockLedger(ctx: ServiceContext, rawSku: string, rawQuery: unknown): Promise<Page<LedgerEntry>> {
-  requireAdmin(ctx.actor, "inventory:write");
+  requireAdmin(ctx.actor, readScope("inventory"));
   const query = parseInput(LedgerQuery, rawQuery);
   const sku = await assertKnownSku(ctx, rawSku);
   const before = query.cursor ? Number(decodeCursor(query.cursor).v) : null;
