@@ -432,6 +432,22 @@ describe("order feed: revoked credentials", () => {
     expect(kept.socket.readyState).toBe(WebSocket.OPEN);
   });
 
+  it("closes the sockets of an admin API key when the key is revoked, and not the sockets of other keys", async () => {
+    const created = await call("POST", "/v1/api-keys", { admin: true, body: { name: "dashboard", scopes: ["orders:read"] } });
+    expect(created.status, created.text).toBe(201);
+    const dashboard = await openSocket({ bearer: created.body.secret });
+    const closed = closeCode(dashboard.socket);
+    const other = await openSocket({ bearer: ADMIN_KEY });
+
+    const revoked = await call("POST", `/v1/api-keys/${created.body.apiKey.id}/revoke`, { admin: true });
+    expect(revoked.status, revoked.text).toBe(200);
+    expect(await closed).toBe(4401);
+
+    const order = await placeGuestOrder();
+    await deliverOrderEvents(order.id);
+    await other.waitFor(() => expect(other.eventsFor(order.id)).toHaveLength(1));
+  });
+
   it("closes the connections of every other token when the password changes, and keeps the one that changed it", async () => {
     const alice = await signUp();
     const second = await signIn(alice.email, PASSWORD);
