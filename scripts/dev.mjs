@@ -40,9 +40,10 @@ try {
   // The admin SPA, storefront CSS/JS and the /docs and GraphiQL bundles are static assets (web/dist).
   if (spawnSync("npm", ["run", "--silent", "build:web"], { stdio: "inherit" }).status !== 0) throw new Error("npm run build:web failed");
   // DEV_PERSIST_TO: keep the local D1, Durable Objects and queues in another directory (npm run tour starts from an empty one).
+  // DEV_INSPECTOR_PORT: the debugger's port instead of wrangler's default 9229 (which servers started side by side share).
   const persistTo = process.env.DEV_PERSIST_TO || undefined;
   applyMigrationsLocally({ persistTo });
-  server = await startWorker({ port, quiet: false, extraArgs: persistTo ? ["--persist-to", persistTo] : [], portHint: `Stop the other server, or start this one elsewhere: PORT=${port + 1} npm run dev` });
+  server = await startWorker({ port, quiet: false, extraArgs: [...(persistTo ? ["--persist-to", persistTo] : []), ...(process.env.DEV_INSPECTOR_PORT ? ["--inspector-port", process.env.DEV_INSPECTOR_PORT] : [])], portHint: `Stop the other server, or start this one elsewhere: PORT=${port + 1} npm run dev` });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.child.kill(signal));
   const child = server.child;
   child.on("exit", (code) => process.exit(code ?? 0));

@@ -9,7 +9,7 @@
 // Every `curl` reports its status on stderr (a shell function adds `-w`; stdout is untouched). A run fails when a
 // command fails, when a request gets no answer or a 5xx, or when a 4xx is not one its block expects.
 //
-// Options: TOUR_PORT (default 8814), TOUR_RUNS (default 2), TOUR_KEEP=1 keeps the server's state directory.
+// Options: TOUR_PORT (default 8814; the server's debugger takes the next port), TOUR_RUNS (default 2), TOUR_KEEP=1 keeps the server's state directory.
 // The server gets an empty state directory (DEV_PERSIST_TO), as on a fresh clone; its output is in the log
 // printed at the end.
 import { spawn } from "node:child_process";
@@ -91,7 +91,7 @@ function run(command, args, options) {
 /** Start `npm run dev` (scripts/dev.mjs) on the port with an empty state directory; resolves once it is running. */
 async function startDev(port, stateDir, log) {
   const child = spawn(process.execPath, ["scripts/dev.mjs"], {
-    env: { ...process.env, PORT: String(port), DEV_PERSIST_TO: stateDir },
+    env: { ...process.env, PORT: String(port), DEV_PERSIST_TO: stateDir, DEV_INSPECTOR_PORT: String(port + 1) },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so stopping it stops wrangler and workerd too
   });
