@@ -108,7 +108,7 @@ async function seed() {
 }
 
 // GraphQL operations that return what the REST endpoints return, field for field.
-const PRODUCT_FIELDS = `id slug title description status images attributes { name value }
+const PRODUCT_FIELDS = `id slug title description status images { url alt width height } attributes { name value }
   priceRange { min { amount currency } max { amount currency } }
   variants { id sku title options { name value } price { amount currency } compareAtPrice { amount currency } position }
   categories { id } createdAt updatedAt`;

@@ -2,7 +2,7 @@
 // catalog (idempotent, so an already seeded database is left as it is). Offline: everything is local.
 import { spawnSync } from "node:child_process";
 import { applyMigrationsLocally, ensureDevVars, startWorker } from "./local.mjs";
-import { seed } from "./seed.mjs";
+import { DEV_OWNER, seed } from "./seed.mjs";
 
 const vars = ensureDevVars();
 // The admin SPA, storefront CSS/JS and the /docs and GraphiQL bundles are static assets (web/dist).
@@ -12,7 +12,9 @@ const port = Number(process.env.PORT ?? 8787);
 const server = await startWorker({ port, quiet: false });
 await seed(server.url, process.env.ADMIN_API_KEY ?? vars.ADMIN_API_KEY);
 console.log(
-  `\nEdgeshop is running on ${server.url}\n  Storefront ${server.url}/\n  Admin      ${server.url}/admin  (development: sign in with the key in .dev.vars, or staff once they exist)\n  REST       ${server.url}/v1/products\n  GraphQL    ${server.url}/graphql\n  OpenAPI    ${server.url}/openapi.json  (reference: ${server.url}/docs)\n`,
+  `\nEdgeshop is running on ${server.url}\n  Storefront ${server.url}/\n  Admin      ${server.url}/admin  (sign in as ${DEV_OWNER.email} / ${DEV_OWNER.password})\n  REST       ${server.url}/v1/products\n  GraphQL    ${server.url}/graphql\n  OpenAPI    ${server.url}/openapi.json  (reference: ${server.url}/docs)\n` +
+    `\nStaff sign-in (development owner): ${DEV_OWNER.email} / ${DEV_OWNER.password}\n` +
+    `  curl -i -X POST ${server.url}/v1/staff/sign-in -H 'content-type: application/json' -d '{"email":"${DEV_OWNER.email}","password":"${DEV_OWNER.password}"}'\n`,
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.child.kill(signal));
 server.child.on("exit", (code) => process.exit(code ?? 0));

@@ -5,7 +5,14 @@ import { demoCategories, demoProducts } from "./catalog-data.mjs";
 // Imported lazily by the CLI below so that tests can import seed() inside workerd.
 const local = () => import("./local.mjs");
 
-export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fetch } = {}) {
+/** The owner `npm run dev` creates so the admin can be signed in to at once (development only). */
+export const DEV_OWNER = { email: "owner@edgeshop.dev", password: "edgeshop-dev-owner", name: "Dev Owner" };
+
+/**
+ * `devOwner` (default: only when seeding a Worker on this machine) also creates DEV_OWNER, so a
+ * deployment seeded with SEED_URL never gets an account with a published password.
+ */
+export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fetch, devOwner = ["127.0.0.1", "localhost", "[::1]"].includes(new URL(baseUrl).hostname) } = {}) {
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
   // A well-behaved client: on 429 wait for Retry-After and try again (admin keys are rate limited too).
   const api = async (method, path, body) => {
@@ -19,6 +26,12 @@ export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fet
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     }
   };
+
+  if (devOwner) {
+    const res = await api("POST", "/v1/staff", { ...DEV_OWNER, role: "owner" });
+    if (res.status !== 201 && res.status !== 409) throw new Error(`dev owner: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status === 201) log(`seed: staff owner ${DEV_OWNER.email} created`);
+  }
 
   const categoryIds = new Map();
   let createdCategories = 0;

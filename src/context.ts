@@ -9,8 +9,22 @@ import { ServiceError } from "./shared/errors";
  */
 export type Actor =
   | { kind: "anonymous" }
-  | { kind: "admin"; keyId: string; scopes: readonly string[] }
+  | AdminActor
   | { kind: "customer"; customerId: string; tokenId?: string };
+
+/**
+ * An admin API key or a signed-in staff member: both carry scopes, so `requireAdmin` treats them alike.
+ * `keyId` identifies the credential for rate limits, idempotency scopes and logs (`bootstrap`, a
+ * `key_…` id, or the `stf_…` id of a staff member); `principal` says who it is for the audit log.
+ */
+export interface AdminActor {
+  kind: "admin";
+  keyId: string;
+  scopes: readonly string[];
+  principal?: { type: "bootstrap" | "api_key" | "staff"; id: string; name: string };
+  /** A staff session authenticated by its cookie (not a bearer token): unsafe requests need the CSRF token. */
+  session?: { id: string; viaCookie: boolean; csrfValid: boolean; csrfToken: string; expiresAt: string };
+}
 
 export type AdminScope =
   | "catalog:write"
@@ -21,7 +35,36 @@ export type AdminScope =
   | "webhooks:write"
   | "events:read"
   | "events:write"
+  | "staff:write"
+  | "keys:write"
+  | "catalog:read"
+  | "inventory:read"
+  | "webhooks:read"
+  | "staff:read"
+  | "keys:read"
+  | "audit:read"
   | "admin:*";
+
+/** Every scope there is, in the order the API documents them. */
+export const ADMIN_SCOPES: readonly AdminScope[] = [
+  "admin:*",
+  "catalog:read",
+  "catalog:write",
+  "inventory:read",
+  "inventory:write",
+  "orders:read",
+  "orders:write",
+  "customers:read",
+  "webhooks:read",
+  "webhooks:write",
+  "events:read",
+  "events:write",
+  "staff:read",
+  "staff:write",
+  "keys:read",
+  "keys:write",
+  "audit:read",
+];
 
 /**
  * Everything a service needs for one request. Built once per request and passed down;
@@ -71,23 +114,42 @@ export function createServiceContext(args: {
   };
 }
 
-export function isAdmin(actor: Actor): actor is Extract<Actor, { kind: "admin" }> {
+export function isAdmin(actor: Actor): actor is AdminActor {
   return actor.kind === "admin";
 }
 
 /** Whether an admin actor holds any of these scopes (`admin:*` holds them all). */
-export function hasAnyScope(actor: Extract<Actor, { kind: "admin" }>, scopes: readonly AdminScope[]): boolean {
+export function hasAnyScope(actor: AdminActor, scopes: readonly AdminScope[]): boolean {
   return actor.scopes.includes("admin:*") || scopes.some((scope) => actor.scopes.includes(scope));
+}
+
+/** Whether a caller holding `held` may hand out every scope of `wanted` (no one grants more than they have). */
+export function mayGrant(held: readonly string[], wanted: readonly string[]): boolean {
+  return held.includes("admin:*") || wanted.every((scope) => scope !== "admin:*" && held.includes(scope));
 }
 
 /** Orders and carts hold shoppers' emails and addresses: reading them takes an orders scope. */
 export const ORDER_READ_SCOPES: readonly AdminScope[] = ["orders:read", "orders:write"];
 
-/** Throws 401 for anonymous callers and 403 for callers without the scope. */
-export function requireAdmin(actor: Actor, scope: AdminScope): void {
-  if (actor.kind === "anonymous") throw new ServiceError("UNAUTHENTICATED", "An admin API key is required.");
-  if (actor.kind !== "admin") throw new ServiceError("FORBIDDEN", "This operation needs an admin API key.");
-  if (!actor.scopes.includes(scope) && !actor.scopes.includes("admin:*")) {
-    throw new ServiceError("FORBIDDEN", `This API key lacks the '${scope}' scope.`);
+/**
+ * Throws 401 for anonymous callers and 403 for callers without the scope. A list means any one of
+ * them: reads accept their `:read` scope or the matching `:write` scope.
+ */
+export function requireAdmin(actor: Actor, scope: AdminScope | readonly AdminScope[]): AdminActor {
+  if (actor.kind === "anonymous") throw new ServiceError("UNAUTHENTICATED", "An admin API key or a staff session is required.");
+  if (actor.kind !== "admin") throw new ServiceError("FORBIDDEN", "This operation needs an admin API key or a staff session.");
+  const scopes = typeof scope === "string" ? [scope] : scope;
+  if (!hasAnyScope(actor, scopes)) {
+    const who = actor.principal?.type === "staff" ? "Your role" : "This API key";
+    throw new ServiceError("FORBIDDEN", `${who} lacks the '${scopes.join("' or '")}' scope.`);
   }
+  return actor;
 }
+
+/** Who made a change, as recorded on transitions and payment operations: `admin:<key id>`, `customer:<id>`, `anonymous`. */
+export function actorLabel(actor: Actor): string {
+  return actor.kind === "admin" ? `admin:${actor.keyId}` : actor.kind === "customer" ? `customer:${actor.customerId}` : "anonymous";
+}
+/** Reading what a write scope manages: `catalog:read` or `catalog:write`, and so on. */
+export const readScope = (area: "catalog" | "inventory" | "orders" | "webhooks" | "events" | "staff" | "keys"): readonly AdminScope[] =>
+  area === "orders" ? ORDER_READ_SCOPES : [`${area}:read` as AdminScope, `${area}:write` as AdminScope];

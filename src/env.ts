@@ -13,6 +13,10 @@ export interface Env {
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyObject>;
   ORDER_FEED: DurableObjectNamespace<OrderFeedObject>;
   RISK_COUNTER: DurableObjectNamespace<RiskCounterObject>;
+  /** Uploaded product images and their sized variants (R2). */
+  IMAGES_BUCKET: R2Bucket;
+  /** Cloudflare Images: reads image dimensions at upload and makes the sized variants. */
+  IMAGES: ImagesBinding;
   /** "development" enables GraphiQL and introspection; anything else is production. */
   ENVIRONMENT: string;
   SHIPPING_RATES: string;
@@ -33,10 +37,32 @@ export interface Env {
   JSON_MAX_ARRAY_LENGTH?: string;
   /** "shadow": score and record every checkout's risk but act on no decision. Default: enforce. */
   RISK_MODE?: string;
+  /** Origins allowed to call the API from a browser (CORS), comma-separated exact origins. */
+  CORS_ALLOWED_ORIGINS?: string;
   /** Workers static assets (web/dist, built by `npm run build:web`): admin SPA, storefront CSS/JS, /docs and GraphiQL bundles. */
   ASSETS?: Fetcher;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
+  /** Payments (docs/orders.md): `manual` (default) or `stripe` for new orders. */
+  PAYMENT_PROVIDER?: string;
+  /** `automatic` (default) or `manual`: Stripe authorises at checkout and an admin captures later. */
+  STRIPE_CAPTURE_METHOD?: string;
+  /** Secret: Stripe's API key (test mode: `sk_test_…`). */
+  STRIPE_SECRET_KEY?: string;
+  /** Secret: the webhook endpoint's signing secret (`whsec_…`). */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Webhook signature tolerance in seconds (default 300, the library's default). */
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS?: string;
+  /** Another Stripe API base URL, e.g. a local fake for tests and `wrangler dev` (default https://api.stripe.com). */
+  STRIPE_API_BASE?: string;
+  /** Email: `log` (default, writes one log line per email) or `cloudflare` (the EMAIL send_email binding). */
+  EMAIL_PROVIDER?: string;
+  /** The From address of transactional email. */
+  EMAIL_FROM?: string;
+  /** The storefront's base URL, for links in emails (password reset). */
+  STOREFRONT_URL?: string;
+  /** Cloudflare's send_email binding (wrangler.toml `[[send_email]]`). */
+  EMAIL?: { send(message: { from: string; to: string; subject: string; text: string; html?: string }): Promise<unknown> };
   /** "true" lets webhooks target http and private/loopback addresses. Development only. */
   WEBHOOKS_ALLOW_PRIVATE_URLS?: string;
   /** Per-attempt webhook timeout in milliseconds (default 10000). */

@@ -8,11 +8,14 @@ import { createRecommendationLoaders, type RecommendationLoaders } from "../modu
 export interface GraphQLContext {
   services: ServiceContext;
   loaders: { catalog: CatalogLoaders; customers: CustomerLoaders; inventory: InventoryLoaders; recommendations: RecommendationLoaders };
+  /** `Set-Cookie` values for the response (staff sign-in and sign-out). */
+  responseCookies: string[];
 }
 
-export function createGraphQLContext(services: ServiceContext): GraphQLContext {
+export function createGraphQLContext(services: ServiceContext, responseCookies: string[] = []): GraphQLContext {
   return {
     services,
+    responseCookies,
     loaders: {
       catalog: createCatalogLoaders(services.db),
       customers: createCustomerLoaders(services.db),

@@ -17,9 +17,17 @@ import "../modules/customers/graphql";
 import "../modules/inventory/graphql";
 import "../modules/carts/graphql";
 import "../modules/orders/graphql";
+import "../modules/payments/graphql";
+import "../modules/fulfillments/graphql";
+import "../modules/returns/graphql";
 import "../modules/webhooks/graphql";
 import "../modules/events/graphql";
 import "../modules/recommendations/graphql";
+import "../modules/staff/graphql";
+import "../modules/access/graphql";
+import "../modules/audit/graphql";
+import { useAuditLog } from "../modules/audit/graphql";
+import { useStaffCsrf } from "../modules/staff/graphql";
 
 let built: GraphQLSchema | undefined;
 
@@ -31,6 +39,8 @@ export function getSchema(): GraphQLSchema {
 interface ServerContext {
   services: ServiceContext;
   d1Session?: D1SessionScope;
+  /** `Set-Cookie` values resolvers ask for (staff sign-in and sign-out), added to the response. */
+  responseCookies: string[];
 }
 
 /** Headers that make a GET or form POST "non-simple", so a browser must preflight it (CSRF). */
@@ -41,7 +51,9 @@ type Mode = { development: boolean; trustedDocumentsOnly: boolean };
 function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLContext> {
   const plugins: Plugin[] = [
     useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+    useStaffCsrf() as Plugin,
     ...graphqlProtectionPlugins(mode),
+    useAuditLog() as Plugin,
   ];
   return createYoga<ServerContext, GraphQLContext>({
     schema: getSchema(),
@@ -50,7 +62,9 @@ function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLCo
     // GraphiQL is served by src/app/browser from pinned static assets (no CDN), in development only.
     graphiql: false,
     plugins,
-    context: ({ services }) => createGraphQLContext(services),
+    context: ({ services, responseCookies }) => createGraphQLContext(services, responseCookies),
+    // CORS is the Hono middleware's (exact allow-list); Yoga's default would reflect any origin.
+    cors: false,
     // Unexpected errors are logged by maskError with the request id; yoga's own logger would repeat them.
     logging: false,
     maskedErrors: {
@@ -77,7 +91,12 @@ function yogaFor(services: ServiceContext): YogaServerInstance<ServerContext, Gr
 /** Carries the request id to yoga's maskError hook, which receives no context of its own. */
 const requestScope = new AsyncLocalStorage<{ requestId: string }>();
 
-export function handleGraphQL(request: Request, services: ServiceContext, d1Session?: D1SessionScope): Promise<Response> {
+export async function handleGraphQL(request: Request, services: ServiceContext, d1Session?: D1SessionScope): Promise<Response> {
   const yoga = yogaFor(services);
-  return requestScope.run({ requestId: services.requestId }, () => Promise.resolve(yoga.fetch(request, { services, ...(d1Session && { d1Session }) })));
+  const responseCookies: string[] = [];
+  const response = await requestScope.run({ requestId: services.requestId }, () => Promise.resolve(yoga.fetch(request, { services, responseCookies, ...(d1Session && { d1Session }) })));
+  if (responseCookies.length === 0) return response;
+  const withCookies = new Response(response.body, response);
+  for (const cookie of responseCookies) withCookies.headers.append("set-cookie", cookie);
+  return withCookies;
 }

@@ -1,4 +1,5 @@
 import { registerEventHandler, type EventHandler } from "../modules/events";
+import { notificationsEmail } from "../modules/notifications";
 import { orderLiveFeed } from "../modules/orders";
 import { catalogCachePurge } from "../modules/protection";
 import { recommendationsLearn } from "../modules/recommendations";
@@ -14,6 +15,7 @@ export const subscribers: readonly EventHandler[] = [
   recommendationsLearn, // recommendations: co-purchase counts from order.placed
   catalogCachePurge, // protection: a new catalog cache generation on product.*
   orderLiveFeed, // orders: push order events to connected admins and customers
+  notificationsEmail, // notifications: order confirmation, shipment, refund and password reset emails
 ];
 
 for (const handler of subscribers) registerEventHandler(handler);

@@ -10,7 +10,7 @@ export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: false;
-  Scalars: { ID: { Input: string; Output: string } };
+  Scalars: { ID: { Input: string; Output: string }; File: { Input: File; Output: never } };
 }>({
   plugins: [RelayPlugin],
   defaultFieldNullability: false,
@@ -38,6 +38,14 @@ export const NOT_SHARED = { sharedCache: false } as const;
 
 builder.queryType({ description: "Reads. Public catalog fields need no credentials." });
 builder.mutationType({ description: "Writes. Admin mutations need `Authorization: Bearer <admin API key>`." });
+
+/** A file sent with a GraphQL multipart request (the GraphQL multipart request spec; Yoga parses it). Input only. */
+builder.scalarType("File", {
+  description: "A file in a multipart request (GraphQL multipart request spec). Send `x-graphql-csrf: 1` with it.",
+  serialize: () => {
+    throw new Error("File is an input-only scalar.");
+  },
+});
 
 export const MoneyRef = builder
   .objectRef<{ amount: number; currency: string }>("Money")

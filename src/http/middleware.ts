@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ServiceError } from "../shared/errors";
 import { problemFor, problemResponse } from "./problem";
@@ -16,19 +16,19 @@ export const requestId = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   c.res.headers.set(REQUEST_ID_HEADER, id);
 };
 
-/** 413 before a large body is read into memory; `maxBytes` reads the limit from the bindings (the root passes the protection limits). */
-export const limitBody = (maxBytes: (env: AppEnv["Bindings"]) => number): MiddlewareHandler<AppEnv> => (c, next) => {
-  const maxSize = maxBytes(c.env);
+/** 413 before a large body is read into memory; `maxBytes` says the limit for this request (the root passes the protection limits). */
+export const limitBody = (maxBytes: (c: Context<AppEnv>) => number): MiddlewareHandler<AppEnv> => (c, next) => {
+  const maxSize = maxBytes(c);
   return bodyLimit({
     maxSize,
     onError: (c) => problemResponse(c, problemFor("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${maxSize} bytes.`)),
   })(c, next);
 };
 
-/** Unsafe methods with a body must send JSON; anything else is a 415. */
-export const requireJson = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+/** Unsafe methods with a body must send JSON; anything else is a 415 (`except`: routes that take other bodies). */
+export const requireJson = (except: (c: Context<AppEnv>) => boolean = () => false): MiddlewareHandler<AppEnv> => async (c, next) => {
   const method = c.req.method;
-  if (method === "POST" || method === "PUT" || method === "PATCH") {
+  if ((method === "POST" || method === "PUT" || method === "PATCH") && !except(c)) {
     const hasBody = c.req.header("content-length") !== "0" && (c.req.header("content-length") !== undefined || c.req.header("transfer-encoding") !== undefined || c.req.raw.body !== null);
     const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
     if (hasBody && type !== "application/json" && type !== "application/merge-patch+json") {

@@ -39,20 +39,20 @@ export function problems(...codes: ErrorCode[]) {
 }
 
 type Security = Record<string, string[]>[];
-/** Admin API key required. */
-export const adminSecurity: Security = [{ adminApiKey: [] }];
+/** An admin API key or a staff session (cookie, with X-CSRF-Token for writes; or `Bearer essess_…`). */
+export const adminSecurity: Security = [{ adminApiKey: [] }, { staffSession: [] }];
 /** A customer token required. */
 export const customerSecurity: Security = [{ customerToken: [] }];
 /** No credentials: anyone may call it (said explicitly, so generated clients send none). */
 export const publicSecurity: Security = [];
 /** Anyone; a customer token changes whose data it is (guests use the cart / order token headers instead). */
 export const optionalCustomerSecurity: Security = [{}, { customerToken: [] }];
-/** Anyone; an admin key shows more (drafts, `status` filters). */
-export const optionalAdminSecurity: Security = [{}, { adminApiKey: [] }];
-/** Anyone with a guest token header, a customer token or an admin key (the service decides what each may see). */
-export const guestCustomerOrAdminSecurity: Security = [{}, { customerToken: [] }, { adminApiKey: [] }];
-/** A customer token or an admin key. */
-export const customerOrAdminSecurity: Security = [{ customerToken: [] }, { adminApiKey: [] }];
+/** Anyone; an admin key or staff session shows more (drafts, `status` filters). */
+export const optionalAdminSecurity: Security = [{}, { adminApiKey: [] }, { staffSession: [] }];
+/** Anyone with a guest token header, a customer token, an admin key or a staff session (the service decides what each may see). */
+export const guestCustomerOrAdminSecurity: Security = [{}, { customerToken: [] }, { adminApiKey: [] }, { staffSession: [] }];
+/** A customer token, an admin key or a staff session. */
+export const customerOrAdminSecurity: Security = [{ customerToken: [] }, { adminApiKey: [] }, { staffSession: [] }];
 
 export function listOf<T extends z.ZodType>(item: T, name: string) {
   return z

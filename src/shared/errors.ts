@@ -27,6 +27,7 @@ export const errorCodes = {
   PERSISTED_QUERY_NOT_FOUND: { status: 400, title: "No persisted query has this hash." },
   PERSISTED_QUERY_REQUIRED: { status: 400, title: "Only trusted (persisted) documents are accepted." },
   INTERNAL: { status: 500, title: "Something went wrong on our side." },
+  PAYMENT_PROVIDER_ERROR: { status: 502, title: "The payment provider could not be reached or failed." },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -18,10 +18,20 @@ export const idPrefixes = {
   order: "ord",
   orderLine: "oli",
   payment: "pay",
+  paymentOperation: "pop",
+  orderNote: "note",
+  fulfillment: "ful",
+  return: "ret",
+  returnLine: "rtl",
+  passwordReset: "prst",
   webhookEndpoint: "whep",
   webhookDelivery: "whdl",
   webhookAttempt: "what",
   deadLetter: "dlq",
+  staff: "stf",
+  staffSession: "sess",
+  auditEntry: "aud",
+  image: "img",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -40,6 +40,15 @@ export const PageLimit = decimalInt(1, MAX_PAGE_SIZE)
 
 export const PageCursor = z.string().min(1).max(512).optional().openapi({ description: "`next_cursor` from the previous page." });
 
+/** An email address of a customer or staff member: trimmed and lowercased before it is validated, stored or compared. */
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .email("Enter a valid email address.")
+  .openapi({ example: "ada@example.com", description: "Compared case-insensitively: trimmed and lowercased." });
+
 export const Slug = z
   .string()
   .min(1)

@@ -17,7 +17,7 @@ describe("API documents", () => {
     expect(doc.components.schemas.Money.properties.amount.type).toBe("integer");
     expect(doc.components.securitySchemes.adminApiKey).toMatchObject({ type: "http", scheme: "bearer" });
     const post = doc.paths["/v1/products"].post;
-    expect(post.security).toEqual([{ adminApiKey: [] }]);
+    expect(post.security).toEqual([{ adminApiKey: [] }, { staffSession: [] }]);
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["201", "400", "401", "409", "413", "415"]));
     expect(post.responses["400"].content["application/problem+json"]).toBeDefined();
   });

@@ -53,7 +53,8 @@ const secondOrigin = (originPort) =>
     });
     s.listen(originPort, "127.0.0.1", () => resolve(s));
   });
-const origins = [await secondOrigin(8788), await secondOrigin(Number(process.env.BROWSER_UNLISTED_PORT ?? 8842))];
+const unlistedPort = Number(process.env.BROWSER_UNLISTED_PORT ?? 8842);
+const origins = [await secondOrigin(8788), await secondOrigin(unlistedPort)];
 
 let code;
 try {
@@ -68,7 +69,7 @@ try {
   const only = process.argv.slice(2);
   const journeys = spawn(process.execPath, ["--test", "--test-concurrency=1", "--test-reporter=spec", ...(only.length ? only : files)], {
     stdio: "inherit",
-    env: { ...process.env, BROWSER_BASE_URL: base, ADMIN_API_KEY: adminKey, CHROMIUM_PATH: chromium },
+    env: { ...process.env, BROWSER_BASE_URL: base, BROWSER_UNLISTED_ORIGIN: `http://127.0.0.1:${unlistedPort}`, ADMIN_API_KEY: adminKey, CHROMIUM_PATH: chromium },
   });
   code = await new Promise((resolve) => journeys.on("exit", (c) => resolve(c ?? 1)));
   console.log(`\nscreenshots: ${readdirSync(join(root, "test-results", "screenshots")).length} files in test-results/screenshots/`);

@@ -147,10 +147,11 @@ describe("carts: guest carts and their token", () => {
 
   it("releases expired holds through the inventory alarm", async () => {
     const v = await createVariant(1000, 4);
-    const held = await holdStock(env, { sku: v.sku, owner: "cart:expiring", quantity: 3, ttlMs: 100 });
+    // Long enough that a loaded machine still reads the hold before it expires (100 ms did not).
+    const held = await holdStock(env, { sku: v.sku, owner: "cart:expiring", quantity: 3, ttlMs: 2_000 });
     expect(held).toMatchObject({ ok: true, available: 1 });
     expect(await level(v.sku)).toMatchObject({ reserved: 3, available: 1 });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 2_050));
     // The alarm may already have run on its own; either way the hold is gone once it has.
     await runDurableObjectAlarm(env.INVENTORY.get(env.INVENTORY.idFromName(v.sku)));
     expect(await level(v.sku)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });

@@ -36,7 +36,15 @@ describe("demo catalog seed", () => {
     expect(first).toEqual({ createdCategories: demoCategories().length, createdProducts: demoProducts().length, stockedSkus: variants.length });
     const count = async () => (await env.DB.prepare("SELECT (SELECT count(*) FROM products) AS p, (SELECT count(*) FROM variants) AS v, (SELECT count(*) FROM categories) AS c").first())!;
     const before = await count();
-    expect(await seed("http://edgeshop.test", ADMIN_KEY, quiet)).toEqual({ createdCategories: 0, createdProducts: 0, stockedSkus: 0 });
+    const owners = () => env.DB.prepare("SELECT count(*) AS n FROM staff WHERE email = 'owner@edgeshop.dev'").first<{ n: number }>();
+    // Not a machine-local URL: no development owner with a published password.
+    expect((await owners())!.n).toBe(0);
+    expect(await seed("http://edgeshop.test", ADMIN_KEY, { ...quiet, devOwner: true })).toEqual({ createdCategories: 0, createdProducts: 0, stockedSkus: 0 });
+    expect((await owners())!.n).toBe(1);
+    const signIn = await exports.default.fetch(
+      new Request("http://edgeshop.test/v1/staff/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "owner@edgeshop.dev", password: "edgeshop-dev-owner" }) }),
+    );
+    expect(((await signIn.json()) as { staff: { role: string } }).staff.role).toBe("owner");
     expect(await count()).toEqual(before);
     expect(before.p).toBe(demoProducts().length);
     const stocked = await env.DB.prepare("SELECT sum(on_hand) AS units, count(*) AS skus FROM stock_levels").first<{ units: number; skus: number }>();

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { PASSWORD_ITERATIONS } from "../../src/modules/customers/config";
-import { hashPassword, needsRehash, verifyPassword } from "../../src/modules/customers/password";
+import { hashPassword, needsRehash, verifyPassword } from "../../src/shared/password";
 import { PASSWORD, signIn, signUp } from "../support/customers-helpers";
 
 describe("password hashing", () => {

@@ -204,6 +204,7 @@ describe("GraphQL response cache", () => {
         "KeyValue.name", "KeyValue.value",
         "Money.amount", "Money.currency",
         "PriceRange.max", "PriceRange.min",
+        "ProductImage.alt", "ProductImage.contentType", "ProductImage.height", "ProductImage.id", "ProductImage.position", "ProductImage.url", "ProductImage.width",
         "Product.attributes", "Product.categories", "Product.createdAt", "Product.description", "Product.id", "Product.images", "Product.priceRange", "Product.slug", "Product.status", "Product.title", "Product.updatedAt", "Product.variants",
         "SearchHit.descriptionSnippet", "SearchHit.product", "SearchHit.score", "SearchHit.titleHighlight",
         "Variant.availability", "Variant.compareAtPrice", "Variant.id", "Variant.options", "Variant.position", "Variant.price", "Variant.sku", "Variant.title",

@@ -61,6 +61,17 @@ describe("assessRisk with the bundled model file (pure, transparent)", () => {
     expect(assessRisk({ ...noRiskFeatures(), accountUnder7d: 1 }).decision).toBe("approve");
   });
 
+  it("never rejects on one signal alone: an account seconds old, with nothing else, goes to review", () => {
+    const fresh = { ...noRiskFeatures(), accountUnder2m: 1, accountUnder1h: 1, accountUnder1d: 1, accountUnder7d: 1 };
+    const a = assessRisk(fresh);
+    // The learned weight alone is past the reject threshold...
+    expect(a.probability).toBeGreaterThanOrEqual(model.thresholds.reject);
+    // ...but the age bands are one signal, so a shopper who signs up during checkout is reviewed, not refused.
+    expect(a).toMatchObject({ decision: "review", level: "medium" });
+    // A second, independent signal makes it a reject.
+    expect(assessRisk({ ...fresh, disposableEmail: 1 }).decision).toBe("reject");
+  });
+
   it("keeps at most five reasons", () => {
     const all = Object.fromEntries(Object.keys(model.weights).map((k) => [k, 1])) as ReturnType<typeof noRiskFeatures>;
     const a = assessRisk(all);

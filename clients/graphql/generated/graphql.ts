@@ -77,7 +77,7 @@ export type SignUpInput = {
   phone?: string | null | undefined;
 };
 
-export type ProductCardFragment = { id: string, slug: string, title: string, images: Array<string>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null };
+export type ProductCardFragment = { id: string, slug: string, title: string, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null };
 
 export type CartFieldsFragment = { id: string, status: CartStatus, email: string | null, holdMinutes: number, shippingAddress: { name: string, line1: string, line2: string | null, city: string, postalCode: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ id: string, variantId: string, productId: string, sku: string, title: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }>, totals: { subtotal: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null };
 
@@ -93,7 +93,7 @@ export type StorefrontHomeQueryVariables = Exact<{
 }>;
 
 
-export type StorefrontHomeQuery = { products: { edges: Array<{ node: { id: string, slug: string, title: string, images: Array<string>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } }> } };
+export type StorefrontHomeQuery = { products: { edges: Array<{ node: { id: string, slug: string, title: string, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } }> } };
 
 export type StorefrontCategoryQueryVariables = Exact<{
   slug: string;
@@ -103,7 +103,7 @@ export type StorefrontCategoryQueryVariables = Exact<{
 }>;
 
 
-export type StorefrontCategoryQuery = { category: { id: string, slug: string, name: string, description: string | null, parent: { slug: string, name: string } | null, children: Array<{ slug: string, name: string }>, products: { edges: Array<{ node: { id: string, slug: string, title: string, images: Array<string>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type StorefrontCategoryQuery = { category: { id: string, slug: string, name: string, description: string | null, parent: { slug: string, name: string } | null, children: Array<{ slug: string, name: string }>, products: { edges: Array<{ node: { id: string, slug: string, title: string, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type StorefrontSearchQueryVariables = Exact<{
   query: string;
@@ -112,14 +112,14 @@ export type StorefrontSearchQueryVariables = Exact<{
 }>;
 
 
-export type StorefrontSearchQuery = { search: { edges: Array<{ node: { titleHighlight: string, descriptionSnippet: string, product: { id: string, slug: string, title: string, images: Array<string>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type StorefrontSearchQuery = { search: { edges: Array<{ node: { titleHighlight: string, descriptionSnippet: string, product: { id: string, slug: string, title: string, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type StorefrontProductQueryVariables = Exact<{
   slug: string;
 }>;
 
 
-export type StorefrontProductQuery = { product: { description: string, id: string, slug: string, title: string, images: Array<string>, attributes: Array<{ name: string, value: string }>, categories: Array<{ slug: string, name: string }>, variants: Array<{ id: string, sku: string, title: string, options: Array<{ name: string, value: string }>, price: { amount: number, currency: string }, compareAtPrice: { amount: number, currency: string } | null, availability: { available: number, inStock: boolean } }>, recommendations: Array<{ reason: { text: string }, product: { id: string, slug: string, title: string, images: Array<string>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } | null };
+export type StorefrontProductQuery = { product: { description: string, id: string, slug: string, title: string, attributes: Array<{ name: string, value: string }>, categories: Array<{ slug: string, name: string }>, variants: Array<{ id: string, sku: string, title: string, options: Array<{ name: string, value: string }>, price: { amount: number, currency: string }, compareAtPrice: { amount: number, currency: string } | null, availability: { available: number, inStock: boolean } }>, recommendations: Array<{ reason: { text: string }, product: { id: string, slug: string, title: string, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } }>, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } | null };
 
 export type StorefrontCartQueryVariables = Exact<{
   id: string | number;
@@ -225,7 +225,12 @@ export const ProductCardFragmentDoc = new TypedDocumentString(`
   id
   slug
   title
-  images
+  images {
+    url
+    alt
+    width
+    height
+  }
   priceRange {
     min {
       amount
@@ -369,7 +374,12 @@ export const StorefrontHomeDocument = new TypedDocumentString(`
   id
   slug
   title
-  images
+  images {
+    url
+    alt
+    width
+    height
+  }
   priceRange {
     min {
       amount
@@ -380,7 +390,7 @@ export const StorefrontHomeDocument = new TypedDocumentString(`
       currency
     }
   }
-}`, {"hash":"sha256:c0882fb256160cb7d6206111703767b5e1caed8cd32ff43580b2532f97b0b124"}) as unknown as TypedDocumentString<StorefrontHomeQuery, StorefrontHomeQueryVariables>;
+}`, {"hash":"sha256:678ac21182ac1d9e4133b80997439311a438766e99f12672da7289532eb9f532"}) as unknown as TypedDocumentString<StorefrontHomeQuery, StorefrontHomeQueryVariables>;
 export const StorefrontCategoryDocument = new TypedDocumentString(`
     query StorefrontCategory($slug: String!, $first: Int = 24, $after: String, $sort: ProductSort) {
   category(slug: $slug) {
@@ -413,7 +423,12 @@ export const StorefrontCategoryDocument = new TypedDocumentString(`
   id
   slug
   title
-  images
+  images {
+    url
+    alt
+    width
+    height
+  }
   priceRange {
     min {
       amount
@@ -424,7 +439,7 @@ export const StorefrontCategoryDocument = new TypedDocumentString(`
       currency
     }
   }
-}`, {"hash":"sha256:13f6b8ac76850621f2d707ccd9fa620b2e03ec82372831747ff5267af0adb815"}) as unknown as TypedDocumentString<StorefrontCategoryQuery, StorefrontCategoryQueryVariables>;
+}`, {"hash":"sha256:0aa52456f5d8fc32ab4f07b74736b16cfd8f0c078a81cfd8d0116afd5d613b1a"}) as unknown as TypedDocumentString<StorefrontCategoryQuery, StorefrontCategoryQueryVariables>;
 export const StorefrontSearchDocument = new TypedDocumentString(`
     query StorefrontSearch($query: String!, $first: Int = 24, $after: String) {
   search(query: $query, first: $first, after: $after) {
@@ -447,7 +462,12 @@ export const StorefrontSearchDocument = new TypedDocumentString(`
   id
   slug
   title
-  images
+  images {
+    url
+    alt
+    width
+    height
+  }
   priceRange {
     min {
       amount
@@ -458,7 +478,7 @@ export const StorefrontSearchDocument = new TypedDocumentString(`
       currency
     }
   }
-}`, {"hash":"sha256:18708f10e2e2319d7f829cf714a990cbe94634b6e3443ec1fcd2786c881d5ac3"}) as unknown as TypedDocumentString<StorefrontSearchQuery, StorefrontSearchQueryVariables>;
+}`, {"hash":"sha256:0a5a1724aaf1fa50e200edd4ab58beb5054b907f6ff2efd4090b91a3ae59a9da"}) as unknown as TypedDocumentString<StorefrontSearchQuery, StorefrontSearchQueryVariables>;
 export const StorefrontProductDocument = new TypedDocumentString(`
     query StorefrontProduct($slug: String!) {
   product(slug: $slug) {
@@ -507,7 +527,12 @@ export const StorefrontProductDocument = new TypedDocumentString(`
   id
   slug
   title
-  images
+  images {
+    url
+    alt
+    width
+    height
+  }
   priceRange {
     min {
       amount
@@ -518,7 +543,7 @@ export const StorefrontProductDocument = new TypedDocumentString(`
       currency
     }
   }
-}`, {"hash":"sha256:536c01086e84e24aee66a071359578c99ffb101ed72ade19b0c488fc0f9f4438"}) as unknown as TypedDocumentString<StorefrontProductQuery, StorefrontProductQueryVariables>;
+}`, {"hash":"sha256:2befc27d9d44b0b7f8fdb5e4db32544a6ea0d2de2870457b54146f885c104890"}) as unknown as TypedDocumentString<StorefrontProductQuery, StorefrontProductQueryVariables>;
 export const StorefrontCartDocument = new TypedDocumentString(`
     query StorefrontCart($id: ID!) {
   cart(id: $id) {

@@ -3,7 +3,8 @@ import { orNull } from "../../graphql/errors";
 import { builder, SHARED, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { ServiceError } from "../../shared/errors";
-import type { Category, ProductRecord, SearchHit, VariantRecord } from "./schemas";
+import { deleteProductImage, uploadProductImage } from "./images";
+import type { Category, ProductImage, ProductRecord, SearchHit, VariantRecord } from "./schemas";
 import * as catalog from "./service";
 
 const ProductStatusEnum = builder.enumType("ProductStatus", {
@@ -20,6 +21,20 @@ const ProductSortEnum = builder.enumType("ProductSort", {
   } as const,
 });
 
+const ProductImageRef = builder.objectRef<ProductImage>("ProductImage").implement({
+  description: "A product image. Uploaded images are served by this Worker under `/images/…`: add `?w=160|320|640|1280` for a sized variant.",
+  extensions: SHARED,
+  fields: (t) => ({
+    id: t.exposeID("id", { nullable: true, description: "`img_…` for uploaded images; null for an image linked by URL." }),
+    url: t.exposeString("url", { description: "Root-relative for uploaded images, absolute for linked ones." }),
+    alt: t.exposeString("alt", { nullable: true }),
+    width: t.exposeInt("width", { nullable: true, description: "Pixels (uploaded images)." }),
+    height: t.exposeInt("height", { nullable: true }),
+    contentType: t.exposeString("contentType", { nullable: true }),
+    position: t.exposeInt("position", { description: "0 is the primary image." }),
+  }),
+});
+
 export const ProductRef = builder.objectRef<ProductRecord>("Product");
 export const VariantRef = builder.objectRef<VariantRecord>("Variant");
 export const CategoryRef = builder.objectRef<Category>("Category");
@@ -34,7 +49,7 @@ ProductRef.implement({
     title: t.exposeString("title"),
     description: t.exposeString("description"),
     status: t.field({ type: ProductStatusEnum, resolve: (p) => p.status }),
-    images: t.exposeStringList("images", { description: "Image URLs, first is the primary image." }),
+    images: t.field({ type: [ProductImageRef], description: "Uploaded images first (in upload order), then images linked by URL; the first is the primary image.", resolve: (p) => p.images }),
     attributes: t.field({ type: [KeyValueRef], resolve: (p) => toKeyValues(p.attributes) }),
     priceRange: t.field({
       type: builder.objectRef<NonNullable<ProductRecord["priceRange"]>>("PriceRange").implement({
@@ -294,6 +309,23 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       await catalog.deleteProduct(ctx.services, args.id);
       return { deletedId: args.id };
+    },
+  }),
+  uploadProductImage: t.field({
+    type: ProductImageRef,
+    description:
+      "Upload a product image (PNG, JPEG or WebP, at most 10 MiB) in a GraphQL multipart request (the multipart request spec: `operations`, `map` and the file; send `x-graphql-csrf: 1`). The same rules as `POST /v1/products/{id}/images`. Needs catalog:write.",
+    args: { productId: t.arg.id({ required: true }), file: t.arg({ type: "File", required: true }), alt: t.arg.string() },
+    resolve: async (_root, args, ctx) =>
+      uploadProductImage(ctx.services, args.productId, { contentType: args.file.type, body: await args.file.arrayBuffer(), alt: args.alt ?? undefined }),
+  }),
+  deleteProductImage: t.field({
+    type: DeletedRef,
+    description: "Remove an uploaded image from a product (upload with `POST /v1/products/{id}/images`). Needs catalog:write.",
+    args: { productId: t.arg.id({ required: true }), imageId: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      await deleteProductImage(ctx.services, args.productId, args.imageId);
+      return { deletedId: args.imageId };
     },
   }),
   createVariant: t.field({

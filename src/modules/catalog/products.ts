@@ -10,6 +10,7 @@ import { parseInput } from "../../shared/validation";
 import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertCategoriesExist, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
+import { deleteProductImageObjects } from "./images";
 import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydratedProductColumns, toProduct } from "./records";
 
 const NULL_PRICE_HIGH = sql`coalesce(${products.priceMin}, 9007199254740991)`;
@@ -176,4 +177,6 @@ export async function deleteProduct(ctx: ServiceContext, idOrSlug: string): Prom
     .get();
   if (!existing) throw notFound("Product", idOrSlug);
   await commitCatalogChange(ctx, [ctx.db.delete(products).where(eq(products.id, existing.id)), productEvent(ctx, "product.deleted", existing)], { productId: existing.id, slug: existing.slug });
+  // Its uploaded images go with it (after the response; an object left behind is only storage).
+  ctx.waitUntil(deleteProductImageObjects(ctx.env.IMAGES_BUCKET, existing.id));
 }

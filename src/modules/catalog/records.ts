@@ -4,6 +4,7 @@ import type { Database } from "../../db/client";
 import { availableUnits } from "../inventory";
 import { ServiceError } from "../../shared/errors";
 import { type Category, type Product, type ProductRecord, type Variant, type VariantRecord } from "./schemas";
+import { productImages } from "./image-urls";
 import { categories, productCategories, products, variants } from "./tables";
 
 export const now = () => new Date().toISOString();
@@ -26,7 +27,7 @@ export function toProductRecord(row: ProductRow): ProductRecord {
     title: row.title,
     description: row.description,
     status: row.status,
-    images: row.images,
+    images: productImages(row),
     attributes: row.attributes,
     priceRange:
       row.priceMin === null || row.priceMax === null || row.currency === null

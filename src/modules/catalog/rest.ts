@@ -1,5 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { adminSecurity, createRouter, json, jsonBody, listOf, optionalAdminSecurity, problems, publicSecurity } from "../../http/openapi";
+import type { Context } from "hono";
+import { errorToResponse } from "../../http/problem";
+import type { AppEnv } from "../../http/types";
+import { deleteProductImage, deliverImage, IMAGE_TYPES, IMAGE_WIDTHS, IMMUTABLE, MAX_IMAGE_BYTES, MAX_IMAGES_PER_PRODUCT, uploadProductImage } from "./images";
 import * as catalog from "./service";
 import {
   Category,
@@ -9,6 +13,7 @@ import {
   CreateVariantInput,
   ListProductsInput,
   Product,
+  ProductImage,
   SearchHit,
   SearchInput,
   UpdateCategoryInput,
@@ -264,4 +269,71 @@ export const catalogRoutes = createRouter()
       await catalog.deleteCategory(c.get("services"), c.req.valid("param").idOrSlug);
       return c.body(null, 204);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/products/{idOrSlug}/images",
+      operationId: "uploadProductImage",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Upload a product image",
+      description: `The body is the image itself (\`content-type: image/png\`, \`image/jpeg\` or \`image/webp\`, at most ${MAX_IMAGE_BYTES / 1024 / 1024} MiB); \`?alt=\` is its alternative text. Bytes that are not an image of the declared type are a 400; another content type a 415. Stored in R2 and appended to the product's \`images\` (at most ${MAX_IMAGES_PER_PRODUCT} per product, 409 beyond). The image is served at its \`url\` (\`/images/…\`) with \`Cache-Control: ${IMMUTABLE}\` and an ETag; add \`?w=\` one of ${IMAGE_WIDTHS.join(", ")} for a sized variant (never upscaled). Needs \`catalog:write\`.`,
+      request: {
+        params: IdOrSlugParam("prod_..."),
+        query: z.object({ alt: z.string().max(300).optional().openapi({ description: "Alternative text: what the image shows." }) }),
+        body: {
+          required: true,
+          description: "The image bytes.",
+          content: Object.fromEntries(Object.keys(IMAGE_TYPES).map((type) => [type, { schema: z.string().openapi({ format: "binary" }) }])),
+        },
+      },
+      responses: {
+        201: json(z.object({ image: ProductImage }).openapi("UploadedProductImage"), "The stored image."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => {
+      const image = await uploadProductImage(c.get("services"), c.req.valid("param").idOrSlug, { contentType: c.req.header("content-type"), body: await c.req.arrayBuffer(), alt: c.req.valid("query").alt });
+      return c.json({ image }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/products/{idOrSlug}/images/{imageId}",
+      operationId: "deleteProductImage",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Delete a product image",
+      description: "Removes an uploaded image from the product, then its stored object and variants. Images linked by URL are changed with `PATCH /v1/products/{id}` (`images`). Needs `catalog:write`.",
+      request: { params: IdOrSlugParam("prod_...").extend({ imageId: z.string().min(1).max(64).openapi({ param: { name: "imageId", in: "path" }, example: "img_..." }) }) },
+      responses: { 204: { description: "Deleted." }, ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+    }),
+    async (c) => {
+      const { idOrSlug, imageId } = c.req.valid("param");
+      await deleteProductImage(c.get("services"), idOrSlug, imageId);
+      return c.body(null, 204);
+    },
   );
+
+export { MAX_IMAGE_BYTES };
+
+/**
+ * Requests that carry an image (up to MAX_IMAGE_BYTES, not JSON): POST /v1/products/{id}/images, and
+ * GraphQL multipart requests (`uploadProductImage`; Yoga's CSRF prevention asks them for a header).
+ */
+export const isImageUpload = (c: Context<AppEnv>) =>
+  c.req.method === "POST" &&
+  (/^\/v1\/products\/[^/]+\/images$/.test(c.req.path) || (c.req.path === "/graphql" && /^multipart\/form-data\b/i.test(c.req.header("content-type") ?? "")));
+
+/** GET /images/{key}?w=: the image or its sized variant, with a year of caching and an ETag (304 on a match). */
+export const deliverImageRoute = async (c: Context<AppEnv>) => {
+  try {
+    const key = decodeURIComponent(c.req.path.slice("/images/".length));
+    const delivery = await deliverImage({ env: c.env, waitUntil: (p) => c.executionCtx.waitUntil(p) }, key, c.req.query("w"), c.req.header("if-none-match"));
+    return delivery.status === 304 ? c.body(null, 304, delivery.headers) : c.body(delivery.body, 200, delivery.headers);
+  } catch (error) {
+    return errorToResponse(c, error);
+  }
+};

@@ -70,6 +70,22 @@ export const CategoryNode: z.ZodType<CategoryNode> = Category.extend({
 
 export const PriceRange = z.object({ min: Money, max: Money }).openapi("PriceRange");
 
+export const ProductImage = z
+  .object({
+    id: z.string().nullable().openapi({ description: "`img_…` for uploaded images; null for an image linked by URL.", example: "img_01jd4x..." }),
+    url: z.string().openapi({
+      description: "Uploaded images: root-relative `/images/…`, served by this Worker; add `?w=160|320|640|1280` for a sized variant. Linked images: their absolute URL.",
+      example: "/images/products/prod_01jd4x.../img_01jd4y....png",
+    }),
+    alt: z.string().nullable(),
+    width: z.number().int().nullable().openapi({ description: "Pixels (uploaded images)." }),
+    height: z.number().int().nullable(),
+    contentType: z.string().nullable().openapi({ example: "image/png" }),
+    position: z.number().int().openapi({ description: "0 is the primary image." }),
+  })
+  .openapi("ProductImage");
+export type ProductImage = z.infer<typeof ProductImage>;
+
 export const Product = z
   .object({
     id: z.string().openapi({ example: "prod_01jd4x..." }),
@@ -77,7 +93,7 @@ export const Product = z
     title: z.string(),
     description: z.string(),
     status: ProductStatus,
-    images: z.array(z.string()),
+    images: z.array(ProductImage).openapi({ description: "Uploaded images first (in upload order), then images linked by URL." }),
     attributes: z.record(z.string(), z.string()),
     categoryIds: z.array(z.string()),
     variants: z.array(Variant),
@@ -157,7 +173,7 @@ const productFields = {
   slug: Slug.optional().openapi({ description: "Derived from the title when omitted." }),
   description: z.string().max(20_000).optional(),
   status: ProductStatus.optional(),
-  images: z.array(ImageUrl).max(20).optional(),
+  images: z.array(ImageUrl).max(20).optional().openapi({ description: "Images hosted elsewhere, by URL; replaces the linked ones (uploaded images stay). Upload with `POST /v1/products/{id}/images`." }),
   attributes: Attributes.optional(),
   categoryIds: z.array(z.string().min(1).max(64)).max(20).optional(),
 };

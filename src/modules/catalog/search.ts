@@ -73,6 +73,7 @@ interface ProductSqlRow {
   description: string;
   status: ProductRow["status"];
   images: string;
+  uploaded_images: string;
   attributes: string;
   price_min: number | null;
   price_max: number | null;
@@ -89,6 +90,7 @@ function fromSqlRow(r: ProductSqlRow): ProductRow {
     description: r.description,
     status: r.status,
     images: JSON.parse(r.images) as string[],
+    uploadedImages: JSON.parse(r.uploaded_images) as ProductRow["uploadedImages"],
     attributes: JSON.parse(r.attributes) as Record<string, string>,
     priceMin: r.price_min,
     priceMax: r.price_max,

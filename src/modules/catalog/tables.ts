@@ -19,6 +19,18 @@ export const categories = sqliteTable(
   (t) => [index("categories_parent_idx").on(t.parentId, t.position), index("categories_path_idx").on(t.path)],
 );
 
+/** An uploaded image as kept on its product row; the R2 object is `key`. */
+export interface StoredImage {
+  id: string;
+  key: string;
+  alt: string | null;
+  width: number;
+  height: number;
+  contentType: string;
+  bytes: number;
+  createdAt: string;
+}
+
 export const products = sqliteTable(
   "products",
   {
@@ -27,7 +39,13 @@ export const products = sqliteTable(
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
     status: text("status", { enum: ["draft", "active", "archived"] }).notNull(),
+    /** Images hosted elsewhere, by URL (what `images` in product input sets). */
     images: text("images", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /**
+     * Images uploaded to R2 (`POST /v1/products/{id}/images`), in order, kept on the row so reads cost no
+     * extra query; appended and removed by single conditional UPDATEs (src/modules/catalog/images.ts).
+     */
+    uploadedImages: text("uploaded_images", { mode: "json" }).$type<StoredImage[]>().notNull().default(sql`'[]'`),
     attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
     /** Lowest variant price, kept by the same batch that writes variants: lets listings filter and sort by price. */
     priceMin: integer("price_min"),

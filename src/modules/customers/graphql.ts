@@ -1,4 +1,5 @@
 import { orNull } from "../../graphql/errors";
+import { requestPasswordReset, resetPassword } from "./password-reset";
 import { builder, DeletedRef, dropNulls } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import * as addresses from "./addresses";
@@ -148,6 +149,16 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
+  requestPasswordReset: t.boolean({
+    description: "Ask for a reset link: always true, whether or not the email has an account (no enumeration). Throttled per email and IP (THROTTLED).",
+    args: { email: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => (await requestPasswordReset(ctx.services, { email: args.email })).accepted,
+  }),
+  resetPassword: t.int({
+    description: "Set a new password with a reset token (single use, one hour). Returns how many bearer tokens were signed out (all of the customer's).",
+    args: { token: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => (await resetPassword(ctx.services, { token: args.token, password: args.password })).revokedTokens,
+  }),
   signUp: t.field({
     type: AuthPayloadRef,
     description:

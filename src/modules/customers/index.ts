@@ -3,4 +3,5 @@ export { CUSTOMER_TOKEN_PREFIX } from "./config";
 export { authenticateCustomerToken } from "./tokens";
 export { requireCustomer, type CustomerActor } from "./actor";
 export { accountCreatedAt } from "./service";
+export { issuePasswordResetToken } from "./password-reset";
 export type { Address, Customer } from "./schemas";

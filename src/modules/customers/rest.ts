@@ -17,6 +17,8 @@ import {
   UpdateProfileInput,
 } from "./schemas";
 import * as customers from "./service";
+import { requestPasswordReset, resetPassword } from "./password-reset";
+import { PasswordResetAccepted, PasswordResetDone, RequestPasswordResetInput, ResetPasswordInput } from "./schemas";
 
 const tags = ["Customers"];
 const adminTags = ["Customers admin"];
@@ -29,6 +31,35 @@ const PasswordChanged = z
   .openapi("PasswordChanged");
 
 export const customerRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/customers/password-reset",
+      operationId: "requestPasswordReset",
+      tags,
+      security: publicSecurity,
+      summary: "Ask for a password reset link",
+      description:
+        "Always 202, whether or not the email has an account (no enumeration). For an account, an email with a single-use link valid one hour is sent (event `customer.password_reset_requested`; the token is in no event or log outside development). Throttled per email and per client IP: 429 with `Retry-After`.",
+      request: jsonBody(RequestPasswordResetInput),
+      responses: { 202: json(PasswordResetAccepted, "Accepted."), ...problems("VALIDATION_FAILED", "THROTTLED", "UNSUPPORTED_MEDIA_TYPE") },
+    }),
+    async (c) => c.json(await requestPasswordReset(c.get("services"), c.req.valid("json")), 202),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/customers/password-reset/confirm",
+      operationId: "resetPassword",
+      tags,
+      security: publicSecurity,
+      summary: "Set a new password with a reset link's token",
+      description: "The token works once and expires after an hour; using it signs the customer out everywhere (every bearer token revoked) and voids their other reset links. An invalid, used or expired token is a 400 with pointer `/token`.",
+      request: jsonBody(ResetPasswordInput),
+      responses: { 200: json(PasswordResetDone, "Password changed."), ...problems("VALIDATION_FAILED", "UNSUPPORTED_MEDIA_TYPE") },
+    }),
+    async (c) => c.json(await resetPassword(c.get("services"), c.req.valid("json")), 200),
+  )
   .openapi(
     createRoute({
       method: "post",

@@ -1,16 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { isCountryCode } from "../../shared/countries";
-import { PageCursor, PageLimit, Timestamp } from "../../shared/schemas";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./config";
+import { Email, PageCursor, PageLimit, Timestamp } from "../../shared/schemas";
 
-/** Trimmed and lowercased before it is validated, stored or compared. */
-export const Email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254)
-  .email("Enter a valid email address.")
-  .openapi({ example: "ada@example.com", description: "Compared case-insensitively: trimmed and lowercased." });
+export { Email };
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./config";
 
 const NewPassword = z
   .string()
@@ -163,3 +156,15 @@ export const ListCustomersInput = z.object({
   email: Email.optional().openapi({ description: "Only the customer with exactly this email." }),
 });
 export type ListCustomersInput = z.input<typeof ListCustomersInput>;
+
+export const RequestPasswordResetInput = z.object({ email: Email }).strict().openapi("RequestPasswordResetInput");
+export const ResetPasswordInput = z
+  .object({ token: z.string().min(10).max(200).openapi({ description: "From the link in the reset email." }), password: NewPassword })
+  .strict()
+  .openapi("ResetPasswordInput");
+export const PasswordResetAccepted = z
+  .object({ accepted: z.literal(true).openapi({ description: "Always true: if the email has an account, a reset link is on its way (valid one hour, usable once)." }) })
+  .openapi("PasswordResetAccepted");
+export const PasswordResetDone = z
+  .object({ reset: z.literal(true), revokedTokens: z.number().int().openapi({ description: "Bearer tokens signed out by the reset (every one of the customer)." }) })
+  .openapi("PasswordResetDone");

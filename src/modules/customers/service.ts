@@ -8,7 +8,7 @@ import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { mergeGuestCart } from "../carts";
 import { eventInsert, publishAfterResponse } from "../events";
-import { hashPassword, needsRehash, verifyAgainstNobody, verifyPassword, type PasswordHash } from "./password";
+import { hashPassword, needsRehash, verifyAgainstNobody, verifyPassword, type PasswordHash } from "../../shared/password";
 import {
   ChangePasswordInput,
   ListCustomersInput,

@@ -73,3 +73,23 @@ export const customerAddresses = sqliteTable(
     uniqueIndex("customer_addresses_default_billing_idx").on(t.customerId).where(sql`${t.isDefaultBilling} = 1`),
   ],
 );
+
+/**
+ * Password reset tokens: only the SHA-256 is stored; single-use (`used_at`), expiring. One per reset
+ * request event (`request_event_id`): the email sender issues it, and a retried send replaces it.
+ */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    requestEventId: text("request_event_id").notNull().unique(),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("password_resets_customer_idx").on(t.customerId)],
+);

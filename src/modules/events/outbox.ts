@@ -17,6 +17,19 @@ export const eventTypes = [
   "inventory.low",
   "inventory.out_of_stock",
   "customer.created",
+  "customer.password_reset_requested",
+  "payment.authorized",
+  "payment.requires_action",
+  "payment.captured",
+  "payment.refunded",
+  "payment.voided",
+  "payment.failed",
+  "payment.disputed",
+  "fulfillment.created",
+  "return.requested",
+  "return.approved",
+  "return.rejected",
+  "return.received",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

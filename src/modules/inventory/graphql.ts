@@ -16,6 +16,7 @@ const LedgerReasonEnum = builder.enumType("StockLedgerReason", {
     SALE: { value: "sale", description: "A hold became a sale (checkout)." },
     CANCELLATION: { value: "cancellation", description: "A cancelled order's units came back." },
     ADJUSTMENT: { value: "adjustment", description: "An admin correction (count, damage, loss…)." },
+    RETURN: { value: "return", description: "Units of a received return came back (once per return line)." },
   } as const,
 });
 

@@ -89,6 +89,14 @@ export class InventoryObject extends DurableObject<Env> {
     return { returned };
   }
 
+  async restockReturn(sku: string, key: string, orderId: string, quantity: number, now = Date.now()): Promise<{ ok: true; returned: number } | { ok: false; returnable: number }> {
+    assertCount(quantity, "quantity");
+    this.prepare(sku, now);
+    const result = this.book.restockReturn(key, orderId, quantity, now);
+    await this.settle();
+    return result;
+  }
+
   async setOnHand(sku: string, input: AdminAdjustment & { onHand: number }, now = Date.now()): Promise<AdminWriteOutcome> {
     assertCount(input.onHand, "onHand");
     this.prepare(sku, now);

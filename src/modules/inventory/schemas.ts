@@ -31,6 +31,7 @@ export const CommitHoldsInput = z.object({
   quantities: z.record(z.string(), z.number().int().min(1)).optional(),
 });
 export const ReturnSaleInput = z.object({ sku: SkuParam, orderId: OrderId });
+export const RestockReturnInput = z.object({ sku: SkuParam, orderId: OrderId, key: z.string().min(1).max(100), quantity: z.number().int().positive().max(1_000_000) });
 
 // ---------------------------------------------------------------------------------- admin
 

@@ -1,4 +1,4 @@
-import { requireAdmin, type ServiceContext } from "../../context";
+import { readScope, requireAdmin, type ServiceContext } from "../../context";
 import type { Env } from "../../env";
 import { ServiceError, notFound } from "../../shared/errors";
 import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
@@ -13,6 +13,7 @@ import {
   LedgerQuery,
   ReleaseStockInput,
   ReturnSaleInput,
+  RestockReturnInput,
   SetStockInput,
   SetStockLevelsInput,
   SkuParam,
@@ -120,6 +121,17 @@ export async function returnSale(env: Env, rawInput: { sku: string; orderId: str
   return stockOf(env, input.sku).returnSale(input.sku, input.orderId);
 }
 
+/**
+ * A return's units back on hand, exactly once per `key` (one return line): a repeat returns 0.
+ * Refused (CONFLICT) beyond what the order bought of this SKU and has not returned yet.
+ */
+export async function restockReturn(env: Env, rawInput: { sku: string; key: string; orderId: string; quantity: number }): Promise<{ returned: number }> {
+  const input = parseInput(RestockReturnInput, rawInput);
+  const result = await stockOf(env, input.sku).restockReturn(input.sku, input.key, input.orderId, input.quantity);
+  if (!result.ok) throw new ServiceError("CONFLICT", `Only ${result.returnable} of ${input.sku} from order '${input.orderId}' can come back.`, { extra: { returnable: result.returnable } });
+  return { returned: result.returned };
+}
+
 /** Current levels, from the objects (authoritative). */
 export async function getStockLevels(env: Env, skus: string[]): Promise<Map<string, StockLevel>> {
   const unique = [...new Set(skus.map((sku) => parseInput(SkuParam, sku)))];
@@ -166,14 +178,14 @@ function unwrap(outcome: AdminWriteOutcome): StockLevelView {
 }
 
 export async function getStockLevel(ctx: ServiceContext, rawSku: string): Promise<StockLevelView> {
-  requireAdmin(ctx.actor, "inventory:write");
+  requireAdmin(ctx.actor, readScope("inventory"));
   const sku = await assertKnownSku(ctx, rawSku);
   return toView(await stockOf(ctx.env, sku).levels(sku));
 }
 
 /** The SKU's ledger, newest first. */
 export async function listStockLedger(ctx: ServiceContext, rawSku: string, rawQuery: unknown): Promise<Page<LedgerEntry>> {
-  requireAdmin(ctx.actor, "inventory:write");
+  requireAdmin(ctx.actor, readScope("inventory"));
   const query = parseInput(LedgerQuery, rawQuery);
   const sku = await assertKnownSku(ctx, rawSku);
   const before = query.cursor ? Number(decodeCursor(query.cursor).v) : null;

@@ -5,7 +5,7 @@
  * overselling impossible). The object around it adds RPC, the alarm and the D1 projection.
  */
 
-export const ledgerReasons = ["restock", "reservation", "release", "expiry", "sale", "cancellation", "adjustment"] as const;
+export const ledgerReasons = ["restock", "reservation", "release", "expiry", "sale", "cancellation", "adjustment", "return"] as const;
 export type LedgerReason = (typeof ledgerReasons)[number];
 export type AdminReason = Extract<LedgerReason, "restock" | "adjustment">;
 
@@ -99,6 +99,12 @@ CREATE TABLE IF NOT EXISTS sales (
   quantity INTEGER NOT NULL,
   sold_at TEXT NOT NULL,
   returned_at TEXT
+);
+CREATE TABLE IF NOT EXISTS returns_in (
+  key TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  returned_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ledger (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -279,6 +285,25 @@ export class StockBook {
         now,
       );
       return sale.quantity;
+    });
+  }
+
+  /**
+   * Units of a sale that a customer sent back (a return), once per `key` (a return line): on hand
+   * grows and sold shrinks. Never more than the order bought here and has not returned yet; nothing
+   * for an order that was cancelled (its units already came back). Returns the units taken back by
+   * THIS call (0 for a repeat).
+   */
+  restockReturn(key: string, orderId: string, quantity: number, now: number): { ok: true; returned: number } | { ok: false; returnable: number } {
+    return this.transaction(() => {
+      if (this.sql.exec("SELECT 1 FROM returns_in WHERE key = ?", key).toArray().length > 0) return { ok: true as const, returned: 0 };
+      const sale = this.sql.exec<{ quantity: number; returned_at: string | null }>("SELECT quantity, returned_at FROM sales WHERE order_id = ?", orderId).toArray()[0];
+      const already = this.sql.exec<{ n: number }>("SELECT coalesce(sum(quantity), 0) AS n FROM returns_in WHERE order_id = ?", orderId).one().n;
+      const returnable = sale && sale.returned_at === null ? sale.quantity - already : 0;
+      if (quantity > returnable) return { ok: false as const, returnable };
+      this.sql.exec("INSERT INTO returns_in (key, order_id, quantity, returned_at) VALUES (?, ?, ?, ?)", key, orderId, quantity, iso(now));
+      this.apply({ reason: "return", quantity, onHandDelta: quantity, soldDelta: -quantity, orderId, note: key }, now);
+      return { ok: true as const, returned: quantity };
     });
   }
 

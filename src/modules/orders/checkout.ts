@@ -10,7 +10,7 @@ import { CheckoutInput } from "../carts";
 import { accountCreatedAt } from "../customers";
 import { eventInsert, publishAfterResponse } from "../events";
 import { holdAll, holdStock } from "../inventory";
-import { DEFAULT_PAYMENT_PROVIDER } from "../payments";
+import { configuredProvider, startPayment } from "../payments";
 import { assessmentInsert, riskMode, riskRejected, scoreCheckout, type RiskAssessment } from "../risk";
 import type { PlacedOrder } from "./schemas";
 import { getOrder, orderEventData, toOrder } from "./service";
@@ -65,9 +65,9 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
     }
     const status = mode === "enforce" && assessment.decision === "review" ? ("on_hold" as const) : ("placed" as const);
     const at = new Date().toISOString();
-    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, totals, status, orderToken, at });
+    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, totals, status, orderToken, at, paymentProvider: configuredProvider(ctx.env) });
     orderId = orderRow.id;
-    const placed = toOrder(orderRow, lineRows, []);
+    const placed = toOrder(orderRow, lineRows, null);
     // A held order is announced as order.held; order.placed follows when an admin approves it, so
     // a consumer of order.placed (fulfilment, the recommender) never acts on an order under review.
     const type = status === "on_hold" ? "order.held" : "order.placed";
@@ -86,6 +86,9 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
   // The order exists; its holds must become sales. If that fails here, the cron finishes it
   // (orders.stock_committed_at stays null until it does); the hold lasts CHECKOUT_HOLD_MS.
   await settleOrTellTheCron(ctx.env, ctx.db, orderId, options.stock ?? inventoryStock);
+  // The payment step (payments module): a PaymentIntent for the amount due when the order's
+  // provider is remote. Its failure leaves the order standing with a failed attempt to retry.
+  await startPayment(ctx, orderId).catch((error: unknown) => log.error("payment not started", { requestId: ctx.requestId, orderId, error: String(error) }));
   const readable: ServiceContext = { ...ctx, orderToken };
   return { order: await getOrder(readable, orderId), orderToken };
 }
@@ -170,6 +173,7 @@ async function orderRows(args: {
   status: "placed" | "on_hold";
   orderToken: string;
   at: string;
+  paymentProvider: string;
 }) {
   const { cart, ready, totals, at } = args;
   const orderId = newId("order");
@@ -180,6 +184,8 @@ async function orderRows(args: {
     customerId: cart.customerId,
     email: ready.email,
     status: args.status,
+    paymentStatus: totals.total.amount === 0 ? ("not_required" as const) : ("pending" as const),
+    fulfillmentStatus: "unfulfilled" as const,
     version: 0,
     currency: ready.currency,
     subtotal: totals.subtotal.amount,
@@ -190,7 +196,7 @@ async function orderRows(args: {
     billingAddress: ready.billingAddress,
     orderTokenHash: await sha256Hex(args.orderToken),
     cartTokenHash: cart.tokenHash,
-    paymentProvider: DEFAULT_PAYMENT_PROVIDER,
+    paymentProvider: args.paymentProvider,
     placedAt: at,
     updatedAt: at,
     stockCommittedAt: null,

@@ -5,7 +5,8 @@ import { withIdempotency } from "../protection/graphql";
 import { AddressInput, AddressRef, addressInput, PurchaseLineRef, TotalsRef } from "../carts/graphql";
 import { OrderRiskRef } from "../risk/graphql";
 import { checkout } from "./checkout";
-import type { Order, OrderLine, Payment, PlacedOrder } from "./schemas";
+import type { Order, OrderLine, OrderNote, Payment, PlacedOrder, TimelineEntry } from "./schemas";
+import { paymentStatuses, type PaymentStatus } from "./tables";
 import * as orders from "./service";
 
 const OrderStatusEnum = builder.enumType("OrderStatus", {
@@ -18,6 +19,31 @@ const OrderStatusEnum = builder.enumType("OrderStatus", {
     CANCELLED: { value: "cancelled", description: "Stock returned." },
     REFUNDED: { value: "refunded" },
   } as const,
+});
+
+const PaymentStatusEnum = builder.enumType("OrderPaymentStatus", {
+  description: "Derived from the order's payment attempts (see REST OrderPaymentStatus).",
+  values: Object.fromEntries(paymentStatuses.map((v) => [v.toUpperCase(), { value: v }])) as Record<Uppercase<PaymentStatus>, { value: PaymentStatus }>,
+});
+
+const FulfillmentStatusEnum = builder.enumType("OrderFulfillmentStatus", {
+  description: "Derived from the order's fulfilments: UNFULFILLED -> PARTIALLY_FULFILLED -> FULFILLED.",
+  values: { UNFULFILLED: { value: "unfulfilled" }, PARTIALLY_FULFILLED: { value: "partially_fulfilled" }, FULFILLED: { value: "fulfilled" } } as const,
+});
+
+const OrderNoteRef = builder.objectRef<OrderNote>("OrderNote").implement({
+  fields: (t) => ({ id: t.exposeID("id"), body: t.exposeString("body"), author: t.exposeString("author"), createdAt: t.exposeString("createdAt") }),
+});
+
+const TimelineEntryRef = builder.objectRef<TimelineEntry>("OrderTimelineEntry").implement({
+  description: "One thing that happened to an order: placement, a transition (lifecycle, payment, fulfilment, return) or a note.",
+  fields: (t) => ({
+    at: t.exposeString("at"),
+    kind: t.exposeString("kind", { description: "placed, status, payment, fulfillment, return or note." }),
+    actor: t.exposeString("actor", { description: "admin:<key id>, customer:<id>, guest, provider:stripe, system." }),
+    summary: t.exposeString("summary"),
+    detail: t.string({ nullable: true, description: "JSON details (statuses before and after, amounts, ids, tracking).", resolve: (e) => (e.detail ? JSON.stringify(e.detail) : null) }),
+  }),
 });
 
 const OrderLineRef = builder.objectRef<OrderLine>("OrderLine").implement({
@@ -40,12 +66,22 @@ const PaymentRef = builder.objectRef<Payment>("Payment").implement({
   }),
 });
 
-const OrderRef = builder.objectRef<Order>("Order").implement({
+export { KEY_OPTIONAL, KEY_REQUIRED };
+export const OrderRef = builder.objectRef<Order>("Order").implement({
   description: "An order placed from a cart.",
   fields: (t) => ({
     id: t.exposeID("id"),
     number: t.exposeString("number", { description: "Human order number, e.g. ES-7K3M9QPX." }),
     status: t.field({ type: OrderStatusEnum, resolve: (o) => o.status }),
+    paymentStatus: t.field({ type: PaymentStatusEnum, resolve: (o) => o.paymentStatus }),
+    fulfillmentStatus: t.field({ type: FulfillmentStatusEnum, resolve: (o) => o.fulfillmentStatus }),
+    amountDue: t.field({ type: MoneyRef, description: "What the customer pays through the payment provider.", resolve: (o) => o.amountDue }),
+    timeline: t.field({
+      type: [TimelineEntryRef],
+      nullable: true,
+      description: "Admins (orders:read): everything that happened, oldest first; null for others.",
+      resolve: (o, _args, ctx) => orNull(() => orders.orderTimeline(ctx.services, o.id)),
+    }),
     cartId: t.exposeID("cartId"),
     customerId: t.exposeID("customerId", { nullable: true }),
     email: t.exposeString("email"),
@@ -141,15 +177,6 @@ builder.mutationFields((t) => ({
       );
     },
   }),
-  fulfilOrder: t.field({
-    type: OrderRef,
-    description: "Admin: paid -> fulfilled.",
-    args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: KEY_OPTIONAL }) },
-    resolve: (_root, args, ctx) =>
-      args.idempotencyKey
-        ? withIdempotency(ctx.services, { operation: `fulfilOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.fulfilOrder(ctx.services, args.id))
-        : orders.fulfilOrder(ctx.services, args.id),
-  }),
   approveOrder: t.field({
     type: OrderRef,
     description: "Admin (orders:write): approve an order held for risk review, ON_HOLD -> PLACED (event order.placed). Recorded on `risk.review` with your API key id.",
@@ -164,13 +191,19 @@ builder.mutationFields((t) => ({
     description: "Admin: on_hold, placed or paid -> cancelled; stock returns exactly once, a paid order is refunded. Cancelling a held order records the risk review.",
     args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: KEY_REQUIRED }) },
     resolve: (_root, args, ctx) =>
-      withIdempotency(ctx.services, { operation: `cancelOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.cancelOrder(ctx.services, args.id)),
+      withIdempotency(ctx.services, { operation: `cancelOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.cancelOrder(ctx.services, args.id, { idempotencyKey: args.idempotencyKey ?? null })),
   }),
   refundOrder: t.field({
     type: OrderRef,
-    description: "Admin: paid -> refunded through the payment provider.",
+    description: "Admin: paid -> refunded, everything captured goes back through the payment provider (the key is passed on to it). Partial refunds: refundOrderPayment.",
     args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: KEY_REQUIRED }) },
     resolve: (_root, args, ctx) =>
-      withIdempotency(ctx.services, { operation: `refundOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.refundOrder(ctx.services, args.id)),
+      withIdempotency(ctx.services, { operation: `refundOrder:${args.id}`, key: args.idempotencyKey, input: {} }, () => orders.refundOrder(ctx.services, args.id, { idempotencyKey: args.idempotencyKey ?? null })),
+  }),
+  addOrderNote: t.field({
+    type: OrderNoteRef,
+    description: "Admin (orders:write): a note on the order's timeline.",
+    args: { id: t.arg.id({ required: true }), body: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => orders.addOrderNote(ctx.services, args.id, { body: args.body }),
   }),
 }));

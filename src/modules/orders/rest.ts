@@ -5,7 +5,7 @@ import { adminSecurity, createRouter, customerOrAdminSecurity, guestCustomerOrAd
 import { CheckoutInput } from "../carts";
 import { checkout } from "./checkout";
 import { orderFeedRoutes } from "./feed-rest";
-import { ListOrdersInput, MarkPaidInput, Order, PlacedOrder } from "./schemas";
+import { ListOrdersInput, MarkPaidInput, Order, OrderNote, OrderNoteInput, PlacedOrder, TimelineEntry } from "./schemas";
 import * as orders from "./service";
 
 const tags = ["Orders"];
@@ -15,7 +15,9 @@ const CartParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { na
 const OrderList = listOf(Order, "OrderList");
 const keyRequired = z.object({ "idempotency-key": IdempotencyKeyHeader(true) });
 
-function adminTransition(path: string, operationId: string, summary: string, description: string, run: typeof orders.fulfilOrder, requireKey: boolean) {
+type Transition = (ctx: Parameters<typeof orders.approveOrder>[0], id: string, key: string | undefined) => Promise<Order>;
+
+function adminTransition(path: string, operationId: string, summary: string, description: string, run: Transition, requireKey: boolean) {
   return [
     createRoute({
       method: "post",
@@ -36,13 +38,12 @@ function adminTransition(path: string, operationId: string, summary: string, des
   ] as const;
 }
 
-const fulfil = adminTransition("fulfil", "fulfilOrder", "Mark an order fulfilled", "paid -> fulfilled. Any other state is a 409.", orders.fulfilOrder, false);
 const cancel = adminTransition(
   "cancel",
   "cancelOrder",
   "Cancel an order",
   "on_hold, placed or paid -> cancelled. Its stock returns exactly once; a paid order is refunded through its payment provider. Cancelling a held order records the risk review (`risk.review`: cancelled, by this API key, now). Requires `Idempotency-Key`.",
-  (ctx, id) => orders.cancelOrder(ctx, id),
+  (ctx, id, key) => orders.cancelOrder(ctx, id, { idempotencyKey: key ?? null }),
   true,
 );
 const approve = adminTransition(
@@ -50,10 +51,17 @@ const approve = adminTransition(
   "approveOrder",
   "Approve an order held for risk review",
   "on_hold -> placed: the order goes ahead and `order.placed` is emitted (once; held orders emitted `order.held` at checkout). The review is recorded on the order's `risk.review` (approved, by this API key, now). List held orders with `GET /v1/orders?status=on_hold`. Any other state is a 409. Scope `orders:write`.",
-  orders.approveOrder,
+  (ctx, id) => orders.approveOrder(ctx, id),
   false,
 );
-const refund = adminTransition("refund", "refundOrder", "Refund an order", "paid -> refunded through the payment provider. Requires `Idempotency-Key`.", orders.refundOrder, true);
+const refund = adminTransition(
+  "refund",
+  "refundOrder",
+  "Refund an order in full",
+  "paid -> refunded: everything captured goes back through the payment provider (the `Idempotency-Key` is passed on to it). Partial refunds, by amount or by lines, and refunds of fulfilled orders: `POST /v1/orders/{id}/refunds`. Requires `Idempotency-Key`.",
+  (ctx, id, key) => orders.refundOrder(ctx, id, { idempotencyKey: key ?? null }),
+  true,
+);
 
 export const orderRoutes = createRouter()
   // First: /orders/feed must match before /orders/{id}.
@@ -142,7 +150,35 @@ export const orderRoutes = createRouter()
       return c.json(await orders.markPaid(c.get("services"), c.req.valid("param").id, body), 200);
     },
   )
-  .openapi(fulfil[0], async (c) => c.json(await fulfil[1](c.get("services"), c.req.valid("param").id), 200))
-  .openapi(cancel[0], async (c) => c.json(await cancel[1](c.get("services"), c.req.valid("param").id), 200))
-  .openapi(approve[0], async (c) => c.json(await approve[1](c.get("services"), c.req.valid("param").id), 200))
-  .openapi(refund[0], async (c) => c.json(await refund[1](c.get("services"), c.req.valid("param").id), 200));
+  .openapi(cancel[0], async (c) => c.json(await cancel[1](c.get("services"), c.req.valid("param").id, c.req.header("idempotency-key")), 200))
+  .openapi(approve[0], async (c) => c.json(await approve[1](c.get("services"), c.req.valid("param").id, undefined), 200))
+  .openapi(refund[0], async (c) => c.json(await refund[1](c.get("services"), c.req.valid("param").id, c.req.header("idempotency-key")), 200))
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/orders/{id}/notes",
+      operationId: "addOrderNote",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "Add a note to an order",
+      description: "A staff note, shown on the order's timeline with its author (the API key). Scope `orders:write`.",
+      request: { params: IdParam, ...jsonBody(OrderNoteInput) },
+      responses: { 201: json(OrderNote, "The note."), ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "UNSUPPORTED_MEDIA_TYPE") },
+    }),
+    async (c) => c.json(await orders.addOrderNote(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/orders/{id}/timeline",
+      operationId: "getOrderTimeline",
+      tags: adminTags,
+      security: adminSecurity,
+      summary: "An order's admin timeline",
+      description:
+        "Everything that happened to the order, oldest first: placement, every transition (lifecycle, payment: authorisations, captures, refunds, voids, failures, disputes; fulfilments with tracking; returns) with who made it (`admin:<key id>`, `provider:stripe`, `system`, the customer) and notes. Scope `orders:read`.",
+      request: { params: IdParam },
+      responses: { 200: json(z.object({ data: z.array(TimelineEntry) }).openapi("OrderTimeline"), "The timeline."), ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
+    }),
+    async (c) => c.json({ data: await orders.orderTimeline(c.get("services"), c.req.valid("param").id) }, 200),
+  );

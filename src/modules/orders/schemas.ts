@@ -1,14 +1,26 @@
 import { z } from "@hono/zod-openapi";
 import { Money, PageCursor, PageLimit, Timestamp } from "../../shared/schemas";
 import { Address, Totals } from "../carts";
+import { PaymentAttempt } from "../payments";
 import { OrderRisk } from "../risk";
-import { orderStatuses } from "./tables";
+import { fulfillmentStatuses, orderChangeKinds, orderStatuses, paymentStatuses } from "./tables";
 
 export const OrderStatus = z.enum(orderStatuses).openapi("OrderStatus", {
   description:
     "on_hold -> placed (an admin approves after risk review); placed -> paid -> fulfilled; on_hold, placed or paid -> cancelled; paid -> refunded. Checkout creates `placed` orders, or `on_hold` ones when the risk score asks for a review.",
 });
 export type OrderStatus = z.infer<typeof OrderStatus>;
+
+export const PaymentStatus = z.enum(paymentStatuses).openapi("OrderPaymentStatus", {
+  description:
+    "Derived from the order's payment attempts: pending (nothing yet) -> requires_action (3-D Secure) -> authorized -> paid or partially_paid (a partial capture) -> partially_refunded -> refunded; voided (authorisation released), failed (declined; the storefront may retry), not_required (nothing due).",
+});
+export type PaymentStatus = z.infer<typeof PaymentStatus>;
+
+export const FulfillmentStatus = z.enum(fulfillmentStatuses).openapi("OrderFulfillmentStatus", {
+  description: "Derived from the order's fulfilments: unfulfilled -> partially_fulfilled -> fulfilled (every unit of every line).",
+});
+export type FulfillmentStatus = z.infer<typeof FulfillmentStatus>;
 
 export const OrderLine = z
   .object({
@@ -41,15 +53,21 @@ export const Order = z
     id: z.string().openapi({ example: "ord_01jd4x..." }),
     number: z.string().openapi({ example: "ES-7K3M9QPX", description: "Human order number to quote to support." }),
     status: OrderStatus,
+    paymentStatus: PaymentStatus,
+    fulfillmentStatus: FulfillmentStatus,
     cartId: z.string(),
     customerId: z.string().nullable(),
     email: z.string(),
     lines: z.array(OrderLine),
     totals: Totals,
+    amountDue: Money.openapi({ description: "What the customer pays through the payment provider (the total, less gift cards and store credit)." }),
     shippingAddress: Address,
     billingAddress: Address.nullable(),
     paymentProvider: z.string(),
-    payments: z.array(Payment),
+    payments: z.array(Payment).openapi({ description: "Captures and refunds (the shape before payment attempts existed); see `paymentAttempts` for everything." }),
+    paymentAttempts: z.array(PaymentAttempt).openapi({
+      description: "One per payment attempt (a Stripe PaymentIntent, or a manual payment) with its history. The storefront confirms with the newest attempt's `clientSecret` and finishes `requires_action` with Stripe.js.",
+    }),
     risk: OrderRisk.nullable(),
     stockCommittedAt: Timestamp.nullable().openapi({
       description: "When the order's stock holds became sales. Null for a moment after checkout, or until the every-minute reconciliation finishes a commit that failed.",
@@ -129,3 +147,18 @@ export const FeedTicket = z
     expiresAt: Timestamp,
   })
   .openapi("OrderFeedTicket");
+
+export const OrderNoteInput = z.object({ body: z.string().trim().min(1).max(2000) }).strict().openapi("OrderNoteInput");
+export const OrderNote = z.object({ id: z.string(), body: z.string(), author: z.string(), createdAt: Timestamp }).openapi("OrderNote");
+export type OrderNote = z.infer<typeof OrderNote>;
+
+export const TimelineEntry = z
+  .object({
+    at: Timestamp,
+    kind: z.enum(["placed", ...orderChangeKinds]).openapi({ description: "placed, status, payment, fulfillment, return or note." }),
+    actor: z.string().openapi({ description: "`admin:<key id>`, `customer:<id>`, `guest`, `provider:stripe`, `system`." }),
+    summary: z.string(),
+    detail: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi("OrderTimelineEntry");
+export type TimelineEntry = z.infer<typeof TimelineEntry>;

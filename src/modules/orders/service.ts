@@ -1,31 +1,38 @@
-import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { requireAdmin, type ServiceContext, hasAnyScope, ORDER_READ_SCOPES } from "../../context";
+import { and, asc, desc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
+import { actorLabel, requireAdmin, type ServiceContext, hasAnyScope, ORDER_READ_SCOPES } from "../../context";
 import { sha256Hex, timingSafeEqualStrings } from "../../shared/crypto";
-import { isUniqueViolation } from "../../shared/db-errors";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
-import { eventInsert, type EventType, publishAfterResponse } from "../events";
-import { paymentProvider } from "../payments";
+import { manualCapturePlan, paymentsForOrders, paymentStatusFor, refundPayment, settlePaymentForCancel, toPaymentAttempt } from "../payments";
 import { assessmentsForOrders, reviewStatement, type OrderRisk } from "../risk";
-import { ListOrdersInput, MarkPaidInput, type Order, type OrderStatus } from "./schemas";
+import { allowedTransitions, changeOrder, type OrderLineRow, type OrderRow } from "./changes";
+import { ListOrdersInput, MarkPaidInput, OrderNoteInput, type Order, type OrderNote, type OrderStatus, type TimelineEntry } from "./schemas";
 import { inventoryStock, settleOrTellTheCron, type StockPort } from "./stock";
-import { orderLines, orders, orderTransitions, payments } from "./tables";
+import { orderLines, orderNotes, orders, orderTransitions } from "./tables";
 
-export type OrderRow = typeof orders.$inferSelect;
-type OrderLineRow = typeof orderLines.$inferSelect;
-type PaymentRow = typeof payments.$inferSelect;
+export type { OrderRow };
+type Payments = Awaited<ReturnType<typeof paymentsForOrders>>;
+
+/** What the customer still owes after gift cards and store credit (the checkout contract's `amountDue`); the total until those land. */
+export function amountDue(row: Pick<OrderRow, "total">): number {
+  return row.total;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Mapping
 
-export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: PaymentRow[], risk: OrderRisk | null = null): Order {
+export function toOrder(row: OrderRow, lines: OrderLineRow[], pay: { attempts: Payments["attempts"]; operations: Payments["operations"] } | null, risk: OrderRisk | null = null, options: { showSecret?: boolean } = {}): Order {
   const money = (amount: number) => ({ amount, currency: row.currency });
+  const attempts = pay?.attempts.get(row.id) ?? [];
+  const ops = pay?.operations.get(row.id) ?? [];
   return {
     id: row.id,
     number: row.number,
     status: row.status,
+    paymentStatus: row.paymentStatus,
+    fulfillmentStatus: row.fulfillmentStatus,
     cartId: row.cartId,
     customerId: row.customerId,
     email: row.email,
@@ -40,17 +47,15 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], paymentRows: Payme
       lineTotal: money(l.lineTotal),
     })),
     totals: { subtotal: money(row.subtotal), shipping: money(row.shipping), tax: money(row.tax), total: money(row.total) },
+    amountDue: money(amountDue(row)),
     shippingAddress: row.shippingAddress,
     billingAddress: row.billingAddress ?? null,
     paymentProvider: row.paymentProvider,
-    payments: paymentRows.map((p) => ({
-      id: p.id,
-      provider: p.provider,
-      kind: p.kind,
-      amount: { amount: p.amount, currency: p.currency },
-      reference: p.reference,
-      createdAt: p.createdAt,
-    })),
+    // Captures and refunds, as before issue 10; every operation is on `paymentAttempts`.
+    payments: ops
+      .filter((o): o is typeof o & { kind: "capture" | "refund" } => o.kind === "capture" || o.kind === "refund")
+      .map((o) => ({ id: o.id, provider: attempts.find((a) => a.id === o.paymentId)?.provider ?? "manual", kind: o.kind, amount: { amount: o.amount, currency: o.currency }, reference: o.reference, createdAt: o.createdAt })),
+    paymentAttempts: attempts.map((a) => toPaymentAttempt(a, ops, { showSecret: options.showSecret ?? false })),
     risk,
     stockCommittedAt: row.stockCommittedAt,
     stockReturnedAt: row.stockReturnedAt,
@@ -79,17 +84,19 @@ async function hydrate(ctx: ServiceContext, rows: OrderRow[]): Promise<Order[]> 
   if (rows.length === 0) return [];
   const db = ctx.db;
   const ids = rows.map((r) => r.id);
-  const [lineRows, paymentRows, risks] = await Promise.all([
+  const [lineRows, pay, risks] = await Promise.all([
     db.select().from(orderLines).where(inArray(orderLines.orderId, ids)).orderBy(asc(orderLines.orderId), asc(orderLines.position)),
-    db.select().from(payments).where(inArray(payments.orderId, ids)).orderBy(asc(payments.createdAt), asc(payments.id)),
+    paymentsForOrders(db, ids),
     seesRisk(ctx) ? assessmentsForOrders(db, ids) : Promise.resolve(new Map<string, OrderRisk>()),
   ]);
   return rows.map((r) =>
     toOrder(
       r,
       lineRows.filter((l) => l.orderId === r.id),
-      paymentRows.filter((p) => p.orderId === r.id),
+      pay,
       risks.get(r.id) ?? null,
+      // The client secret is for the shopper's storefront, not for staff.
+      { showSecret: ctx.actor.kind !== "admin" },
     ),
   );
 }
@@ -110,7 +117,7 @@ async function canRead(ctx: ServiceContext, row: OrderRow): Promise<boolean> {
   return false;
 }
 
-async function readableRow(ctx: ServiceContext, id: string): Promise<OrderRow> {
+export async function readableRow(ctx: ServiceContext, id: string): Promise<OrderRow> {
   const row = await ctx.db.select().from(orders).where(eq(orders.id, id)).get();
   if (!row || !(await canRead(ctx, row))) throw notFound("Order", id);
   return row;
@@ -152,117 +159,146 @@ export async function listOrders(ctx: ServiceContext, rawInput: unknown): Promis
 }
 
 // ---------------------------------------------------------------------------------------------
-// The state machine
+// Explicit transitions (admin). Money and goods move the order through changeOrder (./changes.ts)
+// from the payments and fulfillments modules; the lifecycle status follows from them.
 
-const allowed: Record<OrderStatus, readonly OrderStatus[]> = {
-  // Held for risk review: an admin approves (-> placed) or cancels it.
-  on_hold: ["placed", "cancelled"],
-  placed: ["paid", "cancelled"],
-  paid: ["fulfilled", "cancelled", "refunded"],
-  fulfilled: [],
-  cancelled: [],
-  refunded: [],
-};
-
-const eventFor: Record<OrderStatus, EventType> = {
-  on_hold: "order.held",
-  // Approving a held order places it: order.placed, once, as for an order approved at checkout.
-  placed: "order.placed",
-  paid: "order.paid",
-  fulfilled: "order.fulfilled",
-  cancelled: "order.cancelled",
-  refunded: "order.refunded",
-};
-
-function actorLabel(ctx: ServiceContext): string {
-  const a = ctx.actor;
-  return a.kind === "admin" ? `admin:${a.keyId}` : a.kind === "customer" ? `customer:${a.customerId}` : "anonymous";
+function refuse(row: OrderRow, to: OrderStatus): ServiceError {
+  return new ServiceError("CONFLICT", `An order that is ${row.status} cannot become ${to}.`, { extra: { orderStatus: row.status } });
 }
 
-/**
- * Move an order to `to`. The batch changes the status only if the order is still at the version
- * read (conditional UPDATE), and the transition row's primary key (order, from_version) makes a
- * concurrent second transition fail as a whole: its event is never written.
- */
-async function transition(
-  ctx: ServiceContext,
-  id: string,
-  to: OrderStatus,
-  payment?: { kind: "capture" | "refund"; reference?: string | undefined },
-  stock: StockPort = inventoryStock,
-): Promise<Order> {
-  requireAdmin(ctx.actor, "orders:write");
-  const row = await readableRow(ctx, id);
-  if (!allowed[row.status].includes(to)) {
-    throw new ServiceError("CONFLICT", `An order that is ${row.status} cannot become ${to}.`, { extra: { orderStatus: row.status } });
-  }
-  // Cancelling a paid order gives the money back through the same provider.
-  if (to === "cancelled" && row.status === "paid") payment = { kind: "refund" };
-  const at = new Date().toISOString();
-  const by = actorLabel(ctx);
-  const [current] = await hydrate(ctx, [row]);
-  const next = { ...current!, status: to };
-  let paymentRow: PaymentRow | undefined;
-  if (payment) {
-    const provider = paymentProvider(row.paymentProvider);
-    const amount = current!.totals.total;
-    // One key per (order, version, kind): racing transitions of the same version move money once.
-    const idempotencyKey = `${id}:${row.version}:${payment.kind}`;
-    const { reference } =
-      payment.kind === "capture"
-        ? await provider.capture({ orderId: id, amount, reference: payment.reference, by, idempotencyKey })
-        : await provider.refund({ orderId: id, amount, by, idempotencyKey });
-    paymentRow = { id: newId("payment"), orderId: id, provider: provider.id, kind: payment.kind, amount: amount.amount, currency: amount.currency, reference, createdAt: at };
-  }
-  try {
-    await ctx.db.batch([
-      ctx.db
-        .update(orders)
-        .set({ status: to, version: sql`${orders.version} + 1`, updatedAt: at })
-        .where(and(eq(orders.id, id), eq(orders.version, row.version), eq(orders.status, row.status))),
-      ctx.db.insert(orderTransitions).values({ orderId: id, fromVersion: row.version, fromStatus: row.status, toStatus: to, actor: by, at }),
-      ...(paymentRow ? [ctx.db.insert(payments).values(paymentRow)] : []),
-      // Leaving on_hold is the admin's risk review: recorded on the assessment, with who and when.
-      ...(row.status === "on_hold" ? [reviewStatement(ctx.db, id, { outcome: to === "placed" ? "approved" : "cancelled", by, at })] : []),
-      eventInsert(ctx.db, { type: eventFor[to], resource: { type: "order", id }, data: orderEventData(next) }, at),
-    ]);
-  } catch (error) {
-    if (isUniqueViolation(error, "order_transitions")) {
-      throw new ServiceError("CONFLICT", `Order '${id}' was changed by another request; reload it and try again.`);
-    }
-    throw error;
-  }
-  publishAfterResponse(ctx);
-  // Stock comes back once per (SKU, order) (returnSale is idempotent); what fails here, the cron
-  // finishes (orders.stock_returned_at stays null until it does). The cancellation itself stands.
-  if (to === "cancelled") await settleOrTellTheCron(ctx.env, ctx.db, id, stock);
-  return getOrder(ctx, id);
-}
-
+/** mark-paid: the manual provider records that the amount due arrived (placed -> paid). */
 export async function markPaid(ctx: ServiceContext, id: string, rawInput: unknown = {}): Promise<Order> {
   const input = parseInput(MarkPaidInput, rawInput);
-  return transition(ctx, id, "paid", { kind: "capture", reference: input.reference });
-}
-
-export function fulfilOrder(ctx: ServiceContext, id: string): Promise<Order> {
-  return transition(ctx, id, "fulfilled");
+  requireAdmin(ctx.actor, "orders:write");
+  const read = await readableRow(ctx, id);
+  const by = actorLabel(ctx.actor);
+  await changeOrder(
+    ctx,
+    id,
+    by,
+    (row) => {
+      if (row.status !== "placed") throw refuse(row, "paid");
+      return manualCapturePlan(ctx, row, input.reference, by);
+    },
+    { expectVersion: read.version },
+  );
+  return getOrder(ctx, id);
 }
 
 /** Seams for tests; production passes nothing. */
 export interface TransitionOptions {
   /** The inventory calls that return a cancelled order's stock (tests make them fail). */
   stock?: StockPort;
+  /** The request's Idempotency-Key, passed on to the payment provider for the refund or void. */
+  idempotencyKey?: string | null;
 }
 
-export function cancelOrder(ctx: ServiceContext, id: string, options: TransitionOptions = {}): Promise<Order> {
-  return transition(ctx, id, "cancelled", undefined, options.stock);
+/**
+ * on_hold, placed or paid -> cancelled. Captured money goes back and authorisations are released
+ * (remote providers first, at the provider; manual refunds in the cancellation's batch), then the
+ * stock returns exactly once.
+ */
+export async function cancelOrder(ctx: ServiceContext, id: string, options: TransitionOptions = {}): Promise<Order> {
+  requireAdmin(ctx.actor, "orders:write");
+  const read = await readableRow(ctx, id);
+  if (!allowedTransitions[read.status].includes("cancelled")) throw refuse(read, "cancelled");
+  const by = actorLabel(ctx.actor);
+  const { statements: manualRefunds, remote } = await settlePaymentForCancel(ctx, read, options.idempotencyKey);
+  const at = new Date().toISOString();
+  await changeOrder(
+    ctx,
+    id,
+    by,
+    async (row) => {
+      if (!allowedTransitions[row.status].includes("cancelled")) throw refuse(row, "cancelled");
+      return {
+        change: "status",
+        status: "cancelled",
+        paymentStatus: await paymentStatusFor(ctx, row, manualRefunds),
+        statements: [
+          ...manualRefunds,
+          // Leaving on_hold is the admin's risk review: recorded on the assessment, with who and when.
+          ...(row.status === "on_hold" ? [reviewStatement(ctx.db, id, { outcome: "cancelled", by, at })] : []),
+        ],
+      };
+    },
+    // Money moved at the provider (refund, void) already changed the order's version: re-plan on
+    // races then. Otherwise the cancellation stands on the order as first read (a racing mark-paid
+    // or second cancel makes it a 409, nothing refunded twice).
+    remote ? { retries: 3 } : { expectVersion: read.version },
+  );
+  // Stock comes back once per (SKU, order) (returnSale is idempotent); what fails here, the cron
+  // finishes (orders.stock_returned_at stays null until it does). The cancellation itself stands.
+  await settleOrTellTheCron(ctx.env, ctx.db, id, options.stock ?? inventoryStock);
+  return getOrder(ctx, id);
 }
 
 /** An admin approves an order held for risk review: on_hold -> placed (event order.placed). */
-export function approveOrder(ctx: ServiceContext, id: string): Promise<Order> {
-  return transition(ctx, id, "placed");
+export async function approveOrder(ctx: ServiceContext, id: string): Promise<Order> {
+  requireAdmin(ctx.actor, "orders:write");
+  const read = await readableRow(ctx, id);
+  const by = actorLabel(ctx.actor);
+  await changeOrder(
+    ctx,
+    id,
+    by,
+    (row) => {
+      if (row.status !== "on_hold") throw refuse(row, "placed");
+      return { change: "status", status: "placed", statements: [reviewStatement(ctx.db, id, { outcome: "approved", by, at: new Date().toISOString() })] };
+    },
+    { expectVersion: read.version },
+  );
+  return getOrder(ctx, id);
 }
 
-export function refundOrder(ctx: ServiceContext, id: string): Promise<Order> {
-  return transition(ctx, id, "refunded", { kind: "refund" });
+/** paid -> refunded: everything captured goes back through the order's payment provider. Partial refunds: POST /v1/orders/{id}/refunds. */
+export async function refundOrder(ctx: ServiceContext, id: string, options: { idempotencyKey?: string | null } = {}): Promise<Order> {
+  requireAdmin(ctx.actor, "orders:write");
+  const row = await readableRow(ctx, id);
+  if (row.status !== "paid") throw refuse(row, "refunded");
+  await refundPayment(ctx, id, {}, options.idempotencyKey ?? `refund:${row.version}`);
+  return getOrder(ctx, id);
+}
+
+/** Staff notes on an order; they appear on its timeline. */
+export async function addOrderNote(ctx: ServiceContext, id: string, rawInput: unknown): Promise<OrderNote> {
+  const input = parseInput(OrderNoteInput, rawInput);
+  requireAdmin(ctx.actor, "orders:write");
+  await readableRow(ctx, id);
+  const note = { id: newId("orderNote"), orderId: id, body: input.body, author: actorLabel(ctx.actor), createdAt: new Date().toISOString() };
+  await ctx.db.insert(orderNotes).values(note);
+  return { id: note.id, body: note.body, author: note.author, createdAt: note.createdAt };
+}
+
+/** The admin timeline: every transition (status, money, goods, returns) and every note, oldest first. */
+export async function orderTimeline(ctx: ServiceContext, id: string): Promise<TimelineEntry[]> {
+  requireAdmin(ctx.actor, "orders:read");
+  const row = await readableRow(ctx, id);
+  const [transitions, notes] = await Promise.all([
+    ctx.db.select().from(orderTransitions).where(eq(orderTransitions.orderId, id)).orderBy(asc(orderTransitions.fromVersion)),
+    ctx.db.select().from(orderNotes).where(eq(orderNotes.orderId, id)).orderBy(asc(orderNotes.createdAt)),
+  ]);
+  const entries: TimelineEntry[] = [
+    { at: row.placedAt, kind: "placed", actor: row.customerId ? `customer:${row.customerId}` : "guest", summary: `Order ${row.number} placed`, detail: null },
+    ...transitions.map((t) => ({
+      at: t.at,
+      kind: t.change,
+      actor: t.actor,
+      summary: timelineSummary(t),
+      detail: { fromStatus: t.fromStatus, toStatus: t.toStatus, ...(t.detail ?? {}) },
+    })),
+    ...notes.map((n) => ({ at: n.createdAt, kind: "note" as const, actor: n.author, summary: n.body, detail: null })),
+  ];
+  return entries.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+function timelineSummary(t: typeof orderTransitions.$inferSelect): string {
+  const d = (t.detail ?? {}) as { paymentStatus?: { to: string }; fulfillmentStatus?: { to: string }; operations?: { kind: string; amount: number }[]; summary?: string };
+  const parts: string[] = [];
+  if (t.fromStatus !== t.toStatus) parts.push(`${t.fromStatus} -> ${t.toStatus}`);
+  for (const op of d.operations ?? []) parts.push(`${op.kind} ${op.amount}`);
+  if (d.summary) parts.push(d.summary);
+  if (d.paymentStatus) parts.push(`payment ${d.paymentStatus.to}`);
+  if (d.fulfillmentStatus) parts.push(`fulfilment ${d.fulfillmentStatus.to}`);
+  return parts.join("; ") || t.change;
 }

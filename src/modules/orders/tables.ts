@@ -6,6 +6,32 @@ export const orderStatuses = ["on_hold", "placed", "paid", "fulfilled", "cancell
 export type OrderStatus = (typeof orderStatuses)[number];
 
 /**
+ * The money side of an order, derived from its payment records (src/modules/payments) and changed
+ * only through a guarded order transition. `not_required`: nothing is due (amount due 0).
+ */
+export const paymentStatuses = [
+  "not_required",
+  "pending",
+  "requires_action",
+  "authorized",
+  "partially_paid",
+  "paid",
+  "partially_refunded",
+  "refunded",
+  "voided",
+  "failed",
+] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+/** The goods side of an order, derived from its fulfilments (src/modules/fulfillments). */
+export const fulfillmentStatuses = ["unfulfilled", "partially_fulfilled", "fulfilled"] as const;
+export type FulfillmentStatus = (typeof fulfillmentStatuses)[number];
+
+/** What a transition changed: the lifecycle, the money, the goods, a return, or a note. */
+export const orderChangeKinds = ["status", "payment", "fulfillment", "return", "note"] as const;
+export type OrderChangeKind = (typeof orderChangeKinds)[number];
+
+/**
  * Orders. `cart_id` is unique: at most one order per cart, whatever races. Guests read their
  * order with the order token (or the cart token) of which only SHA-256 hashes are stored.
  * `version` counts transitions; see `order_transitions`.
@@ -24,6 +50,8 @@ export const orders = sqliteTable(
     customerId: text("customer_id"),
     email: text("email").notNull(),
     status: text("status", { enum: orderStatuses }).notNull(),
+    paymentStatus: text("payment_status", { enum: paymentStatuses }).notNull().default("pending"),
+    fulfillmentStatus: text("fulfillment_status", { enum: fulfillmentStatuses }).notNull().default("unfulfilled"),
     version: integer("version").notNull().default(0),
     currency: text("currency").notNull(),
     subtotal: integer("subtotal").notNull(),
@@ -85,26 +113,28 @@ export const orderTransitions = sqliteTable(
     fromVersion: integer("from_version").notNull(),
     fromStatus: text("from_status").notNull(),
     toStatus: text("to_status").notNull(),
+    /** What the transition was about; `from_status`/`to_status` always hold the lifecycle status. */
+    change: text("change", { enum: orderChangeKinds }).notNull().default("status"),
+    /** Who made it: `admin:<key id>`, `customer:<id>`, `provider:stripe`, `system`. */
     actor: text("actor").notNull(),
+    /** The admin timeline's details: payment/fulfilment status before and after, amounts, ids. */
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
     at: text("at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.fromVersion] })],
 );
 
-/** Payment operations through a provider: captures and refunds, written with the transition. */
-export const payments = sqliteTable(
-  "payments",
+/** Notes staff write on an order (shown on the admin timeline). */
+export const orderNotes = sqliteTable(
+  "order_notes",
   {
     id: text("id").primaryKey(),
     orderId: text("order_id")
       .notNull()
       .references(() => orders.id, { onDelete: "cascade" }),
-    provider: text("provider").notNull(),
-    kind: text("kind", { enum: ["capture", "refund"] }).notNull(),
-    amount: integer("amount").notNull(),
-    currency: text("currency").notNull(),
-    reference: text("reference").notNull(),
+    body: text("body").notNull(),
+    author: text("author").notNull(),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [index("payments_order_idx").on(t.orderId, t.createdAt)],
+  (t) => [index("order_notes_order_idx").on(t.orderId, t.createdAt)],
 );

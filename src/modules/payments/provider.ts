@@ -1,42 +1,72 @@
-import type { Money } from "../../shared/schemas";
+import type { Env } from "../../env";
+import type { PaymentAttemptStatus } from "./tables";
 
-/**
- * What a payment provider does for an order; the orders module records the outcome.
- *
- * The provider is called before the order's guarded transition commits, so two racing transitions of
- * the same order version (e.g. two mark-paid requests with different Idempotency-Keys) both reach it;
- * only one batch wins. `idempotencyKey` is the same for both (`<orderId>:<version>:<kind>`): a provider
- * that moves real money must pass it on to its payment network (e.g. Stripe's Idempotency-Key) so the
- * money moves once.
- */
-export interface PaymentProvider {
-  readonly id: string;
-  /** Take the money. Resolves with the provider's reference, or throws when it was not taken. */
-  capture(input: { orderId: string; amount: Money; reference?: string | undefined; by: string; idempotencyKey: string }): Promise<{ reference: string }>;
-  /** Give the money back. */
-  refund(input: { orderId: string; amount: Money; by: string; idempotencyKey: string }): Promise<{ reference: string }>;
+/** The provider's view of a payment attempt (a Stripe PaymentIntent), in minor units. */
+export interface ProviderIntent {
+  /** The provider's id (`pi_…`). */
+  ref: string;
+  status: PaymentAttemptStatus;
+  amount: number;
+  /** Authorised and not yet captured (Stripe: `amount_capturable`). */
+  amountAuthorized: number;
+  /** Captured (Stripe: `amount_received`). */
+  amountCaptured: number;
+  clientSecret: string | null;
+  /** `next_action.type` while the customer must act (3-D Secure). */
+  nextAction: string | null;
+  lastError: string | null;
+}
+
+export interface ProviderRefund {
+  reference: string;
+  amount: number;
+  status: "succeeded" | "pending" | "failed" | "canceled" | "requires_action";
 }
 
 /**
- * Manual payment (bank transfer, cash on delivery, invoice): no money moves through Edgeshop. An
- * admin confirms that it arrived ("captured") or was paid back; the reference records who and how.
+ * A payment provider that moves money outside Edgeshop (Stripe). Every call that moves money takes
+ * an idempotency key that the provider must honour (Stripe's `Idempotency-Key`), so a retried
+ * request moves the money once. Failures throw ServiceError (PAYMENT_PROVIDER_ERROR for outages,
+ * CONFLICT for refusals, IDEMPOTENCY_KEY_REUSED for a key reused with other parameters).
  */
-export const manualPayment: PaymentProvider = {
-  id: "manual",
-  async capture({ orderId, reference, by }) {
-    return { reference: reference ?? `manual:${by}:${orderId}` };
-  },
-  async refund({ orderId, by }) {
-    return { reference: `manual-refund:${by}:${orderId}` };
-  },
-};
+export interface PaymentProvider {
+  readonly id: string;
+  createIntent(input: {
+    paymentId: string;
+    orderId: string;
+    orderNumber: string;
+    email: string;
+    amount: number;
+    currency: string;
+    captureMethod: "automatic" | "manual";
+    idempotencyKey: string;
+  }): Promise<ProviderIntent>;
+  retrieve(ref: string): Promise<ProviderIntent>;
+  capture(ref: string, amount: number, idempotencyKey: string): Promise<ProviderIntent>;
+  cancel(ref: string, idempotencyKey: string): Promise<ProviderIntent>;
+  refund(ref: string, amount: number, idempotencyKey: string, reason: string | null): Promise<ProviderRefund>;
+}
 
-const providers: Record<string, PaymentProvider> = { [manualPayment.id]: manualPayment };
+/** `manual`: no money moves through Edgeshop; an admin records that it arrived (mark-paid) or went back. */
+export const MANUAL = "manual";
+export const STRIPE = "stripe";
+export const paymentProviderIds = [MANUAL, STRIPE] as const;
 
-export const DEFAULT_PAYMENT_PROVIDER = manualPayment.id;
+/** The provider new orders use: `PAYMENT_PROVIDER` (default `manual`, so local runs need no Stripe account). */
+export function configuredProvider(env: Pick<Env, "PAYMENT_PROVIDER">): string {
+  const id = env.PAYMENT_PROVIDER?.trim() || MANUAL;
+  if (!(paymentProviderIds as readonly string[]).includes(id)) throw new Error(`PAYMENT_PROVIDER '${id}' is not one of ${paymentProviderIds.join(", ")}.`);
+  return id;
+}
 
-export function paymentProvider(id: string): PaymentProvider {
-  const provider = providers[id];
-  if (!provider) throw new Error(`Unknown payment provider '${id}'.`);
-  return provider;
+/** Stripe PaymentIntents capture automatically unless `STRIPE_CAPTURE_METHOD=manual` (authorise now, capture later). */
+export function captureMethod(env: Pick<Env, "STRIPE_CAPTURE_METHOD">): "automatic" | "manual" {
+  return env.STRIPE_CAPTURE_METHOD === "manual" ? "manual" : "automatic";
+}
+
+/** The remote provider for an order's provider id; loads Stripe's library on first use. */
+export async function remoteProvider(env: Env, id: string): Promise<PaymentProvider> {
+  if (id !== STRIPE) throw new Error(`'${id}' is not a remote payment provider.`);
+  const { stripeProvider } = await import("./stripe");
+  return stripeProvider(env);
 }

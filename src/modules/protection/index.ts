@@ -6,6 +6,7 @@ import { purgeCatalogCache } from "./catalog-cache";
 
 export { purgeCatalogCache } from "./catalog-cache";
 export { consumeRateLimit, refundRateLimit, logLimiterFailure } from "./rate-limiter";
+export { takeAttempt, type AttemptBucket, type AttemptReceipt } from "./attempts";
 export { RateLimiterObject, type BucketPolicy, type BucketState } from "./rate-limiter-object";
 export { IdempotencyObject } from "./idempotency-object";
 export { protectionLimits, clientIdentity, type ProtectionLimits, type RatePolicy } from "./limits";

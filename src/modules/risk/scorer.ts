@@ -29,7 +29,8 @@ export interface RiskAssessment {
 /**
  * Pure: probability = sigmoid(intercept + sum(weight_k * feature_k)); review at probability >=
  * thresholds.review, reject at >= thresholds.reject (chosen on validation, see the model file);
- * the level says the same in words (low < review <= medium < reject <= high).
+ * the level says the same in words (low < review <= medium < reject <= high). A reject needs at least
+ * two signals: a probability over the reject threshold from one signal alone is a review.
  */
 export function assessRisk(features: RiskFeatures, model: RiskModel = riskModel()): RiskAssessment {
   let z = model.intercept;
@@ -42,7 +43,12 @@ export function assessRisk(features: RiskFeatures, model: RiskModel = riskModel(
   }
   const probability = 1 / (1 + Math.exp(-z));
   reasons.sort((a, b) => b.contribution - a.contribution || (a.feature < b.feature ? -1 : 1));
-  const decision: RiskDecision = probability >= model.thresholds.reject ? "reject" : probability >= model.thresholds.review ? "review" : "approve";
+  // One signal alone never rejects: the strongest learned weight (an account minutes old) comes from
+  // bots, but a person who signs up during checkout is just as fast. Alone it sends the order to
+  // review, where a human decides; a reject needs a second signal to agree.
+  const corroborated = new Set(reasons.map((r) => signalOf(r.feature))).size >= 2;
+  const decision: RiskDecision =
+    probability >= model.thresholds.reject && corroborated ? "reject" : probability >= model.thresholds.review ? "review" : "approve";
   return {
     score: Math.round(100 * probability),
     level: decision === "reject" ? "high" : decision === "review" ? "medium" : "low",
@@ -52,5 +58,8 @@ export function assessRisk(features: RiskFeatures, model: RiskModel = riskModel(
     probability,
   };
 }
+
+/** The account-age bands are cumulative (a 30-second-old account is also under an hour): one signal. */
+const signalOf = (feature: RiskFeatureName) => (feature.startsWith("accountUnder") ? "accountAge" : feature);
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
-import { requireAdmin, type ServiceContext } from "../../context";
+import { readScope, requireAdmin, type ServiceContext } from "../../context";
 import { conflict, notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
@@ -82,7 +82,7 @@ export async function createWebhookEndpoint(ctx: ServiceContext, rawInput: unkno
 }
 
 export async function listWebhookEndpoints(ctx: ServiceContext, rawInput: unknown = {}): Promise<Page<WebhookEndpoint>> {
-  requireAdmin(ctx.actor, "webhooks:write");
+  requireAdmin(ctx.actor, readScope("webhooks"));
   const input = parseInput(ListEndpointsInput, rawInput);
   const page = await pageById(
     (after, limit) =>
@@ -98,7 +98,7 @@ export async function listWebhookEndpoints(ctx: ServiceContext, rawInput: unknow
 }
 
 export async function getWebhookEndpoint(ctx: ServiceContext, id: string): Promise<WebhookEndpoint> {
-  requireAdmin(ctx.actor, "webhooks:write");
+  requireAdmin(ctx.actor, readScope("webhooks"));
   return toEndpoint(await endpointRow(ctx, id));
 }
 
@@ -156,7 +156,7 @@ export async function rotateWebhookSecret(ctx: ServiceContext, id: string, rawIn
 }
 
 export async function listWebhookDeliveries(ctx: ServiceContext, rawInput: unknown = {}): Promise<Page<WebhookDelivery>> {
-  requireAdmin(ctx.actor, "webhooks:write");
+  requireAdmin(ctx.actor, readScope("webhooks"));
   const input = parseInput(ListDeliveriesInput, rawInput);
   const filters: (SQL | undefined)[] = [
     input.endpointId ? eq(webhookDeliveries.endpointId, input.endpointId) : undefined,
@@ -177,7 +177,7 @@ export async function listWebhookDeliveries(ctx: ServiceContext, rawInput: unkno
 }
 
 export async function getWebhookDelivery(ctx: ServiceContext, id: string): Promise<WebhookDelivery> {
-  requireAdmin(ctx.actor, "webhooks:write");
+  requireAdmin(ctx.actor, readScope("webhooks"));
   const row = await ctx.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get();
   if (!row) throw notFound("Webhook delivery", id);
   return toDelivery(row);
@@ -185,7 +185,7 @@ export async function getWebhookDelivery(ctx: ServiceContext, id: string): Promi
 
 /** Attempts of a delivery, oldest first. */
 export async function listDeliveryAttempts(ctx: ServiceContext, deliveryId: string): Promise<WebhookAttempt[]> {
-  requireAdmin(ctx.actor, "webhooks:write");
+  requireAdmin(ctx.actor, readScope("webhooks"));
   const rows = await ctx.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, deliveryId)).orderBy(webhookAttempts.createdAt, webhookAttempts.id);
   return rows.map(({ deliveryId: _d, endpointId: _e, ...rest }) => rest);
 }
