@@ -8,7 +8,7 @@ import { variants } from "./tables";
 import { hasStockHistory } from "../inventory";
 import { refreshPriceRange, productEvent, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
 import { getProductRecord } from "./products";
-import { now, type VariantRow, toVariant, withAvailability } from "./records";
+import { now, type VariantRow, variantById } from "./records";
 
 async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
   const row = await db.select().from(variants).where(eq(variants.id, id)).get();
@@ -16,9 +16,11 @@ async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
   return row;
 }
 
+/** A variant with its availability, in one statement. */
 export async function getVariant(ctx: ServiceContext, id: string): Promise<Variant> {
-  const [variant] = await withAvailability(ctx.db, [toVariant(await getVariantRow(ctx.db, id))]);
-  return variant!;
+  const variant = await variantById(ctx.db, id);
+  if (!variant) throw notFound("Variant", id);
+  return variant;
 }
 
 export async function createVariant(ctx: ServiceContext, productId: string, rawInput: unknown): Promise<Variant> {
