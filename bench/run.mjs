@@ -23,6 +23,7 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
 const vars = {
   ENVIRONMENT: "production",
   ADMIN_API_KEY: ADMIN_KEY,
+  SECRETS_KEY: "ZWRnZXNob3AtYmVuY2gtc2VjcmV0cy1rZXktMDAwMDA=",
   RATE_LIMIT_IP: "100000000/60",
   RATE_LIMIT_ADMIN_KEY: "100000000/60",
   GRAPHQL_COST_MAXIMUM: "1000000000",
