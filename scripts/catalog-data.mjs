@@ -37,6 +37,13 @@ const colours = ["Navy", "Black", "Stone", "Olive", "Rust", "Sand", "Forest", "C
 const sizes = ["XS", "S", "M", "L", "XL"];
 const capacities = ["Small", "Medium", "Large"];
 const priceBands = { Apparel: [1900, 12900], "Home & Kitchen": [1500, 24900], Outdoors: [2500, 39900] };
+/** Shipping weight of the first variant and the step between variants, in grams. */
+const weights = { Apparel: [250, 50], "Home & Kitchen": [800, 400], Outdoors: [600, 300] };
+
+/** A price in another market's currency: EUR scaled, rounded to a whole unit minus one (19.99 style). */
+export const convert = (eur, rate) => Math.max(99, Math.round((eur * rate) / 100) * 100 - 1);
+/** GBP prices include UK VAT like EUR ones include EU VAT; USD prices are before sales tax. */
+export const MARKET_RATES = { GBP: 0.86, USD: 0.95 };
 
 export const slugify = (s) =>
   s
@@ -92,11 +99,17 @@ export function demoProducts(count = 240) {
       const option = v < axis.length ? axis[v] : `${axis[v % axis.length]} ${colours[v % colours.length]}`;
       const options = leaf.apparel ? { size: option, colour } : { size: option };
       const onSale = rand() < 0.15;
+      const eur = base + v * (leaf.apparel ? 0 : 1000);
+      const eurWas = base + 1000 + v * (leaf.apparel ? 0 : 1000);
+      // Derived, not drawn: the random sequence (and so every slug and SKU) stays what it was.
+      const [firstWeight, weightStep] = weights[leaf.top];
       variants.push({
         sku: `${slug.split("-").map((w) => w.slice(0, 3)).join("").toUpperCase().slice(0, 18)}-${String(products.length + 1).padStart(3, "0")}-${v + 1}`,
         options,
-        price: { amount: base + v * (leaf.apparel ? 0 : 1000), currency: "EUR" },
-        ...(onSale && { compareAtPrice: { amount: base + 1000 + v * (leaf.apparel ? 0 : 1000), currency: "EUR" } }),
+        price: { amount: eur, currency: "EUR" },
+        ...(onSale && { compareAtPrice: { amount: eurWas, currency: "EUR" } }),
+        prices: Object.entries(MARKET_RATES).map(([currency, rate]) => ({ currency, amount: convert(eur, rate), ...(onSale && { compareAtAmount: convert(eurWas, rate) }) })),
+        weightGrams: firstWeight + v * weightStep,
         stock: rand() < 0.08 ? 0 : 3 + Math.floor(rand() * 60),
       });
     }

@@ -2,6 +2,7 @@
 // Idempotent: categories and products are looked up by slug first and only created when missing;
 // stock is only set for SKUs that were never stocked. Set SEED_URL to seed an already running server.
 import { demoCategories, demoProducts } from "./catalog-data.mjs";
+import { demoMarkets, demoSales, demoShipping, demoTaxRates, SALE_CATEGORY } from "./pricing-data.mjs";
 // Imported lazily by the CLI below so that tests can import seed() inside workerd.
 const local = () => import("./local.mjs");
 
@@ -53,13 +54,22 @@ export async function seed(
   const products = demoProducts();
   let createdProducts = 0;
   const created = new Set();
+  /** Variant ids by SKU, and the SKUs of products seeded before markets existed (no GBP or USD prices yet). */
+  const variantIds = new Map();
+  const unpriced = [];
   const queue = [...products];
   let checked = 0;
   const worker = async () => {
     for (let p = queue.shift(); p; p = queue.shift()) {
       const existing = await api("GET", `/v1/products/${p.slug}`);
       progress({ done: ++checked, total: products.length });
-      if (existing.status === 200) continue;
+      if (existing.status === 200) {
+        for (const v of existing.body.variants) {
+          variantIds.set(v.sku, v.id);
+          if (v.prices.length < 3) unpriced.push(v.sku);
+        }
+        continue;
+      }
       const res = await api("POST", "/v1/products", {
         title: p.title,
         slug: p.slug,
@@ -71,6 +81,7 @@ export async function seed(
         variants: p.variants.map(({ stock: _stock, ...v }) => v),
       });
       if (res.status !== 201) throw new Error(`product ${p.slug}: ${res.status} ${JSON.stringify(res.body)}`);
+      for (const v of res.body.variants) variantIds.set(v.sku, v.id);
       created.add(p.slug);
       createdProducts++;
     }
@@ -100,8 +111,68 @@ export async function seed(
     if (res.status !== 200) throw new Error(`stock: ${res.status} ${JSON.stringify(res.body)}`);
     stockedSkus += res.body.data.filter((r) => r.status === "updated").length;
   }
+  const pricing = await seedPricing(api, products, variantIds, unpriced);
   log(`seed: ${createdCategories} categories, ${createdProducts} products and stock for ${stockedSkus} SKUs created (${demoCategories().length}, ${products.length} and ${variants.length} stocked SKUs in the demo catalog)`);
-  return { createdCategories, createdProducts, stockedSkus };
+  log(`seed: ${pricing.createdMarkets} markets, ${pricing.createdTaxRates} tax rates, ${pricing.createdShippingMethods} shipping methods, ${pricing.createdPriceLists} price lists created; ${pricing.pricedVariants} variants given GBP and USD prices`);
+  return { createdCategories, createdProducts, stockedSkus, pricing };
+}
+
+/**
+ * Markets EU (the default), UK and US with their tax rates, shipping zones and methods, and a sale in
+ * two markets (docs/pricing.md). Idempotent like the catalog: everything is looked up by handle or
+ * name first; tax rates already there answer 409 and are left alone.
+ */
+async function seedPricing(api, products, variantIds, unpriced) {
+  const must = (res, what, ...ok) => {
+    if (![200, 201, 204, ...ok].includes(res.status)) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  let createdMarkets = 0;
+  for (const market of demoMarkets) {
+    if ((await api("GET", `/v1/markets/${market.handle}`)).status === 200) continue;
+    // The migration's default market becomes the EU market; the others are new.
+    const legacy = market.isDefault ? await api("GET", "/v1/markets/default") : { status: 404 };
+    if (legacy.status === 200) must(await api("PATCH", "/v1/markets/default", { ...market, isDefault: true }), `market ${market.handle}`);
+    else must(await api("POST", "/v1/markets", market), `market ${market.handle}`);
+    createdMarkets++;
+  }
+  const markets = new Map((await api("GET", "/v1/markets")).body.data.map((m) => [m.handle, m]));
+
+  let createdTaxRates = 0;
+  for (const rate of demoTaxRates) {
+    const res = await api("POST", "/v1/tax-rates", rate);
+    must(res, `tax rate ${rate.country}`, 409);
+    if (res.status === 201) createdTaxRates++;
+  }
+
+  let createdShippingMethods = 0;
+  const zones = new Map(must(await api("GET", "/v1/shipping-zones"), "shipping zones").data.map((z) => [z.name, z]));
+  for (const { zone, methods } of demoShipping) {
+    const id = zones.get(zone.name)?.id ?? must(await api("POST", "/v1/shipping-zones", zone), `zone ${zone.name}`).id;
+    const existing = new Set(must(await api("GET", `/v1/shipping-methods?zoneId=${id}&limit=100`), "methods").data.map((m) => m.name));
+    for (const { market, ...method } of methods) {
+      if (existing.has(method.name)) continue;
+      must(await api("POST", "/v1/shipping-methods", { ...method, zoneId: id, marketId: markets.get(market).id }), `method ${method.name}`);
+      createdShippingMethods++;
+    }
+  }
+
+  // Products seeded before markets: their GBP and USD prices, 100 per call.
+  const bySku = new Map(products.flatMap((p) => p.variants).map((v) => [v.sku, v]));
+  const missing = unpriced.flatMap((sku) => (bySku.get(sku)?.prices ?? []).map((p) => ({ variantId: variantIds.get(sku), ...p })));
+  for (let i = 0; i < missing.length; i += 100) must(await api("PUT", "/v1/prices", { prices: missing.slice(i, i + 100) }), "prices");
+
+  let createdPriceLists = 0;
+  const lists = new Set(must(await api("GET", "/v1/price-lists?limit=100"), "price lists").data.map((l) => l.name));
+  const onSale = products.filter((p) => p.categorySlug === SALE_CATEGORY && p.status === "active").flatMap((p) => p.variants);
+  for (const sale of demoSales) {
+    if (lists.has(sale.name)) continue;
+    const priceOf = (v) => (sale.currency === "EUR" ? v.price.amount : v.prices.find((p) => p.currency === sale.currency).amount);
+    const prices = onSale.map((v) => ({ variantId: variantIds.get(v.sku), amount: Math.round((priceOf(v) * (100 - sale.percentOff)) / 100) }));
+    must(await api("POST", "/v1/price-lists", { name: sale.name, currency: sale.currency, market: sale.market, prices: prices.slice(0, 100) }), `price list ${sale.name}`);
+    createdPriceLists++;
+  }
+  return { createdMarkets, createdTaxRates, createdShippingMethods, createdPriceLists, pricedVariants: unpriced.length };
 }
 
 if (typeof process !== "undefined" && import.meta.url === `file://${process.argv?.[1]}`) {

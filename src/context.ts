@@ -35,6 +35,8 @@ export type AdminScope =
   | "webhooks:write"
   | "events:read"
   | "events:write"
+  | "pricing:read"
+  | "pricing:write"
   | "staff:write"
   | "keys:write"
   | "catalog:read"
@@ -59,6 +61,8 @@ export const ADMIN_SCOPES: readonly AdminScope[] = [
   "webhooks:write",
   "events:read",
   "events:write",
+  "pricing:read",
+  "pricing:write",
   "staff:read",
   "staff:write",
   "keys:read",
@@ -82,6 +86,8 @@ export interface ServiceContext {
   /** Guest credentials: the secret cart token (`X-Cart-Token`) and order token (`X-Order-Token`), if sent. */
   cartToken?: string | undefined;
   orderToken?: string | undefined;
+  /** The market catalog reads are for (`X-Market`: handle or id) when a read names none; absent: the default market. */
+  market?: string | undefined;
   /** Work that may finish after the response (ExecutionContext.waitUntil). */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -95,6 +101,7 @@ export function createServiceContext(args: {
   waitUntil?: (promise: Promise<unknown>) => void;
   cartToken?: string | undefined;
   orderToken?: string | undefined;
+  market?: string | undefined;
   /** Opens the request's database handle on first use (e.g. a D1 Session); defaults to plain D1. */
   db?: () => Database;
 }): ServiceContext {
@@ -110,6 +117,7 @@ export function createServiceContext(args: {
     ...(args.clientNetwork && { clientNetwork: args.clientNetwork }),
     cartToken: args.cartToken,
     orderToken: args.orderToken,
+    ...(args.market && { market: args.market }),
     waitUntil: args.waitUntil ?? ((p) => void p.catch(() => undefined)),
   };
 }
@@ -130,6 +138,14 @@ export function mayGrant(held: readonly string[], wanted: readonly string[]): bo
 
 /** Orders and carts hold shoppers' emails and addresses: reading them takes an orders scope. */
 export const ORDER_READ_SCOPES: readonly AdminScope[] = ["orders:read", "orders:write"];
+
+/** Markets, price lists, customer groups, tax and shipping configuration: read with either pricing scope. */
+export const PRICING_READ_SCOPES: readonly AdminScope[] = ["pricing:read", "pricing:write"];
+
+/** Throws 401 for anonymous callers, 403 for callers holding none of these scopes (requireAdmin with a list). */
+export function requireAnyScope(actor: Actor, scopes: readonly AdminScope[]): void {
+  requireAdmin(actor, scopes);
+}
 
 /**
  * Throws 401 for anonymous callers and 403 for callers without the scope. A list means any one of

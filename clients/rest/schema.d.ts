@@ -255,6 +255,90 @@ export interface paths {
         patch: operations["updateCategory"];
         trace?: never;
     };
+    "/v1/customer-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List customer groups
+         * @description Scope `pricing:read` or `pricing:write`.
+         */
+        get: operations["listCustomerGroups"];
+        put?: never;
+        /**
+         * Create a customer group
+         * @description Price lists and promotions can target a group; a `taxExempt` group's members pay no tax. Scope `pricing:write`.
+         */
+        post: operations["createCustomerGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-groups/{idOrHandle}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a customer group */
+        get: operations["getCustomerGroup"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a customer group
+         * @description Its memberships and the price lists aimed at it go too. Scope `pricing:write`.
+         */
+        delete: operations["deleteCustomerGroup"];
+        options?: never;
+        head?: never;
+        /** Update a customer group */
+        patch: operations["updateCustomerGroup"];
+        trace?: never;
+    };
+    "/v1/customer-groups/{idOrHandle}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a group's members */
+        get: operations["listCustomerGroupMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-groups/{idOrHandle}/members/{customerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a customer to a group
+         * @description Idempotent. The customer's carts price with the group from their next read. Scope `pricing:write`.
+         */
+        put: operations["addCustomerGroupMember"];
+        post?: never;
+        /** Remove a customer from a group */
+        delete: operations["removeCustomerGroupMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers": {
         parameters: {
             query?: never;
@@ -558,6 +642,55 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/markets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List markets
+         * @description Where the shop sells, in which currency, and whether prices include tax. The default market comes first. Public.
+         */
+        get: operations["listMarkets"];
+        put?: never;
+        /**
+         * Create a market
+         * @description A country belongs to one market (409 otherwise). `isDefault: true` makes it the default market. Scope `pricing:write`.
+         */
+        post: operations["createMarket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/markets/{idOrHandle}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a market by handle or id */
+        get: operations["getMarket"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a market
+         * @description The default market cannot be deleted (409). Its price lists go with it; carts that chose it fall back to their shipping country's market. Scope `pricing:write`.
+         */
+        delete: operations["deleteMarket"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a market
+         * @description Only the fields sent change; `countries` replaces the list. Open carts price in the new settings from their next read. Scope `pricing:write`.
+         */
+        patch: operations["updateMarket"];
         trace?: never;
     };
     "/v1/me": {
@@ -1058,6 +1191,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/price-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List price lists
+         * @description Newest first. Scope `pricing:read` or `pricing:write`.
+         */
+        get: operations["listPriceLists"];
+        put?: never;
+        /**
+         * Create a price list
+         * @description Prices in one currency that override base prices for a market, a customer group, from a quantity, and in a time window (a sale). When several lists apply, the lowest price wins. Up to 100 prices here; more with PUT /v1/price-lists/{id}/prices. Scope `pricing:write`.
+         */
+        post: operations["createPriceList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/price-lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a price list */
+        get: operations["getPriceList"];
+        put?: never;
+        post?: never;
+        /** Delete a price list */
+        delete: operations["deletePriceList"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a price list
+         * @description Only the fields sent change; null clears market, group, start or end. The currency cannot change. Scope `pricing:write`.
+         */
+        patch: operations["updatePriceList"];
+        trace?: never;
+    };
+    "/v1/price-lists/{id}/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A price list's prices */
+        get: operations["listPriceListPrices"];
+        /**
+         * Set a price list's prices
+         * @description Upserts up to 100 prices by variant and `minQuantity` (quantity tiers) in one atomic write; `amount: null` removes one. Scope `pricing:write`.
+         */
+        put: operations["setPriceListPrices"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set base prices
+         * @description Up to 100 variant/currency prices in one atomic write; `amount: null` removes one. Each change emits `price.changed`. A variant without a price in a market's currency is not sold there. Scope `pricing:write`.
+         */
+        put: operations["setPrices"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/products": {
         parameters: {
             query?: never;
@@ -1067,7 +1287,7 @@ export interface paths {
         };
         /**
          * List products
-         * @description Active products, newest first by default. Filter by category (its descendants included) and by the lowest variant price; page with `cursor`. Admins may pass `status`.
+         * @description Active products, newest first by default, priced in a market (`market`, else the `X-Market` header, else the default market). Filter by category (its descendants included) and by the lowest variant price in the market, sort by it; page with `cursor`. Admins may pass `status`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -1089,7 +1309,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a product by id or slug */
+        /**
+         * Get a product by id or slug
+         * @description Priced in a market: `market`, else the `X-Market` header, else the default market.
+         */
         get: operations["getProduct"];
         put?: never;
         post?: never;
@@ -1310,7 +1533,7 @@ export interface paths {
         };
         /**
          * Full-text search
-         * @description Searches title, description and SKUs of active products (every word must match, as a prefix), ranked by bm25 with highlighted snippets.
+         * @description Searches title, description and SKUs of active products (every word must match, as a prefix), ranked by bm25 with highlighted snippets. Prices in a market like GET /v1/products.
          */
         get: operations["searchProducts"];
         put?: never;
@@ -1319,6 +1542,98 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/shipping-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List shipping methods
+         * @description Scope `pricing:read` or `pricing:write`.
+         */
+        get: operations["listShippingMethods"];
+        put?: never;
+        /**
+         * Create a shipping method
+         * @description A way to ship to a zone in one currency (and optionally one market): `flat` (an amount), `weight` (bands of the cart's weight in grams) or `subtotal` (bands of the merchandise subtotal); `freeOver` makes it free from a subtotal on. Scope `pricing:write`.
+         */
+        post: operations["createShippingMethod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shipping-methods/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a shipping method */
+        get: operations["getShippingMethod"];
+        put?: never;
+        post?: never;
+        /** Delete a shipping method */
+        delete: operations["deleteShippingMethod"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a shipping method
+         * @description Only the fields sent change; the result must still hold together (a flat method has an amount, band methods ascending bands). Scope `pricing:write`.
+         */
+        patch: operations["updateShippingMethod"];
+        trace?: never;
+    };
+    "/v1/shipping-zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List shipping zones
+         * @description Scope `pricing:read` or `pricing:write`.
+         */
+        get: operations["listShippingZones"];
+        put?: never;
+        /**
+         * Create a shipping zone
+         * @description A list of countries; `*` stands for every country no other zone lists. Scope `pricing:write`.
+         */
+        post: operations["createShippingZone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shipping-zones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a shipping zone */
+        get: operations["getShippingZone"];
+        put?: never;
+        post?: never;
+        /** Delete a shipping zone and its methods */
+        delete: operations["deleteShippingZone"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a shipping zone
+         * @description `countries` replaces the list. Scope `pricing:write`.
+         */
+        patch: operations["updateShippingZone"];
         trace?: never;
     };
     "/v1/staff": {
@@ -1445,6 +1760,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tax-classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tax classes
+         * @description Products name one of these (`taxClass`); rates are per class. `standard`, `reduced` and `zero` always exist.
+         */
+        get: operations["listTaxClasses"];
+        put?: never;
+        /**
+         * Create a tax class
+         * @description Scope `pricing:write`.
+         */
+        post: operations["createTaxClass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tax-classes/{handle}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tax class
+         * @description Built-in classes cannot be deleted; a class with rates is a 409 until they are gone. Products still naming it are taxed as `standard`.
+         */
+        delete: operations["deleteTaxClass"];
+        options?: never;
+        head?: never;
+        /** Rename a tax class */
+        patch: operations["updateTaxClass"];
+        trace?: never;
+    };
+    "/v1/tax-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tax rates
+         * @description Scope `pricing:read` or `pricing:write`. Filter by country (`*` for the fallback rates) and class.
+         */
+        get: operations["listTaxRates"];
+        put?: never;
+        /**
+         * Create a tax rate
+         * @description A rate for one tax class in a country (`*`: anywhere without a rate of its own), optionally only in a region or for postal codes with a prefix. The most specific match wins. Scope `pricing:write`.
+         */
+        post: operations["createTaxRate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tax-rates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a tax rate */
+        get: operations["getTaxRate"];
+        put?: never;
+        post?: never;
+        /** Delete a tax rate */
+        delete: operations["deleteTaxRate"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a tax rate
+         * @description Carts price with the new rate from their next read; placed orders keep the tax they were charged.
+         */
+        patch: operations["updateTaxRate"];
+        trace?: never;
+    };
     "/v1/variants/{id}": {
         parameters: {
             query?: never;
@@ -1464,6 +1870,26 @@ export interface paths {
          * @description Partial update. A SKU whose stock has ever changed (set, held or sold) cannot be renamed: its stock, holds, sales and ledger live under the SKU, so renaming is a 409 with a pointer at `/sku`. Add a variant with the new SKU instead.
          */
         patch: operations["updateVariant"];
+        trace?: never;
+    };
+    "/v1/variants/{id}/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A variant's base prices, one per currency
+         * @description What the variant costs in each currency before price lists. Public.
+         */
+        get: operations["listVariantPrices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/webhook-deliveries": {
@@ -1625,7 +2051,7 @@ export interface components {
         Address: {
             city: string;
             /**
-             * @description ISO 3166-1 alpha-2; decides shipping rate and tax.
+             * @description ISO 3166-1 alpha-2; decides the market (unless one is chosen), shipping methods and tax.
              * @example DE
              */
             country: string;
@@ -1692,6 +2118,17 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /** @description A discount allocated to a line or to shipping, in the prices' tax mode. */
+        AppliedDiscount: {
+            amount: components["schemas"]["Money"];
+            code: string | null;
+            promotionId: string;
+        };
+        AppliedGiftCard: {
+            amount: components["schemas"]["Money"];
+            giftCardId: string;
+            last4: string;
+        };
         AuditActor: {
             /** @description `bootstrap`, a `key_…` id or a `stf_…` id. */
             id: string;
@@ -1753,16 +2190,26 @@ export interface components {
              */
             createdAt: string;
             customerId: string | null;
+            discounts: components["schemas"]["CartDiscounts"];
             email: string | null;
+            giftCards: components["schemas"]["AppliedGiftCard"][];
             /** @description How long each line holds its stock after the last change. */
             holdMinutes: number;
             /** @example cart_01jd4x... */
             id: string;
             lines: components["schemas"]["CartLine"][];
+            market: components["schemas"]["CartMarket"];
             /** @description The order this cart became, once checked out. */
             orderId: string | null;
+            shipping: components["schemas"]["CartShipping"];
             shippingAddress: components["schemas"]["Address"];
+            /** @description The shipping method the shopper chose, if any. */
+            shippingMethodId: string | null;
+            /** @description Every method that can ship this cart to its destination in its market, cheapest first. */
+            shippingMethods: components["schemas"]["ShippingOption"][];
             status: components["schemas"]["CartStatus"];
+            /** @description The shopper is in a tax-exempt customer group: no tax, and prices without the tax they include. */
+            taxExempt: boolean;
             totals: components["schemas"]["Totals"];
             /**
              * @description RFC 3339 UTC timestamp.
@@ -1770,15 +2217,34 @@ export interface components {
              */
             updatedAt: string;
         };
+        CartDiscounts: {
+            applied: {
+                amount: components["schemas"]["Money"];
+                code: string | null;
+                promotionId: string;
+                title: string;
+            }[];
+            rejectedCodes: {
+                code: string;
+                reason: string;
+            }[];
+        };
         CartLine: {
             /** @description False when the line can no longer be bought (see `unavailableReason`): checkout refuses the cart until it is removed. */
             available: boolean;
+            compareAtPrice: components["schemas"]["Money"] & unknown;
+            /** @description Discounts allocated to this line. */
+            discounts: components["schemas"]["AppliedDiscount"][];
             /** @example cli_01jd4x... */
             id: string;
-            lineTotal: components["schemas"]["Money"];
+            lineTotal: components["schemas"]["Money"] & unknown;
+            priceSource: components["schemas"]["PriceSource"];
             productId: string;
             quantity: number;
             sku: string;
+            tax: components["schemas"]["Money"] & unknown;
+            /** @description Basis points (1900 = 19%). */
+            taxRate: number;
             title: string;
             unavailableReason: components["schemas"]["CartLineUnavailableReason"];
             unitPrice: components["schemas"]["Money"] & unknown;
@@ -1789,6 +2255,23 @@ export interface components {
          * @enum {string|null}
          */
         CartLineUnavailableReason: "variant_deleted" | "product_archived" | "product_draft" | null;
+        /** @description The market the cart is priced in: the chosen one, else the shipping country's, else the default. */
+        CartMarket: {
+            currency: string;
+            handle: string;
+            id: string;
+            name: string;
+            pricesIncludeTax: boolean;
+        };
+        /** @description Null for an empty cart or when no method ships there. */
+        CartShipping: {
+            amount: components["schemas"]["Money"];
+            discount: components["schemas"]["Money"];
+            methodId: string;
+            name: string;
+            tax: components["schemas"]["Money"];
+            taxRate: number;
+        } | null;
         /** @enum {string} */
         CartStatus: "open" | "checking_out" | "completed" | "merged";
         Category: {
@@ -1850,7 +2333,7 @@ export interface components {
             expiresAt?: string;
             /** @example ERP sync */
             name: string;
-            scopes: ("admin:*" | "catalog:read" | "catalog:write" | "inventory:read" | "inventory:write" | "orders:read" | "orders:write" | "customers:read" | "webhooks:read" | "webhooks:write" | "events:read" | "events:write" | "staff:read" | "staff:write" | "keys:read" | "keys:write" | "audit:read")[];
+            scopes: ("admin:*" | "catalog:read" | "catalog:write" | "inventory:read" | "inventory:write" | "orders:read" | "orders:write" | "customers:read" | "webhooks:read" | "webhooks:write" | "events:read" | "events:write" | "pricing:read" | "pricing:write" | "staff:read" | "staff:write" | "keys:read" | "keys:write" | "audit:read")[];
         };
         CreateCartInput: {
             billingAddress?: components["schemas"]["Address"];
@@ -1864,7 +2347,14 @@ export interface components {
                 quantity: number;
                 variantId: string;
             }[];
+            /**
+             * @description Price the cart in this market (handle or id); null: the shipping country's market, else the default.
+             * @example eu
+             */
+            market?: string | null;
             shippingAddress?: components["schemas"]["Address"];
+            /** @description Ship with this method (one of the cart's `shippingMethods`); null: the cheapest. */
+            shippingMethodId?: string | null;
         };
         CreateCategoryInput: {
             description?: string | null;
@@ -1872,6 +2362,12 @@ export interface components {
             parentId?: string | null;
             position?: number;
             slug?: string;
+        };
+        CreateCustomerGroupInput: {
+            handle: string;
+            name: string;
+            /** @default false */
+            taxExempt: boolean;
         };
         CreatedApiKey: {
             apiKey: components["schemas"]["ApiKey"];
@@ -1902,6 +2398,53 @@ export interface components {
              */
             trackingUrl?: string;
         };
+        CreateMarketInput: {
+            /** @default [] */
+            countries: string[];
+            /**
+             * @description ISO 4217 currency code of a currency in circulation.
+             * @example EUR
+             */
+            currency: string;
+            /** @example eu */
+            handle: string;
+            /** @description Make this the default market (the previous default stops being it). */
+            isDefault?: boolean;
+            name: string;
+            pricesIncludeTax: boolean;
+        };
+        CreatePriceListInput: {
+            /**
+             * @description ISO 4217 currency code of a currency in circulation.
+             * @example EUR
+             */
+            currency: string;
+            /** @description A customer group's handle or id. */
+            customerGroup?: string | null;
+            description?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T00:00:00Z
+             */
+            endsAt?: string | null;
+            /**
+             * @description A market's handle or id; its currency must be the list's.
+             * @example eu
+             */
+            market?: string | null;
+            name: string;
+            prices?: components["schemas"]["PriceListPriceInput"][];
+            /**
+             * Format: date-time
+             * @example 2026-12-01T00:00:00Z
+             */
+            startsAt?: string | null;
+            /**
+             * @default active
+             * @enum {string}
+             */
+            status: "active" | "draft";
+        };
         CreateProductInput: {
             /**
              * @example {
@@ -1918,8 +2461,38 @@ export interface components {
             /** @description Derived from the title when omitted. */
             slug?: string;
             status?: components["schemas"]["ProductStatus"];
+            /** @description Tax class handle; default `standard`. */
+            taxClass?: string;
             title: string;
             variants?: components["schemas"]["CreateVariantInput"][];
+        };
+        CreateShippingMethodInput: {
+            active?: boolean;
+            amount?: number | null;
+            bands?: components["schemas"]["ShippingRateBand"][] | null;
+            /**
+             * @description ISO 4217 currency code of a currency in circulation.
+             * @example EUR
+             */
+            currency: string;
+            description?: string | null;
+            freeOver?: number | null;
+            kind: components["schemas"]["ShippingMethodKind"];
+            marketId?: string | null;
+            name: string;
+            position?: number;
+            taxClass?: string;
+            zoneId: string;
+        };
+        CreateShippingZoneInput: {
+            /**
+             * @example [
+             *       "DE",
+             *       "AT"
+             *     ]
+             */
+            countries: string[];
+            name: string;
         };
         CreateStaffInput: {
             /**
@@ -1941,8 +2514,38 @@ export interface components {
              */
             role: "owner" | "catalog" | "orders" | "support" | "read_only";
         };
+        CreateTaxClassInput: {
+            /**
+             * @description A tax class handle: `standard`, `reduced`, `zero` or one you created.
+             * @example reduced
+             */
+            handle: string;
+            name: string;
+        };
+        CreateTaxRateInput: {
+            /**
+             * @description ISO 3166-1 alpha-2, or `*` for every country without a rate of its own.
+             * @example DE
+             */
+            country: string;
+            /** @default Tax */
+            name: string;
+            postalPrefix?: string | null;
+            /**
+             * @description Basis points, 0 to 10000 (100%): 1900 is 19%.
+             * @example 1900
+             */
+            rate: number;
+            region?: string | null;
+            /**
+             * @description A tax class handle: `standard`, `reduced`, `zero` or one you created.
+             * @default standard
+             * @example reduced
+             */
+            taxClass: string;
+        };
         CreateVariantInput: {
-            compareAtPrice?: components["schemas"]["Money"] | null;
+            compareAtPrice?: components["schemas"]["Money"];
             /**
              * @example {
              *       "size": "M",
@@ -1953,10 +2556,30 @@ export interface components {
                 [key: string]: string;
             };
             position?: number;
-            price: components["schemas"]["Money"];
+            price: components["schemas"]["Money"] & unknown;
+            /** @description Base prices in more currencies (one per currency), for markets that sell in them. Manage them later with PUT /v1/prices. */
+            prices?: {
+                /**
+                 * @description Amount in minor units (cents).
+                 * @example 1999
+                 */
+                amount: number;
+                /**
+                 * @description Amount in minor units (cents).
+                 * @example 1999
+                 */
+                compareAtAmount?: number | null;
+                /**
+                 * @description ISO 4217 currency code of a currency in circulation.
+                 * @example EUR
+                 */
+                currency: string;
+            }[];
             /** @example TEE-NAVY-M */
             sku: string;
             title?: string;
+            /** @description Shipping weight in grams. */
+            weightGrams?: number | null;
         };
         CreateWebhookEndpointInput: {
             description?: string;
@@ -1966,7 +2589,7 @@ export interface components {
              *       "order.paid"
              *     ]
              */
-            eventTypes: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
+            eventTypes: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "price.changed" | "price_list.created" | "price_list.updated" | "price_list.deleted" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
             /**
              * @description Public https URL (private, loopback and link-local addresses are refused).
              * @example https://erp.example.com/hooks/edgeshop
@@ -2060,6 +2683,41 @@ export interface components {
         CustomerAddressList: {
             data: components["schemas"]["CustomerAddress"][];
         };
+        CustomerGroup: {
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example wholesale */
+            handle: string;
+            /** @example cgrp_01jd4x... */
+            id: string;
+            name: string;
+            /** @description Members pay no tax; in markets whose prices include tax, the tax is taken out of the price. */
+            taxExempt: boolean;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        CustomerGroupList: {
+            data: components["schemas"]["CustomerGroup"][];
+        };
+        CustomerGroupMember: {
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            addedAt: string;
+            customerId: string;
+        };
+        CustomerGroupMemberList: {
+            data: components["schemas"]["CustomerGroupMember"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
         CustomerList: {
             data: components["schemas"]["Customer"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -2132,7 +2790,7 @@ export interface components {
              */
             timestamp: string;
             /** @enum {string} */
-            type: "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received";
+            type: "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "price.changed" | "price_list.created" | "price_list.updated" | "price_list.deleted" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received";
         };
         EventFeed: {
             data: components["schemas"]["Event"][];
@@ -2168,10 +2826,46 @@ export interface components {
         FulfillmentList: {
             data: components["schemas"]["Fulfillment"][];
         };
+        Market: {
+            /**
+             * @description Shipping countries that put a cart in this market; the first is where prices are estimated before an address is known.
+             * @example [
+             *       "DE",
+             *       "FR"
+             *     ]
+             */
+            countries: string[];
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example EUR */
+            currency: string;
+            /** @example eu */
+            handle: string;
+            /** @example mkt_01jd4x... */
+            id: string;
+            /** @description The market of carts and catalog reads that name none and ship to no listed country. */
+            isDefault: boolean;
+            /** @example Europe */
+            name: string;
+            /** @description true: prices are gross and tax is the part of them that is tax (EU, UK); false: tax is added on top (US). */
+            pricesIncludeTax: boolean;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        MarketList: {
+            data: components["schemas"]["Market"][];
+        };
         MarkPaidInput: {
             /** @description e.g. the bank transfer reference. */
             reference?: string;
         };
+        /** @description What one unit costs in the market read for (base price or a price list for everyone); null when the variant has no price in the market's currency (not sold there). */
         Money: {
             /**
              * @description Amount in minor units (cents).
@@ -2183,17 +2877,38 @@ export interface components {
              * @example EUR
              */
             currency: string;
-        };
+        } | null;
         Order: {
             amountDue: components["schemas"]["Money"] & unknown;
             billingAddress: components["schemas"]["Address"];
             cartId: string;
             customerId: string | null;
+            /** @description Promotions applied at checkout. */
+            discounts: {
+                amount: components["schemas"]["Money"];
+                code: string | null;
+                promotionId: string;
+                title: string;
+            }[];
             email: string;
             fulfillmentStatus: components["schemas"]["OrderFulfillmentStatus"];
+            /** @description Gift cards and store credit applied at checkout. */
+            giftCards: {
+                amount: components["schemas"]["Money"];
+                giftCardId: string;
+                last4: string;
+            }[];
             /** @example ord_01jd4x... */
             id: string;
             lines: components["schemas"]["OrderLine"][];
+            /** @description The market it was sold in; null for orders placed before markets. */
+            market: {
+                currency: string;
+                handle: string;
+                id: string;
+                name: string;
+                pricesIncludeTax: boolean;
+            } | null;
             /**
              * @description Human order number to quote to support.
              * @example ES-7K3M9QPX
@@ -2211,6 +2926,15 @@ export interface components {
              */
             placedAt: string;
             risk: components["schemas"]["OrderRisk"];
+            /** @description The shipping method it was priced with; null for orders placed before markets. */
+            shipping: {
+                amount: components["schemas"]["Money"];
+                discount: components["schemas"]["Money"];
+                methodId: string;
+                name: string;
+                tax: components["schemas"]["Money"];
+                taxRate: number;
+            } | null;
             shippingAddress: components["schemas"]["Address"];
             status: components["schemas"]["OrderStatus"];
             /**
@@ -2277,11 +3001,19 @@ export interface components {
          */
         OrderFulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled";
         OrderLine: {
+            compareAtPrice: components["schemas"]["Money"];
+            /** @description Discounts allocated to this line (for refunds and returns). */
+            discounts: components["schemas"]["AppliedDiscount"][];
             id: string;
-            lineTotal: components["schemas"]["Money"];
+            lineTotal: components["schemas"]["Money"] & unknown;
+            /** @description Why this price; null for orders placed before markets. */
+            priceSource: components["schemas"]["PriceSource"] | null;
             productId: string;
             quantity: number;
             sku: string;
+            tax: components["schemas"]["Money"] & unknown;
+            /** @description Basis points. */
+            taxRate: number | null;
             title: string;
             unitPrice: components["schemas"]["Money"] & unknown;
             variantId: string;
@@ -2459,11 +3191,89 @@ export interface components {
             /** @description Lets a guest read this order later as `X-Order-Token` (the cart token works too). Shown once. */
             orderToken: string;
         };
-        /** @description Lowest and highest variant price; null without variants. */
+        PriceList: {
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            currency: string;
+            /** @description Only for members of this group; null: everyone. */
+            customerGroupId: string | null;
+            description: string | null;
+            /**
+             * @description Applies until (exclusive); null: open-ended.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            endsAt: string | null;
+            /** @example prl_01jd4x... */
+            id: string;
+            /** @description Only in this market; null: every market in `currency`. */
+            marketId: string | null;
+            /** @example Winter sale */
+            name: string;
+            priceCount: number;
+            /**
+             * @description Applies from (inclusive); null: already.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            startsAt: string | null;
+            /**
+             * @description Draft lists never apply.
+             * @enum {string}
+             */
+            status: "active" | "draft";
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        PriceListList: {
+            data: components["schemas"]["PriceList"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        PriceListPrice: {
+            amount: number;
+            compareAtAmount: number | null;
+            minQuantity: number;
+            variantId: string;
+        };
+        PriceListPriceInput: {
+            /** @description Unit price in minor units of the list's currency; null removes this price. */
+            amount: number | null;
+            compareAtAmount?: number | null;
+            /**
+             * @description Applies when the cart holds at least this many of the variant (quantity tiers).
+             * @default 1
+             */
+            minQuantity: number;
+            variantId: string;
+        };
+        PriceListPriceList: {
+            data: components["schemas"]["PriceListPrice"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description Lowest and highest variant price in the market; null without variants priced there. */
         PriceRange: {
             max: components["schemas"]["Money"];
             min: components["schemas"]["Money"];
         } | null;
+        /** @description Why a line costs what it costs. */
+        PriceSource: {
+            /**
+             * @description base: the variant's price in the market's currency; price_list: a price list's; none: no price in this market (the line cannot be bought here).
+             * @enum {string}
+             */
+            kind: "base" | "price_list" | "none";
+            /** @description The quantity tier that applied, for price lists. */
+            minQuantity: number | null;
+            /** @description The price list's name. */
+            name: string | null;
+            priceListId: string | null;
+        };
         /** @description RFC 9457 problem details, served as application/problem+json. */
         Problem: {
             detail?: string;
@@ -2502,9 +3312,12 @@ export interface components {
             id: string;
             /** @description Uploaded images first (in upload order), then images linked by URL. */
             images: components["schemas"]["ProductImage"][];
+            market: components["schemas"]["ProductMarket"];
             priceRange: components["schemas"]["PriceRange"];
             slug: string;
             status: components["schemas"]["ProductStatus"];
+            /** @description Tax class handle (`standard`, `reduced`, `zero` or your own): which rate applies at checkout. */
+            taxClass: string;
             title: string;
             /**
              * @description RFC 3339 UTC timestamp.
@@ -2538,6 +3351,12 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /** @description Null only on products embedded in recommendations, whose priceRange is the variants' own prices. */
+        ProductMarket: {
+            currency: string;
+            handle: string;
+            pricesIncludeTax: boolean;
+        } | null;
         /**
          * @default newest
          * @enum {string}
@@ -2654,7 +3473,7 @@ export interface components {
             }[];
             orderId: string;
             reason: string | null;
-            refund: components["schemas"]["Money"] & (Record<string, never> | null);
+            refund: components["schemas"]["Money"] & unknown;
             requestedBy: string;
             /**
              * @description requested -> approved -> received, or requested -> rejected.
@@ -2721,6 +3540,22 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        SetPriceListPricesInput: {
+            prices: components["schemas"]["PriceListPriceInput"][];
+        };
+        SetPricesInput: {
+            prices: {
+                /** @description Minor units; null removes the variant's price in this currency. */
+                amount: number | null;
+                compareAtAmount?: number | null;
+                /**
+                 * @description ISO 4217 currency code of a currency in circulation.
+                 * @example EUR
+                 */
+                currency: string;
+                variantId: string;
+            }[];
+        };
         SetStockInput: {
             /**
              * @description Compare-and-set: the on-hand you last saw. If it is no longer the current on-hand the write is refused with 409 and the current value.
@@ -2768,6 +3603,82 @@ export interface components {
                  */
                 status: "updated" | "conflict";
             }[];
+        };
+        ShippingMethod: {
+            active: boolean;
+            /** @description flat: the price in minor units. */
+            amount: number | null;
+            /** @description weight / subtotal: ascending bands; a cart beyond the last band cannot use this method. */
+            bands: components["schemas"]["ShippingRateBand"][] | null;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            currency: string;
+            description: string | null;
+            /** @description Free when the merchandise subtotal (before discounts) is at least this. */
+            freeOver: number | null;
+            /** @example shm_01jd4x... */
+            id: string;
+            kind: components["schemas"]["ShippingMethodKind"];
+            /** @description Only carts of this market; null: every market in `currency`. */
+            marketId: string | null;
+            /** @example Standard */
+            name: string;
+            position: number;
+            /** @description Shipping is taxed at this class's rate at the destination (default standard). */
+            taxClass: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+            zoneId: string;
+        };
+        /**
+         * @description flat: one amount; weight: by bands of the cart's total weight (grams); subtotal: by bands of the merchandise subtotal.
+         * @enum {string}
+         */
+        ShippingMethodKind: "flat" | "weight" | "subtotal";
+        ShippingMethodList: {
+            data: components["schemas"]["ShippingMethod"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        ShippingOption: {
+            amount: components["schemas"]["Money"] & unknown;
+            description: string | null;
+            /** @description True when the free-over threshold made it free. */
+            free: boolean;
+            id: string;
+            name: string;
+        };
+        ShippingRateBand: {
+            /** @description Price of this band, minor units. */
+            amount: number;
+            /** @description Inclusive upper bound (grams for weight bands, minor units for subtotal bands); null on the last band: no limit. */
+            upTo: number | null;
+        };
+        ShippingZone: {
+            /** @description ISO 3166-1 alpha-2; `*` means every country no other zone lists. */
+            countries: string[];
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example shz_01jd4x... */
+            id: string;
+            name: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        ShippingZoneList: {
+            data: components["schemas"]["ShippingZone"][];
         };
         SignInInput: {
             /** @description A guest cart to merge into the customer's cart. */
@@ -2934,12 +3845,72 @@ export interface components {
             /** @enum {boolean} */
             received: true;
         };
-        /** @description Null while the cart is empty (no currency yet). */
+        TaxClass: {
+            /** @description standard, reduced and zero always exist and cannot be deleted. */
+            builtIn: boolean;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description A tax class handle: `standard`, `reduced`, `zero` or one you created.
+             * @example reduced
+             */
+            handle: string;
+            name: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        TaxClassList: {
+            data: components["schemas"]["TaxClass"][];
+        };
+        TaxRate: {
+            country: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            /** @example txr_01jd4x... */
+            id: string;
+            /** @example VAT */
+            name: string;
+            /** @description Only postal codes starting with this (spaces ignored, case-insensitive). */
+            postalPrefix: string | null;
+            /**
+             * @description Basis points: 1900 is 19%.
+             * @example 1900
+             */
+            rate: number;
+            /** @description Only addresses in this region (compared case-insensitively with the address's `region`). */
+            region: string | null;
+            taxClass: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        TaxRateList: {
+            data: components["schemas"]["TaxRate"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description Null while the cart is empty. */
         Totals: {
+            amountDue: components["schemas"]["Money"] & unknown;
+            discount: components["schemas"]["Money"] & unknown;
+            giftCards: components["schemas"]["Money"] & unknown;
             shipping: components["schemas"]["Money"] & unknown;
-            subtotal: components["schemas"]["Money"];
+            subtotal: components["schemas"]["Money"] & unknown;
             tax: components["schemas"]["Money"] & unknown;
-            total: components["schemas"]["Money"];
+            /** @description true: prices include tax (the market's setting, unless the shopper is tax exempt) and total does not add it again. */
+            taxIncluded: boolean;
+            total: components["schemas"]["Money"] & unknown;
         } | null;
         UpdateCartInput: {
             billingAddress?: components["schemas"]["Address"];
@@ -2948,7 +3919,14 @@ export interface components {
              * @example ada@example.com
              */
             email?: string | null;
+            /**
+             * @description Price the cart in this market (handle or id); null: the shipping country's market, else the default.
+             * @example eu
+             */
+            market?: string | null;
             shippingAddress?: components["schemas"]["Address"];
+            /** @description Ship with this method (one of the cart's `shippingMethods`); null: the cheapest. */
+            shippingMethodId?: string | null;
         };
         UpdateCartLineInput: {
             /** @example 1 */
@@ -2994,6 +3972,50 @@ export interface components {
             /** @description State, province or county, where the country uses one. */
             region?: string | null;
         };
+        UpdateCustomerGroupInput: {
+            handle?: string;
+            name?: string;
+            taxExempt?: boolean;
+        };
+        UpdateMarketInput: {
+            /** @description Replaces the whole list. */
+            countries?: string[];
+            /**
+             * @description ISO 4217 currency code of a currency in circulation.
+             * @example EUR
+             */
+            currency?: string;
+            handle?: string;
+            /**
+             * @description Make this the default market. To change the default, set it on the new one.
+             * @enum {boolean}
+             */
+            isDefault?: true;
+            name?: string;
+            pricesIncludeTax?: boolean;
+        };
+        UpdatePriceListInput: {
+            customerGroup?: string | null;
+            description?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T00:00:00Z
+             */
+            endsAt?: string | null;
+            /**
+             * @description A market's handle or id.
+             * @example eu
+             */
+            market?: string | null;
+            name?: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T00:00:00Z
+             */
+            startsAt?: string | null;
+            /** @enum {string} */
+            status?: "active" | "draft";
+        };
         UpdateProductInput: {
             /**
              * @example {
@@ -3009,6 +4031,8 @@ export interface components {
             images?: string[];
             slug?: string;
             status?: components["schemas"]["ProductStatus"];
+            /** @description Tax class handle; default `standard`. */
+            taxClass?: string;
             title?: string;
         };
         UpdateProfileInput: {
@@ -3024,6 +4048,34 @@ export interface components {
              */
             phone?: string | null;
         };
+        UpdateShippingMethodInput: {
+            active?: boolean;
+            amount?: number | null;
+            bands?: components["schemas"]["ShippingRateBand"][] | null;
+            /**
+             * @description ISO 4217 currency code of a currency in circulation.
+             * @example EUR
+             */
+            currency?: string;
+            description?: string | null;
+            freeOver?: number | null;
+            kind?: components["schemas"]["ShippingMethodKind"];
+            marketId?: string | null;
+            name?: string;
+            position?: number;
+            taxClass?: string;
+            zoneId?: string;
+        };
+        UpdateShippingZoneInput: {
+            /**
+             * @example [
+             *       "DE",
+             *       "AT"
+             *     ]
+             */
+            countries?: string[];
+            name?: string;
+        };
         /** @description Only the fields sent change. Disabling a member ends their sessions. */
         UpdateStaffInput: {
             disabled?: boolean;
@@ -3035,8 +4087,19 @@ export interface components {
              */
             role?: "owner" | "catalog" | "orders" | "support" | "read_only";
         };
+        UpdateTaxClassInput: {
+            name: string;
+        };
+        UpdateTaxRateInput: {
+            name?: string;
+            /**
+             * @description Basis points, 0 to 10000 (100%): 1900 is 19%.
+             * @example 1900
+             */
+            rate?: number;
+        };
         UpdateVariantInput: {
-            compareAtPrice?: components["schemas"]["Money"] | null;
+            compareAtPrice?: components["schemas"]["Money"];
             /**
              * @example {
              *       "size": "M",
@@ -3047,16 +4110,36 @@ export interface components {
                 [key: string]: string;
             };
             position?: number;
-            price?: components["schemas"]["Money"];
+            price?: components["schemas"]["Money"] & unknown;
+            /** @description Base prices in more currencies (one per currency), for markets that sell in them. Manage them later with PUT /v1/prices. */
+            prices?: {
+                /**
+                 * @description Amount in minor units (cents).
+                 * @example 1999
+                 */
+                amount: number;
+                /**
+                 * @description Amount in minor units (cents).
+                 * @example 1999
+                 */
+                compareAtAmount?: number | null;
+                /**
+                 * @description ISO 4217 currency code of a currency in circulation.
+                 * @example EUR
+                 */
+                currency: string;
+            }[];
             /** @example TEE-NAVY-M */
             sku?: string;
             title?: string;
+            /** @description Shipping weight in grams. */
+            weightGrams?: number | null;
         };
         UpdateWebhookEndpointInput: {
             description?: string;
             /** @description true re-enables a disabled endpoint (its pending deliveries resume); false disables it. */
             enabled?: boolean;
-            eventTypes?: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
+            eventTypes?: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "price.changed" | "price_list.created" | "price_list.updated" | "price_list.deleted" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
             url?: string;
         };
         UploadedProductImage: {
@@ -3064,7 +4147,7 @@ export interface components {
         };
         Variant: {
             availability: components["schemas"]["VariantAvailability"];
-            compareAtPrice: components["schemas"]["Money"] | null;
+            compareAtPrice: components["schemas"]["Money"] & unknown;
             /**
              * @description RFC 3339 UTC timestamp.
              * @example 2026-11-26T09:30:00.000Z
@@ -3077,6 +4160,12 @@ export interface components {
             };
             position: number;
             price: components["schemas"]["Money"];
+            /** @description Base prices in every currency, before price lists. */
+            prices: {
+                amount: number;
+                compareAtAmount: number | null;
+                currency: string;
+            }[];
             productId: string;
             sku: string;
             title: string;
@@ -3085,6 +4174,8 @@ export interface components {
              * @example 2026-11-26T09:30:00.000Z
              */
             updatedAt: string;
+            /** @description Shipping weight in grams; null counts as 0. */
+            weightGrams: number | null;
         };
         /** @description From the availability projection, refreshed after every stock change. */
         VariantAvailability: {
@@ -3092,6 +4183,22 @@ export interface components {
             available: number;
             /** @description available > 0. */
             inStock: boolean;
+        };
+        VariantPrice: {
+            /** @description Minor units. */
+            amount: number;
+            /** @description The 'was' price, if any. */
+            compareAtAmount: number | null;
+            currency: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+            variantId: string;
+        };
+        VariantPriceList: {
+            data: components["schemas"]["VariantPrice"][];
         };
         WebhookAttempt: {
             /**
@@ -4208,6 +5315,452 @@ export interface operations {
             };
         };
     };
+    listCustomerGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerGroupList"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCustomerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCustomerGroupInput"];
+            };
+        };
+        responses: {
+            /** @description The new group. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerGroup"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCustomerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idOrHandle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerGroup"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCustomerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idOrHandle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCustomerGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idOrHandle: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerGroupInput"];
+            };
+        };
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerGroup"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomerGroupMembers: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                idOrHandle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of members. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerGroupMemberList"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addCustomerGroupMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+                idOrHandle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The membership. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerGroupMember"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeCustomerGroupMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+                idOrHandle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCustomers: {
         parameters: {
             query?: {
@@ -5215,6 +6768,282 @@ export interface operations {
             };
             /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMarkets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every market. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketList"];
+                };
+            };
+            /** @description Too many requests: the rate limit was exceeded. (https://edgeshop.dev/problems/throttled) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createMarket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMarketInput"];
+            };
+        };
+        responses: {
+            /** @description The new market. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Market"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMarket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idOrHandle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The market. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Market"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteMarket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idOrHandle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMarket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idOrHandle: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMarketInput"];
+            };
+        };
+        responses: {
+            /** @description The market. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Market"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7011,6 +8840,531 @@ export interface operations {
             };
         };
     };
+    listPriceLists: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description A market's handle or id. */
+                market?: string;
+                status?: "active" | "draft";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of price lists. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceListList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPriceList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePriceListInput"];
+            };
+        };
+        responses: {
+            /** @description The new list. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPriceList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceList"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePriceList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePriceList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePriceListInput"];
+            };
+        };
+        responses: {
+            /** @description The list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPriceListPrices: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of prices, by variant and tier. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceListPriceList"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setPriceListPrices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPriceListPricesInput"];
+            };
+        };
+        responses: {
+            /** @description The list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setPrices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPricesInput"];
+            };
+        };
+        responses: {
+            /** @description The prices as stored now (removed ones are absent). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantPriceList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listProducts: {
         parameters: {
             query?: {
@@ -7022,15 +9376,20 @@ export interface operations {
                 inStock?: boolean;
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description Lowest variant price at most this (minor units). */
+                /** @description Prices for this market (handle or id); defaults to the `X-Market` header, then the default market. */
+                market?: string;
+                /** @description Lowest variant price in the market at most this (minor units of its currency). */
                 maxPrice?: number;
-                /** @description Lowest variant price at least this (minor units). */
+                /** @description Lowest variant price in the market at least this (minor units of its currency). */
                 minPrice?: number;
                 sort?: components["schemas"]["ProductSort"];
                 /** @description Admin only; the public always sees `active`. */
                 status?: components["schemas"]["ProductStatus"] & unknown;
             };
-            header?: never;
+            header?: {
+                /** @description Price catalog reads in this market (handle or id) unless `market` says otherwise. */
+                "x-market"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7155,8 +9514,14 @@ export interface operations {
     };
     getProduct: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Prices for this market (handle or id); defaults to the `X-Market` header, then the default market. */
+                market?: string;
+            };
+            header?: {
+                /** @description Price catalog reads in this market (handle or id) unless `market` says otherwise. */
+                "x-market"?: string;
+            };
             path: {
                 idOrSlug: string;
             };
@@ -7171,6 +9536,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
@@ -7904,10 +10278,15 @@ export interface operations {
                 cursor?: string;
                 /** @description Page size, 1 to 100. */
                 limit?: number;
+                /** @description Prices for this market (handle or id); defaults to the `X-Market` header, then the default market. */
+                market?: string;
                 /** @description Words to find in title, description or SKU. */
                 q: string;
             };
-            header?: never;
+            header?: {
+                /** @description Price catalog reads in this market (handle or id) unless `market` says otherwise. */
+                "x-market"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7924,6 +10303,574 @@ export interface operations {
             };
             /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listShippingMethods: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                marketId?: string;
+                zoneId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of methods. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createShippingMethod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShippingMethodInput"];
+            };
+        };
+        responses: {
+            /** @description The new method. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethod"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShippingMethod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The method. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethod"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteShippingMethod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateShippingMethod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateShippingMethodInput"];
+            };
+        };
+        responses: {
+            /** @description The method. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethod"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listShippingZones: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every zone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZoneList"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createShippingZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShippingZoneInput"];
+            };
+        };
+        responses: {
+            /** @description The new zone. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZone"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShippingZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZone"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteShippingZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateShippingZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateShippingZoneInput"];
+            };
+        };
+        responses: {
+            /** @description The zone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingZone"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8302,6 +11249,563 @@ export interface operations {
             };
         };
     };
+    listTaxClasses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every tax class. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxClassList"];
+                };
+            };
+            /** @description Too many requests: the rate limit was exceeded. (https://edgeshop.dev/problems/throttled) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTaxClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaxClassInput"];
+            };
+        };
+        responses: {
+            /** @description The new class. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxClass"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTaxClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTaxClass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTaxClassInput"];
+            };
+        };
+        responses: {
+            /** @description The class. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxClass"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTaxRates: {
+        parameters: {
+            query?: {
+                /** @description Only rates of this country (`*` for the fallback rates). */
+                country?: string;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description A tax class handle: `standard`, `reduced`, `zero` or one you created. */
+                taxClass?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of rates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRateList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTaxRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaxRateInput"];
+            };
+        };
+        responses: {
+            /** @description The new rate. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRate"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTaxRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rate. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRate"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTaxRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTaxRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTaxRateInput"];
+            };
+        };
+        responses: {
+            /** @description The rate. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRate"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     deleteVariant: {
         parameters: {
             query?: never;
@@ -8421,6 +11925,37 @@ export interface operations {
             };
             /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVariantPrices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its prices, by currency (empty for an unknown variant). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantPriceList"];
+                };
+            };
+            /** @description Too many requests: the rate limit was exceeded. (https://edgeshop.dev/problems/throttled) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

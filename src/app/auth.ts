@@ -77,6 +77,7 @@ export const authenticate = (options: { csrf: "unsafe-methods" | "graphql" }): M
       waitUntil,
       cartToken: c.req.header("x-cart-token"),
       orderToken: c.req.header("x-order-token"),
+      market: c.req.header("x-market"),
       ...(d1 && { db: () => d1.db }),
     }),
   );

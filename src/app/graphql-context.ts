@@ -17,7 +17,7 @@ export function createGraphQLContext(services: ServiceContext, responseCookies: 
     services,
     responseCookies,
     loaders: {
-      catalog: createCatalogLoaders(services.db),
+      catalog: createCatalogLoaders(services),
       customers: createCustomerLoaders(services.db),
       inventory: createInventoryLoaders(services.db),
       recommendations: createRecommendationLoaders(services),

@@ -1,6 +1,7 @@
 import { registerEventHandler, type EventHandler } from "../modules/events";
 import { notificationsEmail } from "../modules/notifications";
 import { orderLiveFeed } from "../modules/orders";
+import { pricingForgetDeletedVariants } from "../modules/pricing";
 import { catalogCachePurge } from "../modules/protection";
 import { recommendationsLearn } from "../modules/recommendations";
 import { webhookFanOut } from "../modules/webhooks";
@@ -15,6 +16,7 @@ export const subscribers: readonly EventHandler[] = [
   recommendationsLearn, // recommendations: co-purchase counts from order.placed
   catalogCachePurge, // protection: a new catalog cache generation on product.*
   orderLiveFeed, // orders: push order events to connected admins and customers
+  pricingForgetDeletedVariants, // pricing: drop prices of deleted variants
   notificationsEmail, // notifications: order confirmation, shipment, refund and password reset emails
 ];
 

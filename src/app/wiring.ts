@@ -1,15 +1,23 @@
 // Module-to-module wiring that would otherwise be an import cycle: the root hands a module what it
 // needs from another. Imported by every entry of the root (src/app/http.ts, src/app/background.ts).
 import { onApiKeysRevoked } from "../modules/access";
-import { existingSkus } from "../modules/catalog";
-import { onCustomerTokensRevoked } from "../modules/customers";
+import { existingSkus, variantProductIds } from "../modules/catalog";
+import { accountCreatedAt, onCustomerTokensRevoked } from "../modules/customers";
 import { provideKnownSkus } from "../modules/inventory";
 import { revokeFeedAccess } from "../modules/orders";
+import { marketCacheSlot, provideCustomerExists, provideVariantProducts } from "../modules/pricing";
+import { provideMarketSlots } from "../modules/protection";
 import { amountDue, changeOrder, orderLinesOf, orderRow, readableRow } from "../modules/orders";
 import { provideOrdersToPayments } from "../modules/payments";
 
 // Inventory sets stock only for SKUs the catalog knows; the catalog reads inventory for availability.
 provideKnownSkus(existingSkus);
+// Pricing writes prices only for variants the catalog knows; the catalog writes prices through pricing.
+provideVariantProducts(variantProductIds);
+// Customer groups take only customers that exist; customers reach pricing through carts (sign-in merge).
+provideCustomerExists(async (db, customerId) => (await accountCreatedAt(db, customerId)) !== null);
+// Cached catalog reads are keyed by the market they resolve to; markets are pricing's (pricing already imports protection).
+provideMarketSlots(marketCacheSlot);
 
 // A revoked customer token or API key closes the live order feed connections it opened (orders depends on customers).
 onCustomerTokensRevoked((env, { tokenIds }) => revokeFeedAccess(env, { tokenIds }));

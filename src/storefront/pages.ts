@@ -103,7 +103,9 @@ export function searchPage(q: string, hits: StorefrontSearchQuery["search"] | un
 }
 
 export function productPage(p: Product, error: string | undefined) {
-  const firstAvailable = p.variants.find((v) => v.availability.inStock) ?? p.variants[0];
+  // A variant without a price in the market (price null) is not sold there: shown, not offered.
+  const buyable = (v: (typeof p.variants)[number]) => v.availability.inStock && v.price !== null;
+  const firstAvailable = p.variants.find(buyable) ?? p.variants[0];
   return html`<nav class="crumbs" aria-label="Breadcrumb">
       <ol>
         <li><a href="/">Shop</a></li>
@@ -123,9 +125,9 @@ export function productPage(p: Product, error: string | undefined) {
             <legend>Choose a variant</legend>
             ${p.variants.map(
               (v) => html`<label class="variant ${v.availability.inStock ? "" : "sold-out"}">
-                <input type="radio" name="variantId" value="${v.id}" required ${v.id === firstAvailable?.id && v.availability.inStock ? raw("checked") : ""} ${v.availability.inStock ? "" : raw("disabled")} data-price="${money(v.price)}">
+                <input type="radio" name="variantId" value="${v.id}" required ${v.id === firstAvailable?.id && buyable(v) ? raw("checked") : ""} ${buyable(v) ? "" : raw("disabled")} data-price="${money(v.price)}">
                 <span class="variant-name">${v.options.length ? v.options.map((o) => o.value).join(" / ") : v.title}</span>
-                <span class="variant-price">${v.compareAtPrice && v.compareAtPrice.amount > v.price.amount ? html`<s>${money(v.compareAtPrice)}</s> ` : ""}${money(v.price)}</span>
+                <span class="variant-price">${v.price && v.compareAtPrice && v.compareAtPrice.amount > v.price.amount ? html`<s>${money(v.compareAtPrice)}</s> ` : ""}${money(v.price)}</span>
                 <span class="stock">${v.availability.inStock ? (v.availability.available <= 5 ? `Only ${v.availability.available} left` : "In stock") : "Sold out"}</span>
               </label>`,
             )}

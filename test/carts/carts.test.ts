@@ -46,12 +46,17 @@ describe("carts: guest carts and their token", () => {
       { variantId: b.id, quantity: 1 },
     ]);
     const res = await call("GET", `/v1/carts/${id}`, { headers: { "x-cart-token": token } });
+    // The default market (EUR, tax on top) with the seed defaults of SHIPPING_RATES / TAX_RATES:
     // DE: shipping 490, tax 19% of (4498 + 490) = 947.72 -> 948
     expect(res.body.totals).toEqual({
       subtotal: { amount: 4498, currency: "EUR" },
+      discount: { amount: 0, currency: "EUR" },
       shipping: { amount: 490, currency: "EUR" },
       tax: { amount: 948, currency: "EUR" },
+      taxIncluded: false,
       total: { amount: 5936, currency: "EUR" },
+      giftCards: { amount: 0, currency: "EUR" },
+      amountDue: { amount: 5936, currency: "EUR" },
     });
     expect(res.body.lines[0]).toMatchObject({ sku: a.sku, quantity: 2, unitPrice: { amount: 1999, currency: "EUR" }, lineTotal: { amount: 3998, currency: "EUR" } });
 
@@ -135,7 +140,8 @@ describe("carts: guest carts and their token", () => {
     // A cart whose initial lines cannot be held is not created at all, and holds nothing.
     const count = async () => (await env.DB.prepare("SELECT count(*) AS n FROM carts").first<{ n: number }>())!.n;
     const carts = await count();
-    const res = await call("POST", "/v1/carts", { body: { lines: [{ variantId: usd.id, quantity: 1 }, { variantId: v.id, quantity: 1 }] } });
+    // The default market sells in EUR: the USD-only variant is not sold there.
+    const res = await call("POST", "/v1/carts", { body: { lines: [{ variantId: v.id, quantity: 1 }, { variantId: usd.id, quantity: 1 }] } });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].pointer).toBe("/lines/1/variantId");
     const short = await call("POST", "/v1/carts", { body: { lines: [{ variantId: v.id, quantity: 1 }, { variantId: v.id, quantity: 9 }] } });

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { demoCategories, demoProducts } from "../../scripts/catalog-data.mjs";
 // @ts-expect-error -- plain JS scripts, shared with the Node CLI
 import { seed } from "../../scripts/seed.mjs";
+// @ts-expect-error -- plain JS scripts, shared with the Node CLI
+import { demoMarkets, demoShipping, demoTaxRates } from "../../scripts/pricing-data.mjs";
 import { ADMIN_KEY } from "../support/helpers";
 
 type DemoProduct = { slug: string; status: string; variants: { sku: string }[] };
@@ -33,13 +35,16 @@ describe("demo catalog seed", () => {
     const variants = demoProducts()
       .flatMap((p: DemoProduct & { variants: { stock: number }[] }) => p.variants)
       .filter((v: { stock: number }) => v.stock > 0);
-    expect(first).toEqual({ createdCategories: demoCategories().length, createdProducts: demoProducts().length, stockedSkus: variants.length });
+    const methods = demoShipping.reduce((n: number, z: { methods: unknown[] }) => n + z.methods.length, 0);
+    const pricing = { createdMarkets: demoMarkets.length, createdTaxRates: demoTaxRates.length, createdShippingMethods: methods, createdPriceLists: 2, pricedVariants: 0 };
+    expect(first).toEqual({ createdCategories: demoCategories().length, createdProducts: demoProducts().length, stockedSkus: variants.length, pricing });
     const count = async () => (await env.DB.prepare("SELECT (SELECT count(*) FROM products) AS p, (SELECT count(*) FROM variants) AS v, (SELECT count(*) FROM categories) AS c").first())!;
     const before = await count();
+    const nothing = { createdMarkets: 0, createdTaxRates: 0, createdShippingMethods: 0, createdPriceLists: 0, pricedVariants: 0 };
     const owners = () => env.DB.prepare("SELECT count(*) AS n FROM staff WHERE email = 'owner@edgeshop.dev'").first<{ n: number }>();
     // Not a machine-local URL: no development owner with a published password.
     expect((await owners())!.n).toBe(0);
-    expect(await seed("http://edgeshop.test", ADMIN_KEY, { ...quiet, devOwner: true })).toEqual({ createdCategories: 0, createdProducts: 0, stockedSkus: 0 });
+    expect(await seed("http://edgeshop.test", ADMIN_KEY, { ...quiet, devOwner: true })).toEqual({ createdCategories: 0, createdProducts: 0, stockedSkus: 0, pricing: nothing });
     expect((await owners())!.n).toBe(1);
     const signIn = await exports.default.fetch(
       new Request("http://edgeshop.test/v1/staff/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "owner@edgeshop.dev", password: "edgeshop-dev-owner" }) }),
@@ -49,5 +54,15 @@ describe("demo catalog seed", () => {
     expect(before.p).toBe(demoProducts().length);
     const stocked = await env.DB.prepare("SELECT sum(on_hand) AS units, count(*) AS skus FROM stock_levels").first<{ units: number; skus: number }>();
     expect(stocked).toEqual({ units: variants.reduce((sum: number, v: { stock: number }) => sum + v.stock, 0), skus: variants.length });
-  }, 180_000);
+
+    // The demo markets: EU is the default, every variant has a price in each market's currency.
+    const markets = await env.DB.prepare("SELECT handle, currency, prices_include_tax, is_default FROM markets ORDER BY handle").all();
+    expect(markets.results).toEqual([
+      { handle: "eu", currency: "EUR", prices_include_tax: 1, is_default: 1 },
+      { handle: "uk", currency: "GBP", prices_include_tax: 1, is_default: 0 },
+      { handle: "us", currency: "USD", prices_include_tax: 0, is_default: 0 },
+    ]);
+    const unpriced = await env.DB.prepare("SELECT count(*) AS n FROM variants v WHERE (SELECT count(*) FROM variant_prices p WHERE p.variant_id = v.id) < 3").first<{ n: number }>();
+    expect(unpriced!.n).toBe(0);
+  }, 300_000);
 });

@@ -41,10 +41,18 @@ describe("checkout", () => {
     // 6497 + 490 shipping, 19% tax of 6987 = 1327.53 -> 1328
     expect(order.totals).toEqual({
       subtotal: { amount: 6497, currency: "EUR" },
+      discount: { amount: 0, currency: "EUR" },
       shipping: { amount: 490, currency: "EUR" },
       tax: { amount: 1328, currency: "EUR" },
+      taxIncluded: false,
       total: { amount: 8315, currency: "EUR" },
+      giftCards: { amount: 0, currency: "EUR" },
+      amountDue: { amount: 8315, currency: "EUR" },
     });
+    // The pricing snapshot: each line's tax (allocated from the rate's total) adds up with shipping's.
+    expect(order.lines.map((l: any) => l.priceSource.kind)).toEqual(["base", "base", "base"]);
+    expect(order.lines.reduce((sum: number, l: any) => sum + l.tax.amount, 0) + order.shipping.tax.amount).toBe(1328);
+    expect(order.market).toMatchObject({ handle: "default", currency: "EUR", pricesIncludeTax: false });
     expect(await level(a!.sku)).toEqual({ sku: a!.sku, onHand: 7, reserved: 0, available: 7 });
     expect(await level(b!.sku)).toEqual({ sku: b!.sku, onHand: 9, reserved: 0, available: 9 });
 

@@ -35,7 +35,11 @@ export type CreateCartInput = {
   billingAddress?: AddressInput | null | undefined;
   email?: string | null | undefined;
   lines?: Array<CartLineInput> | null | undefined;
+  /** Price the cart in this market (handle or id); null: the shipping country's market, else the default. */
+  market?: string | null | undefined;
   shippingAddress?: AddressInput | null | undefined;
+  /** Ship with this method (one of the cart's shippingMethods); null: the cheapest. */
+  shippingMethodId?: string | number | null | undefined;
 };
 
 /** ON_HOLD -> PLACED (admin approval after risk review); PLACED -> PAID -> FULFILLED; ON_HOLD, PLACED or PAID -> CANCELLED; PAID -> REFUNDED. */
@@ -119,7 +123,7 @@ export type StorefrontProductQueryVariables = Exact<{
 }>;
 
 
-export type StorefrontProductQuery = { product: { description: string, id: string, slug: string, title: string, attributes: Array<{ name: string, value: string }>, categories: Array<{ slug: string, name: string }>, variants: Array<{ id: string, sku: string, title: string, options: Array<{ name: string, value: string }>, price: { amount: number, currency: string }, compareAtPrice: { amount: number, currency: string } | null, availability: { available: number, inStock: boolean } }>, recommendations: Array<{ reason: { text: string }, product: { id: string, slug: string, title: string, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } }>, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } | null };
+export type StorefrontProductQuery = { product: { description: string, id: string, slug: string, title: string, attributes: Array<{ name: string, value: string }>, categories: Array<{ slug: string, name: string }>, variants: Array<{ id: string, sku: string, title: string, options: Array<{ name: string, value: string }>, price: { amount: number, currency: string } | null, compareAtPrice: { amount: number, currency: string } | null, availability: { available: number, inStock: boolean } }>, recommendations: Array<{ reason: { text: string }, product: { id: string, slug: string, title: string, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } }>, images: Array<{ url: string, alt: string | null, width: number | null, height: number | null }>, priceRange: { min: { amount: number, currency: string }, max: { amount: number, currency: string } } | null } | null };
 
 export type StorefrontCartQueryVariables = Exact<{
   id: string | number;

@@ -1,6 +1,9 @@
 import { orNull } from "../../graphql/errors";
 import { builder, dropNulls, MoneyRef } from "../../graphql/builder";
-import type { Address, Cart, CartLine, CreatedCart, Totals } from "./schemas";
+import { PriceSourceRef } from "../pricing/graphql";
+import { ShippingOptionRef } from "../shipping/graphql";
+import type { PriceSource } from "../pricing";
+import type { Address, AppliedDiscount, Cart, CartLine, CreatedCart, Totals } from "./schemas";
 import * as carts from "./service";
 
 export const AddressRef = builder.objectRef<Address>("Address").implement({
@@ -37,12 +40,26 @@ export function addressInput(address: AddressArg): Address | null | undefined {
 }
 
 export const TotalsRef = builder.objectRef<Totals>("Totals").implement({
-  description: "Computed on the server: subtotal, flat shipping per country, tax per country on subtotal + shipping, total.",
+  description:
+    "Computed on the server by the pricing pipeline (docs/pricing.md): total = subtotal - discount + shipping (+ tax unless taxIncluded); amountDue = total - giftCards.",
   fields: (t) => ({
-    subtotal: t.field({ type: MoneyRef, resolve: (x) => x.subtotal }),
-    shipping: t.field({ type: MoneyRef, resolve: (x) => x.shipping }),
-    tax: t.field({ type: MoneyRef, resolve: (x) => x.tax }),
+    subtotal: t.field({ type: MoneyRef, description: "Sum of unit price x quantity.", resolve: (x) => x.subtotal }),
+    discount: t.field({ type: MoneyRef, description: "All discounts, lines and shipping.", resolve: (x) => x.discount }),
+    shipping: t.field({ type: MoneyRef, description: "The shipping method's price before shipping discounts.", resolve: (x) => x.shipping }),
+    tax: t.field({ type: MoneyRef, description: "Tax of lines and shipping; already inside the prices when taxIncluded.", resolve: (x) => x.tax }),
+    taxIncluded: t.exposeBoolean("taxIncluded", { description: "Prices include tax (the market's setting, unless the shopper is tax exempt)." }),
     total: t.field({ type: MoneyRef, resolve: (x) => x.total }),
+    giftCards: t.field({ type: MoneyRef, description: "Paid with gift cards and store credit.", resolve: (x) => x.giftCards }),
+    amountDue: t.field({ type: MoneyRef, description: "What the payment must cover.", resolve: (x) => x.amountDue }),
+  }),
+});
+
+export const AppliedDiscountRef = builder.objectRef<AppliedDiscount>("AppliedDiscount").implement({
+  description: "A discount allocated to a line or to shipping, in the prices' tax mode.",
+  fields: (t) => ({
+    promotionId: t.exposeID("promotionId"),
+    code: t.exposeString("code", { nullable: true }),
+    amount: t.field({ type: MoneyRef, resolve: (d) => d.amount }),
   }),
 });
 
@@ -55,10 +72,12 @@ const CartStatusEnum = builder.enumType("CartStatus", {
   } as const,
 });
 
+/** Cart lines always have these; order lines from before markets may not. */
+type PurchaseLine = Omit<CartLine, "priceSource" | "tax" | "taxRate" | "available" | "unavailableReason"> & { priceSource: PriceSource | null; tax: CartLine["tax"] | null; taxRate: number | null };
+
 /** What cart lines and order lines share; an order line is the cart line frozen at checkout. */
-type PurchaseLine = Omit<CartLine, "available" | "unavailableReason">;
 export const PurchaseLineRef = builder.interfaceRef<PurchaseLine>("PurchaseLine").implement({
-  description: "A variant, a quantity and the unit price captured when the line was added.",
+  description: "A variant, a quantity and its price: resolved on every read for a cart line, frozen at checkout for an order line.",
   fields: (t) => ({
     id: t.exposeID("id"),
     variantId: t.exposeID("variantId"),
@@ -66,8 +85,13 @@ export const PurchaseLineRef = builder.interfaceRef<PurchaseLine>("PurchaseLine"
     sku: t.exposeString("sku"),
     title: t.exposeString("title"),
     quantity: t.exposeInt("quantity"),
-    unitPrice: t.field({ type: MoneyRef, description: "Price when the line was added.", resolve: (l) => l.unitPrice }),
-    lineTotal: t.field({ type: MoneyRef, resolve: (l) => l.lineTotal }),
+    unitPrice: t.field({ type: MoneyRef, description: "The price that applies in the market (gross when its prices include tax).", resolve: (l) => l.unitPrice }),
+    compareAtPrice: t.field({ type: MoneyRef, nullable: true, description: "The 'was' price, if any.", resolve: (l) => l.compareAtPrice }),
+    priceSource: t.field({ type: PriceSourceRef, nullable: true, description: "Why this price (null for orders placed before markets).", resolve: (l) => l.priceSource }),
+    discounts: t.field({ type: [AppliedDiscountRef], description: "Discounts allocated to this line.", resolve: (l) => l.discounts }),
+    lineTotal: t.field({ type: MoneyRef, description: "unitPrice x quantity minus the line's discounts.", resolve: (l) => l.lineTotal }),
+    tax: t.field({ type: MoneyRef, nullable: true, description: "Tax of this line, included or on top per totals.taxIncluded (null for orders placed before markets).", resolve: (l) => l.tax }),
+    taxRate: t.exposeInt("taxRate", { nullable: true, description: "Basis points." }),
   }),
 });
 
@@ -89,6 +113,50 @@ const CartLineRef = builder.objectRef<CartLine>("CartLine").implement({
   }),
 });
 
+export const CartMarketRef = builder.objectRef<Cart["market"]>("CartMarket").implement({
+  description: "The market a cart or order is priced in.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    handle: t.exposeString("handle"),
+    name: t.exposeString("name"),
+    currency: t.exposeString("currency"),
+    pricesIncludeTax: t.exposeBoolean("pricesIncludeTax"),
+  }),
+});
+
+export const CartShippingRef = builder.objectRef<NonNullable<Cart["shipping"]>>("CartShipping").implement({
+  description: "The shipping method a cart or order is priced with.",
+  fields: (t) => ({
+    methodId: t.exposeID("methodId"),
+    name: t.exposeString("name"),
+    amount: t.field({ type: MoneyRef, description: "Before shipping discounts.", resolve: (s) => s.amount }),
+    discount: t.field({ type: MoneyRef, resolve: (s) => s.discount }),
+    tax: t.field({ type: MoneyRef, resolve: (s) => s.tax }),
+    taxRate: t.exposeInt("taxRate", { description: "Basis points." }),
+  }),
+});
+
+export const AppliedPromotionRef = builder.objectRef<Cart["discounts"]["applied"][number]>("AppliedPromotion").implement({
+  fields: (t) => ({
+    promotionId: t.exposeID("promotionId"),
+    code: t.exposeString("code", { nullable: true }),
+    title: t.exposeString("title"),
+    amount: t.field({ type: MoneyRef, resolve: (a) => a.amount }),
+  }),
+});
+
+const RejectedCodeRef = builder.objectRef<Cart["discounts"]["rejectedCodes"][number]>("RejectedCode").implement({
+  fields: (t) => ({ code: t.exposeString("code"), reason: t.exposeString("reason") }),
+});
+
+export const AppliedGiftCardRef = builder.objectRef<Cart["giftCards"][number]>("AppliedGiftCard").implement({
+  fields: (t) => ({
+    giftCardId: t.exposeID("giftCardId"),
+    last4: t.exposeString("last4"),
+    amount: t.field({ type: MoneyRef, resolve: (g) => g.amount }),
+  }),
+});
+
 export const CartRef = builder.objectRef<Cart>("Cart").implement({
   description: "A guest cart (send its token as the `X-Cart-Token` header) or a signed-in customer's cart.",
   fields: (t) => ({
@@ -98,7 +166,15 @@ export const CartRef = builder.objectRef<Cart>("Cart").implement({
     email: t.exposeString("email", { nullable: true }),
     shippingAddress: t.field({ type: AddressRef, nullable: true, resolve: (c) => c.shippingAddress }),
     billingAddress: t.field({ type: AddressRef, nullable: true, resolve: (c) => c.billingAddress }),
+    market: t.field({ type: CartMarketRef, description: "The market it is priced in: the chosen one, else the shipping country's, else the default.", resolve: (c) => c.market }),
+    taxExempt: t.exposeBoolean("taxExempt", { description: "The shopper is in a tax-exempt customer group." }),
     lines: t.field({ type: [CartLineRef], resolve: (c) => c.lines }),
+    shippingMethodId: t.exposeID("shippingMethodId", { nullable: true, description: "The method the shopper chose, if any." }),
+    shippingMethods: t.field({ type: [ShippingOptionRef], description: "Every method that can ship this cart there, cheapest first.", resolve: (c) => c.shippingMethods }),
+    shipping: t.field({ type: CartShippingRef, nullable: true, description: "The method the cart is priced with: the chosen one if it applies, else the cheapest.", resolve: (c) => c.shipping }),
+    discounts: t.field({ type: [AppliedPromotionRef], description: "Promotions applied to this cart.", resolve: (c) => c.discounts.applied }),
+    rejectedCodes: t.field({ type: [RejectedCodeRef], description: "Discount codes that do not apply, and why.", resolve: (c) => c.discounts.rejectedCodes }),
+    giftCards: t.field({ type: [AppliedGiftCardRef], resolve: (c) => c.giftCards }),
     totals: t.field({ type: TotalsRef, nullable: true, description: "Null while the cart is empty.", resolve: (c) => c.totals }),
     orderId: t.exposeID("orderId", { nullable: true, description: "The order this cart became." }),
     holdMinutes: t.exposeInt("holdMinutes", { description: "How long each line holds its stock after its last change." }),
@@ -121,12 +197,19 @@ const CartLineInput = builder.inputType("CartLineInput", {
   fields: (t) => ({ variantId: t.id({ required: true }), quantity: t.int({ required: true }) }),
 });
 
+const cartInputFields = {
+  market: "Price the cart in this market (handle or id); null: the shipping country's market, else the default.",
+  shippingMethodId: "Ship with this method (one of the cart's shippingMethods); null: the cheapest.",
+};
+
 const CartInput = builder.inputType("CartInput", {
-  description: "Fields you send change; null clears an email or address.",
+  description: "Fields you send change; null clears an email, address, market or shipping method.",
   fields: (t) => ({
     email: t.string(),
     shippingAddress: t.field({ type: AddressInput }),
     billingAddress: t.field({ type: AddressInput }),
+    market: t.string({ description: cartInputFields.market }),
+    shippingMethodId: t.id({ description: cartInputFields.shippingMethodId }),
   }),
 });
 
@@ -135,16 +218,24 @@ const CreateCartInputRef = builder.inputType("CreateCartInput", {
     email: t.string(),
     shippingAddress: t.field({ type: AddressInput }),
     billingAddress: t.field({ type: AddressInput }),
+    market: t.string({ description: cartInputFields.market }),
+    shippingMethodId: t.id({ description: cartInputFields.shippingMethodId }),
     lines: t.field({ type: [CartLineInput] }),
   }),
 });
 
-
-type CartArgs = { email?: string | null; shippingAddress?: AddressArg; billingAddress?: AddressArg };
+type CartArgs = { email?: string | null; shippingAddress?: AddressArg; billingAddress?: AddressArg; market?: string | null; shippingMethodId?: string | null };
+const CLEARABLE = ["email", "shippingAddress", "billingAddress", "market", "shippingMethodId"];
 function cartFields(input: CartArgs, keepNulls: boolean) {
   return dropNulls(
-    { email: input.email, shippingAddress: addressInput(input.shippingAddress), billingAddress: addressInput(input.billingAddress) },
-    keepNulls ? ["email", "shippingAddress", "billingAddress"] : [],
+    {
+      email: input.email,
+      shippingAddress: addressInput(input.shippingAddress),
+      billingAddress: addressInput(input.billingAddress),
+      market: input.market,
+      shippingMethodId: input.shippingMethodId,
+    },
+    keepNulls ? CLEARABLE : [],
   );
 }
 

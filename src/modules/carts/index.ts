@@ -1,4 +1,4 @@
-// The carts module's public surface: other modules (customers' sign-in, checkout) use only this.
+// The carts module's public surface: other modules (customers' sign-in, checkout, promotions) use only this.
 export {
   mergeGuestCart,
   getCart,
@@ -11,7 +11,23 @@ export {
   holdOwner,
   holdTtlMs,
   unavailableLines,
+  pricingInput,
 } from "./service";
 export type { CartRow, CartLineRow, UnavailableLine } from "./service";
-export { computeTotals } from "./pricing";
-export { Address, Totals, CheckoutInput, type Cart } from "./schemas";
+// The cart pricing pipeline (contracts/pricing-and-checkout.md): steps 3 and 6 plug in through the providers.
+export {
+  priceCart,
+  assertPurchasable,
+  provideDiscountStep,
+  provideGiftCardStep,
+  type PriceCartInput,
+  type PricedCart,
+  type PricedLine,
+  type DiscountStep,
+  type DiscountInput,
+  type Discounts,
+  type GiftCardStep,
+  type GiftCardInput,
+  type GiftCards,
+} from "./pricing";
+export { Address, Totals, AppliedDiscount, CheckoutInput, type Cart } from "./schemas";

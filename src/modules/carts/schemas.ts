@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Money, Timestamp } from "../../shared/schemas";
+import { MarketSelector, PriceSource } from "../pricing";
+import { ShippingOption } from "../shipping";
 
 export const Address = z
   .object({
@@ -12,7 +14,7 @@ export const Address = z
     country: z
       .string()
       .regex(/^[A-Z]{2}$/, "Use an ISO 3166-1 alpha-2 code such as DE.")
-      .openapi({ example: "DE", description: "ISO 3166-1 alpha-2; decides shipping rate and tax." }),
+      .openapi({ example: "DE", description: "ISO 3166-1 alpha-2; decides the market (unless one is chosen), shipping methods and tax." }),
     phone: z.string().trim().max(40).optional(),
   })
   .strict()
@@ -25,6 +27,10 @@ const Quantity = z.number().int().min(1).max(999).openapi({ example: 1 });
 export const UnavailableReason = z
   .enum(["variant_deleted", "product_archived", "product_draft"])
   .openapi("CartLineUnavailableReason", { description: "Why a cart line can no longer be bought: its variant was deleted, or its product archived or unpublished." });
+export const AppliedDiscount = z
+  .object({ promotionId: z.string(), code: z.string().nullable(), amount: Money })
+  .openapi("AppliedDiscount", { description: "A discount allocated to a line or to shipping, in the prices' tax mode." });
+export type AppliedDiscount = z.infer<typeof AppliedDiscount>;
 
 export const CartLine = z
   .object({
@@ -34,8 +40,13 @@ export const CartLine = z
     sku: z.string(),
     title: z.string(),
     quantity: z.number().int(),
-    unitPrice: Money.openapi({ description: "Price when the line was added." }),
-    lineTotal: Money,
+    unitPrice: Money.openapi({ description: "The price that applies now in the cart's market (base price or a price list; see priceSource). Gross when the market's prices include tax." }),
+    compareAtPrice: Money.nullable().openapi({ description: "The 'was' price to show next to it, if any." }),
+    priceSource: PriceSource,
+    discounts: z.array(AppliedDiscount).openapi({ description: "Discounts allocated to this line." }),
+    lineTotal: Money.openapi({ description: "unitPrice x quantity minus the line's discounts." }),
+    tax: Money.openapi({ description: "Tax of this line: included in lineTotal when the market's prices include tax, else added on top." }),
+    taxRate: z.number().int().openapi({ description: "Basis points (1900 = 19%)." }),
     available: z.boolean().openapi({ description: "False when the line can no longer be bought (see `unavailableReason`): checkout refuses the cart until it is removed." }),
     unavailableReason: UnavailableReason.nullable(),
   })
@@ -44,13 +55,34 @@ export type CartLine = z.infer<typeof CartLine>;
 
 export const Totals = z
   .object({
-    subtotal: Money,
-    shipping: Money.openapi({ description: "Flat rate for the shipping country (the default rate without an address); 0 for an empty cart." }),
-    tax: Money.openapi({ description: "Tax rate of the shipping country applied to subtotal + shipping, rounded half up." }),
-    total: Money,
+    subtotal: Money.openapi({ description: "Sum of unitPrice x quantity." }),
+    discount: Money.openapi({ description: "All discounts: lines and shipping." }),
+    shipping: Money.openapi({ description: "The shipping method's price before shipping discounts; 0 for an empty cart." }),
+    tax: Money.openapi({ description: "Tax of lines and shipping. Already part of subtotal and shipping when `taxIncluded`." }),
+    taxIncluded: z.boolean().openapi({ description: "true: prices include tax (the market's setting, unless the shopper is tax exempt) and total does not add it again." }),
+    total: Money.openapi({ description: "subtotal - discount + shipping (+ tax when not taxIncluded)." }),
+    giftCards: Money.openapi({ description: "Paid by gift cards and store credit." }),
+    amountDue: Money.openapi({ description: "total - giftCards: what the payment must cover." }),
   })
   .openapi("Totals");
 export type Totals = z.infer<typeof Totals>;
+
+export const CartMarket = z
+  .object({ id: z.string(), handle: z.string(), name: z.string(), currency: z.string(), pricesIncludeTax: z.boolean() })
+  .openapi("CartMarket", { description: "The market the cart is priced in: the chosen one, else the shipping country's, else the default." });
+
+export const CartShipping = z
+  .object({ methodId: z.string(), name: z.string(), amount: Money, discount: Money, tax: Money, taxRate: z.number().int() })
+  .openapi("CartShipping", { description: "The shipping method the cart is priced with: the chosen one when it applies, else the cheapest." });
+
+export const CartDiscounts = z
+  .object({
+    applied: z.array(z.object({ promotionId: z.string(), code: z.string().nullable(), title: z.string(), amount: Money })),
+    rejectedCodes: z.array(z.object({ code: z.string(), reason: z.string() })),
+  })
+  .openapi("CartDiscounts");
+
+export const AppliedGiftCard = z.object({ giftCardId: z.string(), last4: z.string(), amount: Money }).openapi("AppliedGiftCard");
 
 export const CartStatus = z.enum(["open", "checking_out", "completed", "merged"]).openapi("CartStatus");
 
@@ -62,8 +94,15 @@ export const Cart = z
     email: z.string().nullable(),
     shippingAddress: Address.nullable(),
     billingAddress: Address.nullable(),
+    market: CartMarket,
+    taxExempt: z.boolean().openapi({ description: "The shopper is in a tax-exempt customer group: no tax, and prices without the tax they include." }),
     lines: z.array(CartLine),
-    totals: Totals.nullable().openapi({ description: "Null while the cart is empty (no currency yet)." }),
+    shippingMethodId: z.string().nullable().openapi({ description: "The shipping method the shopper chose, if any." }),
+    shippingMethods: z.array(ShippingOption).openapi({ description: "Every method that can ship this cart to its destination in its market, cheapest first." }),
+    shipping: CartShipping.nullable().openapi({ description: "Null for an empty cart or when no method ships there." }),
+    discounts: CartDiscounts,
+    giftCards: z.array(AppliedGiftCard),
+    totals: Totals.nullable().openapi({ description: "Null while the cart is empty." }),
     orderId: z.string().nullable().openapi({ description: "The order this cart became, once checked out." }),
     holdMinutes: z.number().int().openapi({ description: "How long each line holds its stock after the last change." }),
     createdAt: Timestamp,
@@ -88,6 +127,8 @@ export const UpdateCartInput = z
     email: Email.nullable().optional(),
     shippingAddress: Address.nullable().optional(),
     billingAddress: Address.nullable().optional(),
+    market: MarketSelector.nullable().optional().openapi({ description: "Price the cart in this market (handle or id); null: the shipping country's market, else the default." }),
+    shippingMethodId: z.string().min(1).max(64).nullable().optional().openapi({ description: "Ship with this method (one of the cart's `shippingMethods`); null: the cheapest." }),
   })
   .strict()
   .openapi("UpdateCartInput");

@@ -9,7 +9,8 @@ import { newId } from "../../shared/ids";
 import { parseInput } from "../../shared/validation";
 import { getProductRecord, getVariant, unsellableVariants, type UnsellableReason } from "../catalog";
 import { holdStock, releaseStock } from "../inventory";
-import { computeTotals } from "./pricing";
+import { requireMarket } from "../pricing";
+import { priceCart, resolveLinePrices, type PricedCart } from "./pricing";
 import { AddLineInput, CreateCartInput, UpdateCartInput, UpdateLineInput, type Cart, type CartLine, type CreatedCart } from "./schemas";
 import { cartLines, carts } from "./tables";
 
@@ -37,7 +38,23 @@ export const holdOwner = (cartId: string) => `cart:${cartId}`;
 // ---------------------------------------------------------------------------------------------
 // Reading and access
 
-function toCartLine(row: CartLineRow, unavailable: ReadonlyMap<string, UnsellableReason>): CartLine {
+/** The pipeline's input for a cart as stored (checkout passes its own address and moment). */
+export function pricingInput(row: CartRow, lines: readonly CartLineRow[], overrides: { shippingAddress?: CartRow["shippingAddress"]; at?: string } = {}) {
+  const address = overrides.shippingAddress !== undefined ? overrides.shippingAddress : row.shippingAddress;
+  return {
+    cartId: row.id,
+    customerId: row.customerId,
+    marketId: row.marketId,
+    shippingMethodId: row.shippingMethodId,
+    shippingAddress: address ?? null,
+    lines: lines.map((l) => ({ id: l.id, variantId: l.variantId, productId: l.productId, sku: l.sku, quantity: l.quantity })),
+    ...(overrides.at && { at: overrides.at }),
+  };
+}
+
+function toCartLine(row: CartLineRow, priced: PricedCart, unavailable: ReadonlyMap<string, UnsellableReason>): CartLine {
+  const line = priced.lines.find((l) => l.lineId === row.id)!;
+  const money = (amount: number) => ({ amount, currency: priced.currency });
   const reason = unavailable.get(row.variantId) ?? null;
   return {
     id: row.id,
@@ -46,14 +63,21 @@ function toCartLine(row: CartLineRow, unavailable: ReadonlyMap<string, Unsellabl
     sku: row.sku,
     title: row.title,
     quantity: row.quantity,
-    unitPrice: { amount: row.unitPrice, currency: row.currency },
-    lineTotal: { amount: row.unitPrice * row.quantity, currency: row.currency },
+    unitPrice: money(line.unitPrice),
+    compareAtPrice: line.compareAtPrice === null ? null : money(line.compareAtPrice),
+    priceSource: line.source,
+    discounts: line.discounts.map((d) => ({ ...d, amount: money(d.amount) })),
+    lineTotal: money(line.lineTotal),
+    tax: money(line.tax),
+    taxRate: line.taxRate,
     available: reason === null,
     unavailableReason: reason,
   };
 }
 
-export function toCart(env: Env, row: CartRow, lines: CartLineRow[], unavailable: ReadonlyMap<string, UnsellableReason> = new Map()): Cart {
+export function toCart(env: Env, row: CartRow, lines: CartLineRow[], priced: PricedCart, unavailable: ReadonlyMap<string, UnsellableReason> = new Map()): Cart {
+  const money = (amount: number) => ({ amount, currency: priced.currency });
+  const { market, totals } = priced;
   return {
     id: row.id,
     status: row.status,
@@ -61,10 +85,28 @@ export function toCart(env: Env, row: CartRow, lines: CartLineRow[], unavailable
     email: row.email,
     shippingAddress: row.shippingAddress ?? null,
     billingAddress: row.billingAddress ?? null,
-    lines: lines.map((line) => toCartLine(line, unavailable)),
+    market: { id: market.id, handle: market.handle, name: market.name, currency: market.currency, pricesIncludeTax: market.pricesIncludeTax },
+    taxExempt: priced.taxExempt,
+    lines: lines.map((l) => toCartLine(l, priced, unavailable)),
+    shippingMethodId: row.shippingMethodId,
+    shippingMethods: priced.shippingMethods,
+    shipping: priced.shipping
+      ? { methodId: priced.shipping.methodId, name: priced.shipping.name, amount: money(priced.shipping.amount), discount: money(priced.shipping.discount), tax: money(priced.shipping.tax), taxRate: priced.shipping.taxRate }
+      : null,
+    discounts: { applied: priced.discounts.applied.map((a) => ({ ...a, amount: money(a.amount) })), rejectedCodes: priced.discounts.rejectedCodes },
+    giftCards: priced.giftCards.map((g) => ({ ...g, amount: money(g.amount) })),
     totals:
-      row.currency && lines.length > 0
-        ? computeTotals(env, { currency: row.currency, lines, country: row.shippingAddress?.country })
+      lines.length > 0
+        ? {
+            subtotal: money(totals.subtotal),
+            discount: money(totals.discount),
+            shipping: money(totals.shipping),
+            tax: money(totals.tax),
+            taxIncluded: priced.pricesIncludeTax,
+            total: money(totals.total),
+            giftCards: money(totals.giftCards),
+            amountDue: money(totals.amountDue),
+          }
         : null,
     orderId: row.orderId,
     holdMinutes: holdMinutes(env),
@@ -109,7 +151,7 @@ export async function getCart(ctx: ServiceContext, id: string): Promise<Cart> {
   const { row, lines } = await loadCart(ctx, id);
   // A completed cart's lines are history (the order has them); only an active cart says what is gone.
   const unavailable = row.status === "completed" || row.status === "merged" ? new Map() : await unsellableVariants(ctx.db, lines.map((l) => l.variantId));
-  return toCart(ctx.env, row, lines, unavailable);
+  return toCart(ctx.env, row, lines, await priceCart(ctx, pricingInput(row, lines)), unavailable);
 }
 
 /** A cart line that can no longer be bought, with its position in the cart (for problem pointers). */
@@ -145,6 +187,8 @@ export async function createCart(ctx: ServiceContext, rawInput: unknown = {}): P
     email: input.email ?? null,
     shippingAddress: input.shippingAddress ?? null,
     billingAddress: input.billingAddress ?? null,
+    marketId: input.market ? (await requireMarket(ctx, input.market, "/market")).id : null,
+    shippingMethodId: input.shippingMethodId ?? null,
     createdAt: at,
     updatedAt: at,
   });
@@ -168,13 +212,32 @@ async function discardCart(ctx: ServiceContext, id: string): Promise<void> {
 
 export async function updateCart(ctx: ServiceContext, id: string, rawInput: unknown): Promise<Cart> {
   const input = parseInput(UpdateCartInput, rawInput);
-  await loadOpenCart(ctx, id);
+  const { row, lines } = await loadOpenCart(ctx, id);
+  const marketId = input.market ? (await requireMarket(ctx, input.market, "/market")).id : input.market;
+  const next: CartRow = {
+    ...row,
+    ...(input.email !== undefined && { email: input.email }),
+    ...(input.shippingAddress !== undefined && { shippingAddress: input.shippingAddress }),
+    ...(input.billingAddress !== undefined && { billingAddress: input.billingAddress }),
+    ...(marketId !== undefined && { marketId }),
+    ...(input.shippingMethodId !== undefined && { shippingMethodId: input.shippingMethodId }),
+  };
+  const priced = await priceCart(ctx, pricingInput(next, lines));
+  // A chosen method must be one that ships this cart there now (it may stop applying later: then the cheapest does).
+  if (input.shippingMethodId && !priced.shippingMethods.some((m) => m.id === input.shippingMethodId)) {
+    throw new ServiceError("VALIDATION_FAILED", `Shipping method '${input.shippingMethodId}' cannot ship this cart.`, {
+      errors: [{ pointer: "/shippingMethodId", detail: `Choose one of: ${priced.shippingMethods.map((m) => m.id).join(", ") || "none applies"}.` }],
+    });
+  }
   await ctx.db
     .update(carts)
     .set({
-      ...(input.email !== undefined && { email: input.email }),
-      ...(input.shippingAddress !== undefined && { shippingAddress: input.shippingAddress }),
-      ...(input.billingAddress !== undefined && { billingAddress: input.billingAddress }),
+      email: next.email,
+      shippingAddress: next.shippingAddress,
+      billingAddress: next.billingAddress,
+      marketId: next.marketId,
+      shippingMethodId: next.shippingMethodId,
+      currency: lines.length > 0 ? priced.currency : row.currency,
       updatedAt: now(),
     })
     .where(and(eq(carts.id, id), eq(carts.status, "open")));
@@ -206,6 +269,22 @@ async function variantForCart(ctx: ServiceContext, variantId: string, pointer: s
   }
 }
 
+/** A new line's row; its price is what the pipeline resolves when it is added (and again on every read). */
+function lineSnapshot(cartId: string, variant: { id: string; productId: string; sku: string; title: string }, productTitle: string, quantity: number, at: string, price = { amount: 0, currency: "" }): CartLineRow {
+  return {
+    id: newId("cartLine"),
+    cartId,
+    variantId: variant.id,
+    productId: variant.productId,
+    sku: variant.sku,
+    title: variant.title === productTitle ? productTitle : `${productTitle} – ${variant.title}`,
+    unitPrice: price.amount,
+    currency: price.currency,
+    quantity,
+    createdAt: at,
+  };
+}
+
 const sumOf = (lines: CartLineRow[], sku: string, exceptLineId?: string) =>
   lines.filter((l) => l.sku === sku && l.id !== exceptLineId).reduce((n, l) => n + l.quantity, 0);
 
@@ -219,9 +298,12 @@ async function addLineAt(ctx: ServiceContext, cartId: string, rawInput: unknown,
   const { row, lines } = await loadOpenCart(ctx, cartId);
   if (lines.length >= MAX_LINES) throw new ServiceError("CONFLICT", `A cart holds at most ${MAX_LINES} lines.`);
   const { variant, product } = await variantForCart(ctx, input.variantId, `${pointerBase}/variantId`);
-  if (row.currency && lines.length > 0 && row.currency !== variant.price.currency) {
-    throw new ServiceError("VALIDATION_FAILED", `All lines of a cart use one currency (${row.currency}).`, {
-      errors: [{ pointer: `${pointerBase}/variantId`, detail: `Priced in ${variant.price.currency}, the cart is in ${row.currency}.` }],
+  // The variant must be sold in the cart's market (have a price in its currency, or a list's).
+  const priced = await resolveLinePrices(ctx, pricingInput(row, [{ ...lineSnapshot(cartId, variant, product.title, input.quantity, ""), id: "new" }]));
+  const line = priced.lines[0]!;
+  if (line.source.kind === "none") {
+    throw new ServiceError("VALIDATION_FAILED", `Variant '${variant.id}' is not sold in market '${priced.market.handle}'.`, {
+      errors: [{ pointer: `${pointerBase}/variantId`, detail: `No price in ${priced.market.currency}.` }],
     });
   }
   const others = sumOf(lines, variant.sku);
@@ -229,19 +311,8 @@ async function addLineAt(ctx: ServiceContext, cartId: string, rawInput: unknown,
   const at = now();
   try {
     await ctx.db.batch([
-      ctx.db.insert(cartLines).values({
-        id: newId("cartLine"),
-        cartId,
-        variantId: variant.id,
-        productId: variant.productId,
-        sku: variant.sku,
-        title: variant.title === product.title ? product.title : `${product.title} – ${variant.title}`,
-        unitPrice: variant.price.amount,
-        currency: variant.price.currency,
-        quantity: input.quantity,
-        createdAt: at,
-      }),
-      ctx.db.update(carts).set({ currency: variant.price.currency, updatedAt: at }).where(eq(carts.id, cartId)),
+      ctx.db.insert(cartLines).values(lineSnapshot(cartId, variant, product.title, input.quantity, at, { amount: line.unitPrice, currency: priced.market.currency })),
+      ctx.db.update(carts).set({ currency: priced.market.currency, updatedAt: at }).where(eq(carts.id, cartId)),
     ]);
   } catch (error) {
     await holdStock(ctx.env, { sku: variant.sku, owner: holdOwner(cartId), quantity: others, ttlMs: holdTtlMs(ctx.env) });

@@ -14,8 +14,12 @@ export const carts = sqliteTable(
     tokenHash: text("token_hash").unique(),
     customerId: text("customer_id"),
     status: text("status", { enum: ["open", "checking_out", "completed", "merged"] }).notNull(),
-    /** The one currency of every line; null while the cart is empty. */
+    /** The currency of the cart's market when a line was last added; null while the cart is empty (informative: lines are priced on every read). */
     currency: text("currency"),
+    /** The market the shopper chose (pricing module); null: the shipping country's market, else the default. */
+    marketId: text("market_id"),
+    /** The shipping method the shopper chose; null or no longer applicable: the cheapest that applies. */
+    shippingMethodId: text("shipping_method_id"),
     email: text("email"),
     shippingAddress: text("shipping_address", { mode: "json" }).$type<Address>(),
     billingAddress: text("billing_address", { mode: "json" }).$type<Address>(),
@@ -33,7 +37,11 @@ export const carts = sqliteTable(
   ],
 );
 
-/** Lines keep a snapshot of the variant (sku, title, price) taken when the line was added. */
+/**
+ * Lines keep a snapshot of the variant (sku, title, price) taken when the line was added. The price
+ * a line shows and checks out at is resolved again on every read (the pricing pipeline); the stored
+ * one is what it cost when added.
+ */
 export const cartLines = sqliteTable(
   "cart_lines",
   {

@@ -4,6 +4,8 @@ import { type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { isUniqueViolation } from "../../shared/db-errors";
 import { eventInsert, publishAfterResponse } from "../events";
+import { basePriceStatements, type BasePriceInput } from "../pricing";
+import { existingTaxClasses } from "../tax";
 import { purgeCatalogCache } from "../protection";
 import { ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
@@ -58,6 +60,28 @@ export function assertVariantSet(input: { sku: string; price: { currency: string
   if (errors.length > 0) throw new ServiceError("VALIDATION_FAILED", "The variants are not consistent.", { errors });
 }
 
+/** A product's tax class must exist (tax module). */
+export async function assertTaxClass(ctx: ServiceContext, handle: string | undefined, pointer: string): Promise<void> {
+  if (handle === undefined || (await existingTaxClasses(ctx, [handle])).size > 0) return;
+  throw new ServiceError("VALIDATION_FAILED", `Unknown tax class '${handle}'.`, { errors: [{ pointer, detail: "Use standard, reduced, zero or a class created with POST /v1/tax-classes." }] });
+}
+
+/**
+ * The base prices a variant write carries (`price`, and `prices` in more currencies), as upserts for
+ * the pricing module's table in the same batch as the variant.
+ */
+export function variantPriceStatements(
+  db: Database,
+  variants: { id: string; productId: string; input: { price?: { amount: number; currency: string } | undefined; compareAtPrice?: { amount: number } | null | undefined; prices?: { amount: number; currency: string; compareAtAmount?: number | null | undefined }[] | undefined } }[],
+  at: string,
+): BatchItem<"sqlite">[] {
+  const rows: BasePriceInput[] = variants.flatMap(({ id, productId, input }) => [
+    ...(input.price ? [{ variantId: id, productId, currency: input.price.currency, amount: input.price.amount, compareAtAmount: input.compareAtPrice?.amount ?? null }] : []),
+    ...(input.prices ?? []).map((p) => ({ variantId: id, productId, currency: p.currency, amount: p.amount, compareAtAmount: p.compareAtAmount ?? null })),
+  ]);
+  return basePriceStatements(db, rows, at);
+}
+
 export function variantValues(productId: string, v: CreateVariantInput, index: number, at: string) {
   const parsed = CreateVariantInput.parse(v);
   return {
@@ -69,6 +93,7 @@ export function variantValues(productId: string, v: CreateVariantInput, index: n
     priceAmount: parsed.price.amount,
     currency: parsed.price.currency,
     compareAtAmount: parsed.compareAtPrice?.amount ?? null,
+    weightGrams: parsed.weightGrams ?? null,
     position: parsed.position ?? index,
     createdAt: at,
     updatedAt: at,

@@ -5,6 +5,7 @@ import { forwardArgs, toConnection } from "../../graphql/connection";
 import { ServiceError } from "../../shared/errors";
 import { deleteProductImage, uploadProductImage } from "./images";
 import type { Category, ProductImage, ProductRecord, SearchHit, VariantRecord } from "./schemas";
+import { variantsKey } from "./loaders";
 import * as catalog from "./service";
 
 const ProductStatusEnum = builder.enumType("ProductStatus", {
@@ -36,6 +37,17 @@ const ProductImageRef = builder.objectRef<ProductImage>("ProductImage").implemen
 });
 
 export const ProductRef = builder.objectRef<ProductRecord>("Product");
+const ProductMarketRef = builder.objectRef<NonNullable<ProductRecord["market"]>>("ProductMarket").implement({
+  description: "The market a product's prices are for.",
+  extensions: SHARED,
+  fields: (t) => ({ handle: t.exposeString("handle"), currency: t.exposeString("currency"), pricesIncludeTax: t.exposeBoolean("pricesIncludeTax") }),
+});
+const CurrencyPriceRef = builder.objectRef<VariantRecord["prices"][number]>("CurrencyPrice").implement({
+  description: "A base price in one currency.",
+  extensions: SHARED,
+  fields: (t) => ({ currency: t.exposeString("currency"), amount: t.exposeInt("amount"), compareAtAmount: t.exposeInt("compareAtAmount", { nullable: true }) }),
+});
+const MARKET_ARG = "Prices for this market (handle or id); default: the X-Market header, then the default market.";
 export const VariantRef = builder.objectRef<VariantRecord>("Variant");
 export const CategoryRef = builder.objectRef<Category>("Category");
 const SearchHitRef = builder.objectRef<SearchHit>("SearchHit");
@@ -51,20 +63,27 @@ ProductRef.implement({
     status: t.field({ type: ProductStatusEnum, resolve: (p) => p.status }),
     images: t.field({ type: [ProductImageRef], description: "Uploaded images first (in upload order), then images linked by URL; the first is the primary image.", resolve: (p) => p.images }),
     attributes: t.field({ type: [KeyValueRef], resolve: (p) => toKeyValues(p.attributes) }),
+    taxClass: t.exposeString("taxClass", { description: "Tax class handle: which rate applies at checkout." }),
+    market: t.field({
+      type: ProductMarketRef,
+      nullable: true,
+      description: "The market prices are for (the market argument, X-Market, or the default); null on products embedded in recommendations.",
+      resolve: (p) => p.market,
+    }),
     priceRange: t.field({
       type: builder.objectRef<NonNullable<ProductRecord["priceRange"]>>("PriceRange").implement({
         extensions: SHARED,
         fields: (f) => ({ min: f.field({ type: MoneyRef, resolve: (r) => r.min }), max: f.field({ type: MoneyRef, resolve: (r) => r.max }) }),
       }),
       nullable: true,
-      description: "Lowest and highest variant price; null when the product has no variants.",
+      description: "Lowest and highest variant price in the market; null when no variant has a price there.",
       resolve: (p) => p.priceRange,
     }),
     variants: t.field({
       type: [VariantRef],
-      // Products read with their variants (listings and pages that ask for them, search hits) carry them:
-      // no second query. Each then carries its availability too (Variant.availability).
-      resolve: (p, _args, ctx) => ("variants" in p && Array.isArray(p.variants) ? (p.variants as VariantRecord[]) : ctx.loaders.catalog.variantsByProduct.load(p.id)),
+      // Products read with their variants (listings and pages that ask for them, search hits) carry them,
+      // priced in the same market: no second query. Each then carries its availability too.
+      resolve: (p, _args, ctx) => ("variants" in p && Array.isArray(p.variants) ? (p.variants as VariantRecord[]) : ctx.loaders.catalog.variantsByProduct.load(variantsKey(p))),
     }),
     categories: t.field({ type: [CategoryRef], resolve: (p, _args, ctx) => ctx.loaders.catalog.categoriesByProduct.load(p.id) }),
     createdAt: t.exposeString("createdAt", { description: "RFC 3339 UTC." }),
@@ -80,8 +99,15 @@ VariantRef.implement({
     sku: t.exposeString("sku"),
     title: t.exposeString("title"),
     options: t.field({ type: [KeyValueRef], resolve: (v) => toKeyValues(v.options) }),
-    price: t.field({ type: MoneyRef, resolve: (v) => v.price }),
+    price: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: "One unit in the market read for (base price, or a price list for everyone there now); null when the variant has no price in its currency.",
+      resolve: (v) => v.price,
+    }),
     compareAtPrice: t.field({ type: MoneyRef, nullable: true, description: "The 'was' price, if any.", resolve: (v) => v.compareAtPrice }),
+    prices: t.field({ type: [CurrencyPriceRef], description: "Base prices in every currency, before price lists.", resolve: (v) => v.prices }),
+    weightGrams: t.exposeInt("weightGrams", { nullable: true, description: "Shipping weight in grams." }),
     position: t.exposeInt("position"),
   }),
 });
@@ -105,7 +131,11 @@ CategoryRef.implement({
     products: t.connection({
       type: ProductRef,
       description: "Active products in this category or its descendants.",
-      args: { sort: t.arg({ type: ProductSortEnum }), inStock: t.arg.boolean({ description: "true: only products with a variant in stock; false: only products with none." }) },
+      args: {
+        sort: t.arg({ type: ProductSortEnum }),
+        inStock: t.arg.boolean({ description: "true: only products with a variant in stock; false: only products with none." }),
+        market: t.arg.string({ description: MARKET_ARG }),
+      },
       resolve: async (c, args, ctx, info) =>
         toConnection(
           await (asksFor(info, "variants") ? catalog.listProducts : catalog.listProductRecords)(ctx.services, {
@@ -113,6 +143,7 @@ CategoryRef.implement({
             category: c.id,
             ...(args.sort && { sort: args.sort }),
             ...(args.inStock != null && { inStock: args.inStock }),
+            ...(args.market && { market: args.market }),
           }),
         ),
     }),
@@ -163,8 +194,9 @@ builder.queryFields((t) => ({
     description: "Active products (admins may ask for any status), filtered and sorted like GET /v1/products.",
     args: {
       category: t.arg.string({ description: "Category id or slug; includes descendants." }),
-      minPrice: t.arg.int({ description: "Lowest variant price at least this (minor units)." }),
-      maxPrice: t.arg.int({ description: "Lowest variant price at most this (minor units)." }),
+      market: t.arg.string({ description: MARKET_ARG }),
+      minPrice: t.arg.int({ description: "Lowest variant price in the market at least this (minor units)." }),
+      maxPrice: t.arg.int({ description: "Lowest variant price in the market at most this (minor units)." }),
       inStock: t.arg.boolean({ description: "true: only products with a variant that can be bought now (from the availability projection); false: only products with none." }),
       sort: t.arg({ type: ProductSortEnum }),
       status: t.arg({ type: ProductStatusEnum, description: "Admin only." }),
@@ -181,8 +213,8 @@ builder.queryFields((t) => ({
     extensions: SHARED,
     nullable: true,
     description: "A product by id or slug; null when it does not exist or is not visible to you.",
-    args: { id: t.arg.id(), slug: t.arg.string() },
-    resolve: (_root, args, ctx, info) => orNull(() => (asksFor(info, "variants") ? catalog.getProduct : catalog.getProductRecord)(ctx.services, byIdOrSlug(args))),
+    args: { id: t.arg.id(), slug: t.arg.string(), market: t.arg.string({ description: MARKET_ARG }) },
+    resolve: (_root, args, ctx, info) => orNull(() => (asksFor(info, "variants") ? catalog.getProduct : catalog.getProductRecord)(ctx.services, byIdOrSlug(args), args.market)),
   }),
   categories: t.field({
     type: [CategoryRef],
@@ -201,11 +233,15 @@ builder.queryFields((t) => ({
     type: SearchHitRef,
     extensions: SHARED,
     description: "Full-text search over active products, ranked by bm25.",
-    args: { query: t.arg.string({ required: true }) },
+    args: { query: t.arg.string({ required: true }), market: t.arg.string({ description: MARKET_ARG }) },
     resolve: async (_root, args, ctx) =>
-      toConnection(await catalog.searchProducts(ctx.services, { q: args.query, ...forwardArgs(args) })),
+      toConnection(await catalog.searchProducts(ctx.services, { q: args.query, ...forwardArgs(args), ...(args.market && { market: args.market }) })),
   }),
 }));
+
+const CurrencyPriceInput = builder.inputType("CurrencyPriceInput", {
+  fields: (t) => ({ currency: t.string({ required: true }), amount: t.int({ required: true }), compareAtAmount: t.int() }),
+});
 
 const CreateVariantInputRef = builder.inputType("CreateVariantInput", {
   fields: (t) => ({
@@ -214,6 +250,8 @@ const CreateVariantInputRef = builder.inputType("CreateVariantInput", {
     options: t.field({ type: [KeyValueInput] }),
     price: t.field({ type: MoneyInput, required: true }),
     compareAtPrice: t.field({ type: MoneyInput }),
+    prices: t.field({ type: [CurrencyPriceInput], description: "Base prices in more currencies." }),
+    weightGrams: t.int({ description: "Shipping weight in grams." }),
     position: t.int(),
   }),
 });
@@ -226,6 +264,8 @@ const UpdateVariantInputRef = builder.inputType("UpdateVariantInput", {
     options: t.field({ type: [KeyValueInput] }),
     price: t.field({ type: MoneyInput }),
     compareAtPrice: t.field({ type: MoneyInput }),
+    prices: t.field({ type: [CurrencyPriceInput], description: "Set base prices in these currencies." }),
+    weightGrams: t.int({ description: "Shipping weight in grams; null clears it." }),
     position: t.int(),
   }),
 });
@@ -239,6 +279,7 @@ const CreateProductInputRef = builder.inputType("CreateProductInput", {
     images: t.stringList(),
     attributes: t.field({ type: [KeyValueInput] }),
     categoryIds: t.idList(),
+    taxClass: t.string({ description: "Tax class handle; default standard." }),
     variants: t.field({ type: [CreateVariantInputRef] }),
   }),
 });
@@ -253,6 +294,7 @@ const UpdateProductInputRef = builder.inputType("UpdateProductInput", {
     images: t.stringList(),
     attributes: t.field({ type: [KeyValueInput] }),
     categoryIds: t.idList(),
+    taxClass: t.string({ description: "Tax class handle." }),
   }),
 });
 
@@ -338,7 +380,7 @@ builder.mutationFields((t) => ({
     type: VariantRef,
     description: "Partially update a variant. Admin.",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateVariantInputRef, required: true }) },
-    resolve: (_root, args, ctx) => catalog.updateVariant(ctx.services, args.id, variantInput(args.input, ["compareAtPrice"])),
+    resolve: (_root, args, ctx) => catalog.updateVariant(ctx.services, args.id, variantInput(args.input, ["compareAtPrice", "weightGrams"])),
   }),
   deleteVariant: t.field({
     type: DeletedRef,

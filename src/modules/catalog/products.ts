@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import { skusInStock } from "../inventory";
@@ -9,26 +9,42 @@ import { slugify } from "../../shared/schemas";
 import { parseInput } from "../../shared/validation";
 import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
-import { refreshPriceRange, productEvent, assertCategoriesExist, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
+import { refreshPriceRange, productEvent, assertCategoriesExist, assertTaxClass, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
+import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, toProduct } from "./records";
 import { deleteProductImageObjects } from "./images";
-import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydratedProductColumns, toProduct } from "./records";
+import { findMarket } from "../pricing";
+import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, productMarketPriceMin, unknownMarket, type Pricing, type ProductMarketValues } from "./market";
 
-const NULL_PRICE_HIGH = sql`coalesce(${products.priceMin}, 9007199254740991)`;
+type ListedRow = { row: ProductRow } & ProductMarketValues & Partial<{ variantsJson: string; categoryIdsJson: string }>;
 
-const NULL_PRICE_LOW = sql`coalesce(${products.priceMin}, -1)`;
+const NULL_PRICE_HIGH = sql`coalesce(${productMarketPriceMin}, 9007199254740991)`;
 
-/** Keyset pagination per sort order: the sort expression, its direction and the row value a cursor holds. */
+const NULL_PRICE_LOW = sql`coalesce(${productMarketPriceMin}, -1)`;
+
+/** Keyset pagination per sort order: the sort expression, its direction and the row value a cursor holds. Prices are the read market's. */
 const sorts = {
-  newest: { expr: sql`${products.createdAt}`, dir: "desc", value: (r: ProductRow) => r.createdAt },
-  price_asc: { expr: NULL_PRICE_HIGH, dir: "asc", value: (r: ProductRow) => r.priceMin ?? Number.MAX_SAFE_INTEGER },
-  price_desc: { expr: NULL_PRICE_LOW, dir: "desc", value: (r: ProductRow) => r.priceMin ?? -1 },
-  title_asc: { expr: sql`${products.title}`, dir: "asc", value: (r: ProductRow) => r.title },
+  newest: { expr: sql`${products.createdAt}`, dir: "desc", value: (r: ListedRow) => r.row.createdAt },
+  price_asc: { expr: NULL_PRICE_HIGH, dir: "asc", value: (r: ListedRow) => r.marketPriceMin ?? Number.MAX_SAFE_INTEGER },
+  price_desc: { expr: NULL_PRICE_LOW, dir: "desc", value: (r: ListedRow) => r.marketPriceMin ?? -1 },
+  title_asc: { expr: sql`${products.title}`, dir: "asc", value: (r: ListedRow) => r.row.title },
 } as const;
 
+/** What a product read selects: the row, its market values and, hydrated, its variants and category ids. */
+function productColumns(hydrated: boolean) {
+  return { row: products, ...productMarketColumns, ...(hydrated ? hydrationColumns(sql.raw(`"products"."id"`)) : {}) };
+}
+
+/** A selected product (see productColumns) as a record, or hydrated as a `Product`. */
+function fromListed({ row, variantsJson, categoryIdsJson, ...market }: ListedRow, hydrated: boolean): ProductRecord | Product {
+  const record = toProductRecord(row, market);
+  return hydrated ? toProduct(record, { variantsJson: variantsJson!, categoryIdsJson: categoryIdsJson! }) : record;
+}
+
 /**
- * A page of products in one statement. With `hydrated` each product comes with its variants (with
- * availability) and category ids (a `Product`); without, records only (GraphQL, when no variant is
- * asked for, attaches relations its own way).
+ * A page of products in one statement, priced in the read's market (joined into the statement). With
+ * `hydrated` each product comes with its variants (with availability and market prices) and category
+ * ids (a `Product`); without, records only (GraphQL, when no variant is asked for, attaches relations
+ * its own way).
  */
 export async function listProductRecords(ctx: ServiceContext, rawInput: unknown): Promise<Page<ProductRecord>> {
   return listPage(ctx, rawInput, false);
@@ -42,6 +58,7 @@ async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: false)
 async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: true): Promise<Page<Product>>;
 async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolean): Promise<Page<ProductRecord | Product>> {
   const input = parseInput(ListProductsInput, rawInput);
+  const pricing = pricingOf(ctx, input.market);
   const where: (SQL | undefined)[] = [visibleStatus(ctx, input.status)];
 
   if (input.category) {
@@ -57,8 +74,8 @@ async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolea
     const inStock = sql`${products.id} IN (SELECT ${variants.productId} FROM ${variants} WHERE ${variants.sku} IN (${skusInStock()}))`;
     where.push(input.inStock ? inStock : sql`NOT (${inStock})`);
   }
-  if (input.minPrice !== undefined) where.push(sql`${products.priceMin} >= ${input.minPrice}`);
-  if (input.maxPrice !== undefined) where.push(sql`${products.priceMin} <= ${input.maxPrice}`);
+  if (input.minPrice !== undefined) where.push(sql`${productMarketPriceMin} >= ${input.minPrice}`);
+  if (input.maxPrice !== undefined) where.push(sql`${productMarketPriceMin} <= ${input.maxPrice}`);
 
   const sort = sorts[input.sort];
   if (input.cursor) {
@@ -67,9 +84,11 @@ async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolea
     where.push(sql`(${sort.expr} ${op} ${c.v} OR (${sort.expr} = ${c.v} AND ${products.id} ${op} ${c.id}))`);
   }
 
-  const rows: (ProductRow & Partial<{ variantsJson: string; categoryIdsJson: string }>)[] = await ctx.db
-    .select(hydrated ? hydratedProductColumns() : getTableColumns(products))
+  // The market is joined into the statement (one row, or none for an unknown market).
+  const rows: ListedRow[] = await ctx.db
+    .select(productColumns(hydrated))
     .from(products)
+    .innerJoin(joinMarket(pricing), ON_ITS_ROW)
     .where(and(...where))
     .orderBy(
       sort.dir === "asc" ? asc(sort.expr) : desc(sort.expr),
@@ -77,36 +96,38 @@ async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolea
     )
     .limit(input.limit + 1);
 
-  // An empty page may mean an unknown category: only then is it worth a query to tell the two apart.
+  // An empty page may mean an unknown market or category: only then is it worth a query to tell them apart.
+  if (rows.length === 0 && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
   if (rows.length === 0 && input.category && !(await findCategory(ctx.db, input.category))) throw notFound("Category", input.category);
 
-  const page = pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.id }), Boolean(input.cursor));
+  const page = pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.row.id }), Boolean(input.cursor));
   return withItems(
     page,
-    page.items.map((r) => (hydrated ? toProduct(toProductRecord(r), r as Required<typeof r>) : toProductRecord(r))),
+    page.items.map((r) => fromListed(r, hydrated)),
   );
 }
 
-export async function getProductRecord(ctx: ServiceContext, idOrSlug: string): Promise<ProductRecord> {
-  const row = await ctx.db
-    .select()
-    .from(products)
-    .where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug)))
-    .get();
-  // Drafts and archived products are invisible to the public: a 404, not a 403, so they do not leak.
-  if (!row || (row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
-  return toProductRecord(row);
+/** One product priced in a market (`market`, else the request's X-Market, else the default). */
+export async function getProductRecord(ctx: ServiceContext, idOrSlug: string, market?: string | null): Promise<ProductRecord> {
+  return productIn(ctx, idOrSlug, pricingOf(ctx, market), false);
 }
 
-/** A product with its variants (with availability) and category ids, in one statement. */
-export async function getProduct(ctx: ServiceContext, idOrSlug: string): Promise<Product> {
-  const row = await ctx.db
-    .select(hydratedProductColumns())
+/** A product with its variants (with availability and market prices) and category ids, in one statement. */
+export async function getProduct(ctx: ServiceContext, idOrSlug: string, market?: string | null): Promise<Product> {
+  return (await productIn(ctx, idOrSlug, pricingOf(ctx, market), true)) as Product;
+}
+
+async function productIn(ctx: ServiceContext, idOrSlug: string, pricing: Pricing, hydrated: boolean): Promise<ProductRecord | Product> {
+  const found: ListedRow | undefined = await ctx.db
+    .select(productColumns(hydrated))
     .from(products)
+    .innerJoin(joinMarket(pricing), ON_ITS_ROW)
     .where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug)))
     .get();
-  if (!row || (row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
-  return toProduct(toProductRecord(row), row);
+  if (!found && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
+  // Drafts and archived products are invisible to the public: a 404, not a 403, so they do not leak.
+  if (!found || (found.row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
+  return fromListed(found, hydrated);
 }
 
 export async function createProduct(ctx: ServiceContext, rawInput: unknown): Promise<Product> {
@@ -114,6 +135,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
   const input = parseInput(CreateProductInput, rawInput);
   const categoryIds = [...new Set(input.categoryIds ?? [])];
   await assertCategoriesExist(ctx.db, categoryIds, "/categoryIds");
+  await assertTaxClass(ctx, input.taxClass, "/taxClass");
   assertVariantSet(input.variants ?? [], null, "/variants");
 
   const at = now();
@@ -129,6 +151,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
       status,
       images: input.images ?? [],
       attributes: input.attributes ?? {},
+      taxClass: input.taxClass ?? "standard",
       createdAt: at,
       updatedAt: at,
     }),
@@ -139,6 +162,7 @@ export async function createProduct(ctx: ServiceContext, rawInput: unknown): Pro
     const rows = input.variants.map((v, i) => variantValues(id, v, i, at));
     const perStatement = Math.floor(D1_MAX_BOUND_PARAMETERS / Object.keys(rows[0]!).length);
     for (let i = 0; i < rows.length; i += perStatement) statements.push(ctx.db.insert(variants).values(rows.slice(i, i + perStatement)));
+    statements.push(...variantPriceStatements(ctx.db, rows.map((row, i) => ({ id: row.id, productId: id, input: input.variants![i]! })), at));
     statements.push(refreshPriceRange(ctx.db, id, at));
   }
   statements.push(productEvent(ctx, "product.created", { id, slug, title: input.title, status }, at));
@@ -150,6 +174,7 @@ export async function updateProduct(ctx: ServiceContext, idOrSlug: string, rawIn
   requireAdmin(ctx.actor, "catalog:write");
   const input = parseInput(UpdateProductInput, rawInput);
   const existing = await getProductRecord(ctx, idOrSlug);
+  await assertTaxClass(ctx, input.taxClass, "/taxClass");
   const at = now();
   const { categoryIds, ...fields } = input;
   const statements: BatchItem<"sqlite">[] = [ctx.db.update(products).set({ ...fields, updatedAt: at }).where(eq(products.id, existing.id))];

@@ -4,8 +4,11 @@ import type { Database } from "../../db/client";
 import { availableUnits } from "../inventory";
 import { ServiceError } from "../../shared/errors";
 import { type Category, type Product, type ProductRecord, type Variant, type VariantRecord } from "./schemas";
+import { BASE_PRICES_JSON, joinMarket, ON_ITS_ROW, variantMarketColumns, variantPriceSql, type Pricing, type ProductMarketValues, type VariantMarketValues } from "./market";
 import { productImages } from "./image-urls";
 import { categories, productCategories, products, variants } from "./tables";
+
+export type { Pricing } from "./market";
 
 export const now = () => new Date().toISOString();
 
@@ -20,7 +23,19 @@ export type VariantRow = typeof variants.$inferSelect;
 
 type CategoryRow = typeof categories.$inferSelect;
 
-export function toProductRecord(row: ProductRow): ProductRecord {
+/**
+ * A product row as a record. With its market values (catalog reads) the price range is the market's;
+ * without (products embedded elsewhere, e.g. recommendations) it is the variants' own legacy prices.
+ */
+export function toProductRecord(row: ProductRow, market?: ProductMarketValues): ProductRecord {
+  const legacy =
+    row.priceMin === null || row.priceMax === null || row.currency === null
+      ? null
+      : { min: { amount: row.priceMin, currency: row.currency }, max: { amount: row.priceMax, currency: row.currency } };
+  const inMarket =
+    market && market.marketPriceMin !== null && market.marketPriceMax !== null
+      ? { min: { amount: market.marketPriceMin, currency: market.marketCurrency }, max: { amount: market.marketPriceMax, currency: market.marketCurrency } }
+      : null;
   return {
     id: row.id,
     slug: row.slug,
@@ -29,24 +44,27 @@ export function toProductRecord(row: ProductRow): ProductRecord {
     status: row.status,
     images: productImages(row),
     attributes: row.attributes,
-    priceRange:
-      row.priceMin === null || row.priceMax === null || row.currency === null
-        ? null
-        : { min: { amount: row.priceMin, currency: row.currency }, max: { amount: row.priceMax, currency: row.currency } },
+    taxClass: row.taxClass,
+    priceRange: market ? inMarket : legacy,
+    market: market ? { handle: market.marketHandle, currency: market.marketCurrency, pricesIncludeTax: Boolean(market.marketPricesIncludeTax) } : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
 }
 
-export function toVariant(row: VariantRow): VariantRecord {
+/** A variant row with its prices in the read's market and its base prices in every currency. */
+export function toVariant(row: VariantRow, market: VariantMarketValues): VariantRecord {
+  const money = (amount: number | null) => (amount === null ? null : { amount, currency: market.marketCurrency });
   return {
     id: row.id,
     productId: row.productId,
     sku: row.sku,
     title: row.title,
     options: row.options,
-    price: { amount: row.priceAmount, currency: row.currency },
-    compareAtPrice: row.compareAtAmount === null ? null : { amount: row.compareAtAmount, currency: row.currency },
+    price: money(market.marketPrice),
+    compareAtPrice: money(market.marketCompareAt),
+    prices: JSON.parse(market.basePrices) as VariantRecord["prices"],
+    weightGrams: row.weightGrams,
     position: row.position,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -78,15 +96,19 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   return map;
 }
 
-/** One query for the variants of many products, in position order. */
-export async function variantsByProductIds(db: Database, productIds: readonly string[]): Promise<Map<string, VariantRecord[]>> {
+/** One query for the variants of many products, in position order, priced in the read's market. */
+export async function variantsByProductIds(db: Database, productIds: readonly string[], pricing: Pricing): Promise<Map<string, VariantRecord[]>> {
   if (productIds.length === 0) return new Map();
   const rows = await db
-    .select()
+    .select({ row: variants, ...variantMarketColumns })
     .from(variants)
-    .where(inArray(variants.productId, [...productIds]))
+    .innerJoin(joinMarket(pricing), ON_ITS_ROW)
+    .where(sql`${variants.productId} IN (SELECT value FROM json_each(${JSON.stringify([...productIds])}))`)
     .orderBy(asc(variants.productId), asc(variants.position), asc(variants.id));
-  return groupBy(rows.map(toVariant), (v) => v.productId);
+  return groupBy(
+    rows.map(({ row, ...market }) => toVariant(row, market)),
+    (v) => v.productId,
+  );
 }
 
 /** Product records (any status) by id: one query. */
@@ -140,34 +162,32 @@ export async function childCategoriesByParentIds(db: Database, parentIds: readon
 // ids, aggregated as JSON by SQLite in correlated subqueries, instead of three more queries per page.
 
 /**
- * Where a variant's price comes from in catalog reads. Today the base price on the variant row only;
- * markets and price lists (issue 11) will choose a price list's columns here from `market`, and the
- * read caches already key their entries by a market slot (modules/protection/catalog-cache.ts).
+ * Where a variant's price comes from in catalog reads: the read's market (`Pricing`, see ./market.ts),
+ * joined into the statement as the one-row `read_market` (pricing's readMarketJoin): its currency's
+ * base price, or a price list that applies to everyone there now. The statements below reference it,
+ * so each read that hydrates joins `joinMarket(pricing)` once, and the read caches key their entries
+ * by the resolved market (modules/protection/catalog-cache.ts).
  */
-export interface Pricing {
-  market: string | null;
-}
-
-export const BASE_PRICING: Pricing = { market: null };
-
-function priceColumns(_pricing: Pricing): { amount: SQL; currency: SQL; compareAt: SQL } {
-  return { amount: sql`v.price_amount`, currency: sql`v.currency`, compareAt: sql`v.compare_at_amount` };
+function priceColumns(): { amount: SQL; currency: SQL; compareAt: SQL } {
+  const price = variantPriceSql(sql`v.id`);
+  return { amount: price.price, currency: sql`read_market.market_currency`, compareAt: price.compareAt };
 }
 
 /** The columns a variant's JSON object is made of, under the alias `v`: its row, price and availability. */
-function variantSource(pricing: Pricing, where: SQL, orderBy: SQL = sql``): SQL {
-  const price = priceColumns(pricing);
+function variantSource(where: SQL, orderBy: SQL = sql``): SQL {
+  const price = priceColumns();
   return sql`(SELECT v.id, v.product_id, v.sku, v.title, v.options, ${price.amount} AS amount, ${price.currency} AS currency,
-      ${price.compareAt} AS compare_at, v.position, ${availableUnits(sql`v.sku`)} AS available, v.created_at, v.updated_at
+      ${price.compareAt} AS compare_at, ${BASE_PRICES_JSON} AS prices, v.weight_grams, v.position,
+      ${availableUnits(sql`v.sku`)} AS available, v.created_at, v.updated_at
     FROM variants v WHERE ${where} ${orderBy}) AS v`;
 }
 
 /** One variant of `variantSource` as a JSON object in the shape of `Variant`. */
 const VARIANT_OBJECT = sql`json_object(
       'id', v.id, 'productId', v.product_id, 'sku', v.sku, 'title', v.title, 'options', json(v.options),
-      'price', json_object('amount', v.amount, 'currency', v.currency),
+      'price', json(CASE WHEN v.amount IS NULL THEN NULL ELSE json_object('amount', v.amount, 'currency', v.currency) END),
       'compareAtPrice', json(CASE WHEN v.compare_at IS NULL THEN NULL ELSE json_object('amount', v.compare_at, 'currency', v.currency) END),
-      'position', v.position,
+      'prices', json(v.prices), 'weightGrams', v.weight_grams, 'position', v.position,
       'availability', json_object('available', v.available, 'inStock', json(CASE WHEN v.available > 0 THEN 'true' ELSE 'false' END)),
       'createdAt', v.created_at, 'updatedAt', v.updated_at)`;
 
@@ -175,14 +195,20 @@ const VARIANT_OBJECT = sql`json_object(
  * The variants of the product whose id is `productId` (an SQL reference to the outer row), in position
  * order, each with its price and availability, as one JSON array in the shape of `Variant`.
  */
-function variantsJson(productId: SQL, pricing: Pricing): SQL<string> {
-  return sql<string>`(SELECT json_group_array(${VARIANT_OBJECT}) FROM ${variantSource(pricing, sql`v.product_id = ${productId}`, sql`ORDER BY v.position, v.id`)})`;
+function variantsJson(productId: SQL): SQL<string> {
+  return sql<string>`(SELECT json_group_array(${VARIANT_OBJECT}) FROM ${variantSource(sql`v.product_id = ${productId}`, sql`ORDER BY v.position, v.id`)})`;
 }
 
-/** One variant by id with its price and availability (the same shape as in a product), in one statement. */
-export async function variantById(db: Database, id: string, pricing: Pricing = BASE_PRICING): Promise<Variant | undefined> {
-  const row = await db.get<{ json: string } | undefined>(sql`SELECT ${VARIANT_OBJECT} AS json FROM ${variantSource(pricing, sql`v.id = ${id}`)}`);
-  return row ? (JSON.parse(row.json) as Variant) : undefined;
+/**
+ * One variant by id in the read's market, with its price and availability (the same shape as in a
+ * product), in one statement. `market: null` when the market is unknown; `variant` undefined when
+ * the variant is.
+ */
+export async function variantById(db: Database, id: string, pricing: Pricing): Promise<{ market: string | null; variant: Variant | undefined }> {
+  const row = await db.get<{ market: string | null; json: string | null }>(sql`SELECT read_market.market_handle AS market,
+      (SELECT ${VARIANT_OBJECT} FROM ${variantSource(sql`v.id = ${id}`)}) AS json
+    FROM (SELECT 1) AS one LEFT JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW}`);
+  return { market: row?.market ?? null, variant: row?.json ? (JSON.parse(row.json) as Variant) : undefined };
 }
 
 /** The product's category ids, sorted, as one JSON array. */
@@ -191,14 +217,17 @@ function categoryIdsJson(productId: SQL): SQL<string> {
     (SELECT category_id FROM product_categories WHERE product_id = ${productId} ORDER BY category_id) AS pc)`;
 }
 
-/** What to select next to a product row (`productId` names the outer row's id) to hydrate it without another query. */
-export function hydrationColumns(productId: SQL, pricing: Pricing = BASE_PRICING) {
-  return { variantsJson: variantsJson(productId, pricing), categoryIdsJson: categoryIdsJson(productId) };
+/**
+ * What to select next to a product row (`productId` names the outer row's id) to hydrate it without
+ * another query. The statement must join the read's market (`joinMarket(pricing)`).
+ */
+export function hydrationColumns(productId: SQL) {
+  return { variantsJson: variantsJson(productId), categoryIdsJson: categoryIdsJson(productId) };
 }
 
-/** Drizzle select fields of a whole product row plus its hydration (for `.from(products)`). */
-export function hydratedProductColumns(pricing: Pricing = BASE_PRICING) {
-  return { ...getTableColumns(products), ...hydrationColumns(sql.raw(`"products"."id"`), pricing) };
+/** Drizzle select fields of a whole product row plus its hydration (for `.from(products)` joined with the market). */
+export function hydratedProductColumns() {
+  return { ...getTableColumns(products), ...hydrationColumns(sql.raw(`"products"."id"`)) };
 }
 
 /** A product record plus the columns of hydrationColumns, as the full `Product`. */
@@ -258,4 +287,47 @@ export async function unsellableVariants(db: Database, variantIds: readonly stri
     else if (s === "draft") out.set(id, "product_draft");
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts other modules price with
+
+/** Which of these variants exist, with their product: one query (long lists travel as one JSON parameter). */
+export async function variantProductIds(db: Database, variantIds: readonly string[]): Promise<Map<string, string>> {
+  if (variantIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: variants.id, productId: variants.productId })
+    .from(variants)
+    .where(sql`${variants.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(variantIds)])}))`);
+  return new Map(rows.map((r) => [r.id, r.productId]));
+}
+
+/** What the cart pricing pipeline needs of a variant and its product, as the catalog says now. */
+export interface VariantFacts {
+  variantId: string;
+  productId: string;
+  sku: string;
+  productStatus: ProductRow["status"];
+  taxClass: string;
+  weightGrams: number;
+  categoryIds: string[];
+}
+
+/** Facts of many variants in one query (deleted variants are absent from the map). */
+export async function variantFacts(db: Database, variantIds: readonly string[]): Promise<Map<string, VariantFacts>> {
+  if (variantIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      variantId: variants.id,
+      productId: variants.productId,
+      sku: variants.sku,
+      weightGrams: variants.weightGrams,
+      productStatus: products.status,
+      taxClass: products.taxClass,
+      categoryIds: sql<string>`(SELECT json_group_array(${productCategories.categoryId}) FROM ${productCategories} WHERE ${productCategories.productId} = ${products.id})`,
+    })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(sql`${variants.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(variantIds)])}))`);
+  return new Map(rows.map((r) => [r.variantId, { ...r, weightGrams: r.weightGrams ?? 0, categoryIds: (JSON.parse(r.categoryIds) as string[]).sort() }]));
 }

@@ -13,6 +13,7 @@ import {
   CreateVariantInput,
   ListProductsInput,
   Product,
+  ProductQuery,
   ProductImage,
   SearchHit,
   SearchInput,
@@ -30,6 +31,15 @@ const IdParam = (example: string) => z.object({ id: z.string().min(1).max(120).o
 
 const ProductList = listOf(Product, "ProductList");
 const SearchResults = listOf(SearchHit, "SearchResults");
+/** `X-Market` on catalog reads: the market's handle or id, for every read that names no `market`. */
+const MarketHeaders = z.object({
+  "x-market": z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ param: { name: "x-market", in: "header" }, description: "Price catalog reads in this market (handle or id) unless `market` says otherwise.", example: "us" }),
+});
+
 const CategoryTree = z.object({ data: z.array(CategoryNode) }).openapi("CategoryTree");
 
 export const catalogRoutes = createRouter()
@@ -42,8 +52,8 @@ export const catalogRoutes = createRouter()
       tags,
       summary: "List products",
       description:
-        "Active products, newest first by default. Filter by category (its descendants included) and by the lowest variant price; page with `cursor`. Admins may pass `status`.",
-      request: { query: ListProductsInput },
+        "Active products, newest first by default, priced in a market (`market`, else the `X-Market` header, else the default market). Filter by category (its descendants included) and by the lowest variant price in the market, sort by it; page with `cursor`. Admins may pass `status`.",
+      request: { query: ListProductsInput, headers: MarketHeaders },
       responses: { 200: json(ProductList, "A page of products."), ...problems("VALIDATION_FAILED", "FORBIDDEN", "NOT_FOUND") },
     }),
     async (c) => {
@@ -59,10 +69,11 @@ export const catalogRoutes = createRouter()
       security: optionalAdminSecurity,
       tags,
       summary: "Get a product by id or slug",
-      request: { params: IdOrSlugParam("classic-cotton-tee") },
-      responses: { 200: json(Product, "The product with its variants."), ...problems("NOT_FOUND") },
+      description: "Priced in a market: `market`, else the `X-Market` header, else the default market.",
+      request: { params: IdOrSlugParam("classic-cotton-tee"), query: ProductQuery, headers: MarketHeaders },
+      responses: { 200: json(Product, "The product with its variants."), ...problems("VALIDATION_FAILED", "NOT_FOUND") },
     }),
-    async (c) => c.json(await catalog.getProduct(c.get("services"), c.req.valid("param").idOrSlug), 200),
+    async (c) => c.json(await catalog.getProduct(c.get("services"), c.req.valid("param").idOrSlug, c.req.valid("query").market), 200),
   )
   .openapi(
     createRoute({
@@ -97,8 +108,9 @@ export const catalogRoutes = createRouter()
       security: publicSecurity,
       tags,
       summary: "Full-text search",
-      description: "Searches title, description and SKUs of active products (every word must match, as a prefix), ranked by bm25 with highlighted snippets.",
-      request: { query: SearchInput },
+      description:
+        "Searches title, description and SKUs of active products (every word must match, as a prefix), ranked by bm25 with highlighted snippets. Prices in a market like GET /v1/products.",
+      request: { query: SearchInput, headers: MarketHeaders },
       responses: { 200: json(SearchResults, "Ranked hits."), ...problems("VALIDATION_FAILED") },
     }),
     async (c) => {

@@ -36,8 +36,12 @@ export const Variant = z
     sku: z.string(),
     title: z.string(),
     options: z.record(z.string(), z.string()),
-    price: Money,
-    compareAtPrice: Money.nullable(),
+    price: Money.nullable().openapi({ description: "What one unit costs in the market read for (base price or a price list for everyone); null when the variant has no price in the market's currency (not sold there)." }),
+    compareAtPrice: Money.nullable().openapi({ description: "The 'was' price to show next to it, if any." }),
+    prices: z
+      .array(z.object({ currency: z.string(), amount: z.number().int(), compareAtAmount: z.number().int().nullable() }))
+      .openapi({ description: "Base prices in every currency, before price lists." }),
+    weightGrams: z.number().int().nullable().openapi({ description: "Shipping weight in grams; null counts as 0." }),
     position: z.number().int(),
     availability: VariantAvailability,
     createdAt: Timestamp,
@@ -70,6 +74,9 @@ export const CategoryNode: z.ZodType<CategoryNode> = Category.extend({
 
 export const PriceRange = z.object({ min: Money, max: Money }).openapi("PriceRange");
 
+export const ProductMarket = z
+  .object({ handle: z.string(), currency: z.string(), pricesIncludeTax: z.boolean() })
+  .openapi("ProductMarket", { description: "The market the prices are for: `?market=`, `X-Market`, or the default market." });
 export const ProductImage = z
   .object({
     id: z.string().nullable().openapi({ description: "`img_…` for uploaded images; null for an image linked by URL.", example: "img_01jd4x..." }),
@@ -95,9 +102,11 @@ export const Product = z
     status: ProductStatus,
     images: z.array(ProductImage).openapi({ description: "Uploaded images first (in upload order), then images linked by URL." }),
     attributes: z.record(z.string(), z.string()),
+    taxClass: z.string().openapi({ description: "Tax class handle (`standard`, `reduced`, `zero` or your own): which rate applies at checkout." }),
     categoryIds: z.array(z.string()),
     variants: z.array(Variant),
-    priceRange: PriceRange.nullable().openapi({ description: "Lowest and highest variant price; null without variants." }),
+    priceRange: PriceRange.nullable().openapi({ description: "Lowest and highest variant price in the market; null without variants priced there." }),
+    market: ProductMarket.nullable().openapi({ description: "Null only on products embedded in recommendations, whose priceRange is the variants' own prices." }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -110,13 +119,24 @@ export type ProductRecord = Omit<Product, "variants" | "categoryIds">;
 export const ProductSort = z.enum(["newest", "price_asc", "price_desc", "title_asc"]).openapi("ProductSort");
 export type ProductSort = z.infer<typeof ProductSort>;
 
+/** `?market=` on catalog reads: a market's handle or id (`X-Market` does the same for every read). */
+const MarketQuery = z
+  .string()
+  .min(1)
+  .max(64)
+  .optional()
+  .openapi({ description: "Prices for this market (handle or id); defaults to the `X-Market` header, then the default market.", example: "eu" });
+
+export const ProductQuery = z.object({ market: MarketQuery });
+
 export const ListProductsInput = z
   .object({
     limit: PageLimit,
+    market: MarketQuery,
     cursor: PageCursor,
     category: z.string().min(1).max(120).optional().openapi({ description: "Category id or slug; includes its descendants." }),
-    minPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price at least this (minor units)." }),
-    maxPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price at most this (minor units)." }),
+    minPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price in the market at least this (minor units of its currency)." }),
+    maxPrice: decimalInt(0, 100_000_000_00).optional().openapi({ description: "Lowest variant price in the market at most this (minor units of its currency)." }),
     sort: ProductSort.default("newest"),
     inStock: z
       .preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean())
@@ -131,6 +151,7 @@ export const ListProductsInput = z
 export type ListProductsInput = z.input<typeof ListProductsInput>;
 
 export const SearchInput = z.object({
+  market: MarketQuery,
   q: z.string().trim().min(1).max(200).openapi({ description: "Words to find in title, description or SKU.", example: "cotton tee" }),
   limit: PageLimit,
   cursor: PageCursor,
@@ -149,22 +170,40 @@ export const SearchHit = z
   .openapi("SearchHit");
 export type SearchHit = z.infer<typeof SearchHit>;
 
-export const CreateVariantInput = z
+const variantFields = z
   .object({
     sku: Sku,
     title: z.string().trim().min(1).max(200).optional(),
     options: Options.optional(),
-    price: Money,
+    price: Money.openapi({ description: "The price in its currency (the variant's base price there)." }),
     compareAtPrice: Money.nullable().optional(),
+    prices: z
+      .array(z.object({ amount: Money.shape.amount, currency: Money.shape.currency, compareAtAmount: Money.shape.amount.nullable().optional() }).strict())
+      .max(20)
+      .optional()
+      .openapi({ description: "Base prices in more currencies (one per currency), for markets that sell in them. Manage them later with PUT /v1/prices." }),
+    weightGrams: z.number().int().min(0).max(1_000_000_000).nullable().optional().openapi({ description: "Shipping weight in grams." }),
     position: z.number().int().min(0).max(10_000).optional(),
   })
-  .strict()
-  .openapi("CreateVariantInput");
+  .strict();
+
+/** One price per currency, `price` included. */
+function oneCurrencyEach(v: { price?: { currency: string } | undefined; prices?: { currency: string }[] | undefined }, ctx: z.RefinementCtx): void {
+  const seen = new Set(v.price ? [v.price.currency] : []);
+  v.prices?.forEach((p, i) => {
+    if (seen.has(p.currency)) ctx.addIssue({ code: "custom", path: ["prices", i, "currency"], message: "One price per currency (price counts too)." });
+    seen.add(p.currency);
+  });
+}
+
+export const CreateVariantInput = variantFields.superRefine(oneCurrencyEach).openapi("CreateVariantInput");
 export type CreateVariantInput = z.input<typeof CreateVariantInput>;
 
-export const UpdateVariantInput = CreateVariantInput.partial()
+export const UpdateVariantInput = variantFields
+  .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, "Provide at least one field to change.")
+  .superRefine(oneCurrencyEach)
   .openapi("UpdateVariantInput");
 export type UpdateVariantInput = z.input<typeof UpdateVariantInput>;
 
@@ -176,6 +215,7 @@ const productFields = {
   images: z.array(ImageUrl).max(20).optional().openapi({ description: "Images hosted elsewhere, by URL; replaces the linked ones (uploaded images stay). Upload with `POST /v1/products/{id}/images`." }),
   attributes: Attributes.optional(),
   categoryIds: z.array(z.string().min(1).max(64)).max(20).optional(),
+  taxClass: z.string().min(1).max(40).optional().openapi({ description: "Tax class handle; default `standard`." }),
 };
 
 export const CreateProductInput = z

@@ -4,6 +4,8 @@ import { ServiceError } from "../../shared/errors";
 import { decodeCursor, type Page, pageOf, withItems } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { SearchInput, type SearchHit } from "./schemas";
+import { findMarket } from "../pricing";
+import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, unknownMarket } from "./market";
 import { type ProductRow, toProductRecord, hydrationColumns, toProduct } from "./records";
 
 // Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
@@ -43,27 +45,50 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
     throw new ServiceError("VALIDATION_FAILED", "The cursor is not valid.", { errors: [{ pointer: "/cursor", detail: "Not a search cursor." }] });
   }
 
-  // Each hit comes hydrated (variants with availability, category ids) from the same statement.
-  const hydration = hydrationColumns(sql`p.id`);
-  const rows = await ctx.db.all<ProductSqlRow & { score: number; hl_title: string; hl_description: string; variants_json: string; category_ids_json: string }>(sql`
-    SELECT p.*, ${hydration.variantsJson} AS variants_json, ${hydration.categoryIdsJson} AS category_ids_json,
+  const pricing = pricingOf(ctx, input.market);
+  const m = productMarketColumns;
+  // Each hit comes hydrated (variants with availability, category ids) and priced in the read's market
+  // (joined into the same statement, see ./market.ts).
+  const hydration = hydrationColumns(sql`products.id`);
+  const rows = await ctx.db.all<ProductSqlRow & MarketSqlRow & { score: number; hl_title: string; hl_description: string; variants_json: string; category_ids_json: string }>(sql`
+    SELECT products.*, ${hydration.variantsJson} AS variants_json, ${hydration.categoryIdsJson} AS category_ids_json,
       bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
       highlight(products_fts, 1, ${MARK_OPEN}, ${MARK_CLOSE}) AS hl_title,
-      snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description
-    FROM products_fts INNER JOIN products p ON p.id = products_fts.product_id
-    WHERE products_fts MATCH ${match} AND p.status = 'active'
-    ORDER BY score, p.id
+      snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description,
+      ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency, ${m.marketPricesIncludeTax} AS market_prices_include_tax,
+      ${m.marketPriceMin} AS market_price_min, ${m.marketPriceMax} AS market_price_max
+    FROM products_fts INNER JOIN products ON products.id = products_fts.product_id INNER JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW}
+    WHERE products_fts MATCH ${match} AND products.status = 'active'
+    ORDER BY score, products.id
     LIMIT ${input.limit + 1} OFFSET ${offset}`);
+  if (rows.length === 0 && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
 
   const page = pageOf(rows, input.limit, (r, i) => ({ v: offset + i + 1, id: r.id }), offset > 0);
   return withItems(
     page,
     page.items.map((r) => ({
-      product: toProduct(toProductRecord(fromSqlRow(r)), { variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json }),
+      product: toProduct(
+        toProductRecord(fromSqlRow(r), {
+          marketHandle: r.market_handle,
+          marketCurrency: r.market_currency,
+          marketPricesIncludeTax: r.market_prices_include_tax,
+          marketPriceMin: r.market_price_min,
+          marketPriceMax: r.market_price_max,
+        }),
+        { variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json },
+      ),
       score: r.score,
       highlights: { title: markToHtml(r.hl_title), description: markToHtml(r.hl_description) },
     })),
   );
+}
+
+interface MarketSqlRow {
+  market_handle: string;
+  market_currency: string;
+  market_prices_include_tax: number;
+  market_price_min: number | null;
+  market_price_max: number | null;
 }
 
 interface ProductSqlRow {
@@ -75,6 +100,7 @@ interface ProductSqlRow {
   images: string;
   uploaded_images: string;
   attributes: string;
+  tax_class: string;
   price_min: number | null;
   price_max: number | null;
   currency: string | null;
@@ -92,6 +118,7 @@ function fromSqlRow(r: ProductSqlRow): ProductRow {
     images: JSON.parse(r.images) as string[],
     uploadedImages: JSON.parse(r.uploaded_images) as ProductRow["uploadedImages"],
     attributes: JSON.parse(r.attributes) as Record<string, string>,
+    taxClass: r.tax_class,
     priceMin: r.price_min,
     priceMax: r.price_max,
     currency: r.currency,

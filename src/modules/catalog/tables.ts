@@ -48,6 +48,12 @@ export const products = sqliteTable(
     uploadedImages: text("uploaded_images", { mode: "json" }).$type<StoredImage[]>().notNull().default(sql`'[]'`),
     attributes: text("attributes", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
     /** Lowest variant price, kept by the same batch that writes variants: lets listings filter and sort by price. */
+    /** Tax class handle (tax module): `standard`, `reduced`, `zero` or a shop's own. */
+    taxClass: text("tax_class").notNull().default("standard"),
+    /**
+     * Legacy, from before markets: the lowest and highest price of the variants' own `price_amount`.
+     * Listings filter and sort on market prices now (pricing module); kept for old readers.
+     */
     priceMin: integer("price_min"),
     priceMax: integer("price_max"),
     currency: text("currency"),
@@ -84,9 +90,16 @@ export const variants = sqliteTable(
     sku: text("sku").notNull().unique(),
     title: text("title").notNull(),
     options: text("options", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    /**
+     * The price the variant was created or last updated with through the catalog API, in its currency.
+     * Prices live in the pricing module's `variant_prices` (one per currency), which every catalog write
+     * of `price` also updates; this copy only feeds the legacy `products.price_min`.
+     */
     priceAmount: integer("price_amount").notNull(),
     currency: text("currency").notNull(),
     compareAtAmount: integer("compare_at_amount"),
+    /** For weight-based shipping; null counts as 0. */
+    weightGrams: integer("weight_grams"),
     position: integer("position").notNull().default(0),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),

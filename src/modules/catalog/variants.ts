@@ -4,10 +4,12 @@ import type { Database } from "../../db/client";
 import { notFound, ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
 import { CreateVariantInput, UpdateVariantInput, type Variant } from "./schemas";
-import { variants } from "./tables";
+type ParsedVariantUpdate = ReturnType<typeof UpdateVariantInput.parse>;
+import { products, variants } from "./tables";
 import { hasStockHistory } from "../inventory";
-import { refreshPriceRange, productEvent, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
+import { refreshPriceRange, productEvent, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
 import { getProductRecord } from "./products";
+import { pricingOf, unknownMarket } from "./market";
 import { now, type VariantRow, variantById } from "./records";
 
 async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
@@ -16,9 +18,11 @@ async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
   return row;
 }
 
-/** A variant with its availability, in one statement. */
+/** A variant with its availability, priced in the request's market (X-Market, else the default), in one statement. */
 export async function getVariant(ctx: ServiceContext, id: string): Promise<Variant> {
-  const variant = await variantById(ctx.db, id);
+  const pricing = pricingOf(ctx, null);
+  const { market, variant } = await variantById(ctx.db, id, pricing);
+  if (market === null) throw unknownMarket(pricing);
   if (!variant) throw notFound("Variant", id);
   return variant;
 }
@@ -27,11 +31,13 @@ export async function createVariant(ctx: ServiceContext, productId: string, rawI
   requireAdmin(ctx.actor, "catalog:write");
   const input = parseInput(CreateVariantInput, rawInput);
   const product = await getProductRecord(ctx, productId);
-  assertVariantSet([input], product.priceRange?.min.currency ?? null, "");
+  const primary = await ctx.db.select({ currency: products.currency }).from(products).where(eq(products.id, product.id)).get();
+  assertVariantSet([input], primary?.currency ?? null, "");
   const at = now();
   const values = variantValues(product.id, input, input.position ?? 0, at);
   await commitCatalogChange(ctx, [
     ctx.db.insert(variants).values(values),
+    ...variantPriceStatements(ctx.db, [{ id: values.id, productId: product.id, input }], at),
     refreshPriceRange(ctx.db, product.id, at),
     productEvent(ctx, "product.updated", { id: product.id, changed: ["variants"], variantId: values.id }, at),
   ], { productId: product.id, slug: product.slug });
@@ -68,14 +74,28 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
         ...(input.options !== undefined && { options: input.options }),
         ...(input.price !== undefined && { priceAmount: input.price.amount, currency: input.price.currency }),
         ...(input.compareAtPrice !== undefined && { compareAtAmount: input.compareAtPrice?.amount ?? null }),
+        ...(input.weightGrams !== undefined && { weightGrams: input.weightGrams }),
         ...(input.position !== undefined && { position: input.position }),
         updatedAt: at,
       })
       .where(eq(variants.id, id)),
+    ...variantPriceStatements(ctx.db, [{ id, productId: existing.productId, input: pricesOfUpdate(existing, input) }], at),
     refreshPriceRange(ctx.db, existing.productId, at),
     productEvent(ctx, "product.updated", { id: existing.productId, changed: ["variants"], variantId: id }, at),
   ], { productId: existing.productId });
   return getVariant(ctx, id);
+}
+
+/** The base prices an update sets: `price` and/or `compareAtPrice` (each completed from the row), and `prices`. */
+function pricesOfUpdate(existing: VariantRow, input: ParsedVariantUpdate) {
+  const touchesPrice = input.price !== undefined || input.compareAtPrice !== undefined;
+  return {
+    prices: input.prices,
+    ...(touchesPrice && {
+      price: input.price ?? { amount: existing.priceAmount, currency: existing.currency },
+      compareAtPrice: input.compareAtPrice !== undefined ? input.compareAtPrice : existing.compareAtAmount === null ? null : { amount: existing.compareAtAmount },
+    }),
+  };
 }
 
 export async function deleteVariant(ctx: ServiceContext, id: string): Promise<void> {

@@ -64,6 +64,18 @@ const Stock = z.object({
   onHand: z.number().int(),
 });
 
+const PriceList = z.object({
+  id: z.string().meta({ description: "Price list id (`prl_…`)." }),
+  name: z.string(),
+  status: z.enum(["active", "draft"]),
+  currency: z.string(),
+  marketId: z.string().nullable(),
+  customerGroupId: z.string().nullable(),
+  startsAt: Timestamp.nullable(),
+  endsAt: Timestamp.nullable(),
+  changed: z.array(z.string()).meta({ description: "price_list.updated: the changed settings, or `prices`." }),
+});
+
 export const eventCatalogue = {
   "order.placed": {
     summary:
@@ -95,6 +107,19 @@ export const eventCatalogue = {
   "inventory.low": { summary: "Available stock of a SKU fell to the low-stock threshold (LOW_STOCK_THRESHOLD, default 5) or below.", data: Stock },
   "inventory.out_of_stock": { summary: "Available stock of a SKU reached zero.", data: Stock },
   "customer.created": { summary: "A customer signed up.", data: z.object({ id: z.string(), email: z.string(), createdAt: Timestamp }) },
+  "price.changed": {
+    summary: "A variant's base price in one currency was set, changed or removed (amount null). Catalog reads in markets of that currency show it at once.",
+    data: z.object({
+      variantId: z.string(),
+      productId: z.string(),
+      currency: z.string().regex(/^[A-Z]{3}$/),
+      amount: z.number().int().min(0).nullable().meta({ description: "Minor units; null when the price was removed." }),
+      compareAtAmount: z.number().int().min(0).nullable(),
+    }),
+  },
+  "price_list.created": { summary: "A price list was created (with its first prices, if any).", data: PriceList },
+  "price_list.updated": { summary: "A price list's settings or prices changed (`changed` names which; `prices` for its prices).", data: PriceList },
+  "price_list.deleted": { summary: "A price list was deleted; its prices no longer apply.", data: PriceList },
   "customer.password_reset_requested": {
     summary: "A customer asked to reset their password. The email with the single-use link is sent by the notifications handler; the link (its token) is in no event.",
     data: z.object({ customerId: z.string(), email: z.string(), requestedAt: Timestamp }),

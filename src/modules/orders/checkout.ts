@@ -5,7 +5,21 @@ import { ServiceError, type FieldError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { log } from "../../shared/log";
 import { parseInput } from "../../shared/validation";
-import { claimCheckout, completeCheckoutStatement, computeTotals, holdOwner, holdTtlMs, loadCart, releaseCheckout, unavailableLines, type Address, type CartLineRow } from "../carts";
+import {
+  assertPurchasable,
+  claimCheckout,
+  completeCheckoutStatement,
+  holdOwner,
+  holdTtlMs,
+  loadCart,
+  priceCart,
+  pricingInput,
+  releaseCheckout,
+  unavailableLines,
+  type Address,
+  type CartLineRow,
+  type PricedCart,
+} from "../carts";
 import { CheckoutInput } from "../carts";
 import { accountCreatedAt } from "../customers";
 import { eventInsert, publishAfterResponse } from "../events";
@@ -43,6 +57,7 @@ export interface CheckoutOptions {
  * 0. A cart already checked out with the same Idempotency-Key answers with its order (a replay after a crash).
  * 1. Claim the cart (open -> checking_out): one checkout per cart at a time, others get 409. Every line must
  *    still be sellable (variant not deleted, product active), or LINES_UNAVAILABLE names the lines.
+ *    Price it with the pricing pipeline (priceForCheckout): what the order stores and charges.
  * 2. In parallel: hold every SKU (quantities of one SKU summed) all-or-nothing for this checkout attempt,
  *    taking over the cart's holds (and those of an attempt whose lease expired) in the same inventory
  *    transaction; and score the checkout's risk (which records it in the velocity counters). Short stock wins
@@ -67,11 +82,12 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
   const previousAttempt = cart.status === "checking_out" && cart.checkoutClaim ? [attemptOwner(cart.checkoutClaim)] : [];
   const stock: HeldStock = { owner: attemptOwner(claim), from: [holdOwner(cartId), ...previousAttempt], quantities: quantitiesBySku(lines), held: false };
   const orderToken = ORDER_TOKEN_PREFIX + randomToken(24);
-  const totals = computeTotals(ctx.env, { currency: ready.currency, lines, country: ready.shippingAddress.country });
   let orderId: string;
   try {
     await assertSellable(ctx, lines);
-    const assessment = await holdAndScore(ctx, stock, { ...ready, customerId: cart.customerId, lines, total: totals.total });
+    const priced = await priceForCheckout(ctx, cart, lines, ready);
+    const pricedLines = lines.map((l, i) => ({ ...l, unitPrice: priced.lines[i]!.unitPrice, currency: priced.currency }));
+    const assessment = await holdAndScore(ctx, stock, { ...ready, customerId: cart.customerId, lines: pricedLines, total: { amount: priced.totals.total, currency: priced.currency } });
     const mode = riskMode(ctx.env);
     if (mode === "enforce" && assessment.decision === "reject") {
       log.warn("checkout rejected by risk", { requestId: ctx.requestId, cartId, score: assessment.score, reasons: assessment.reasons.map((r) => r.feature), modelVersion: assessment.modelVersion });
@@ -80,7 +96,7 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
     const status = mode === "enforce" && assessment.decision === "review" ? ("on_hold" as const) : ("placed" as const);
     const at = new Date().toISOString();
     const forReplay = await replayable(ctx, cartId, orderToken, options.idempotencyKey);
-    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, totals, status, orderToken, at, paymentProvider: configuredProvider(ctx.env), extra: { holdOwner: stock.owner, ...forReplay } });
+    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, priced, status, orderToken, at, paymentProvider: configuredProvider(ctx.env), extra: { holdOwner: stock.owner, ...forReplay } });
     orderId = orderRow.id;
     const placed = toOrder(orderRow, lineRows, null);
     // A held order is announced as order.held; order.placed follows when an admin approves it, so
@@ -109,19 +125,17 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
 }
 
 type CartRow = Awaited<ReturnType<typeof loadCart>>["row"];
-type Totals = ReturnType<typeof computeTotals>;
 
 /** What a checkout needs beyond the cart's lines, from the request or the cart. */
 interface Readiness {
   email: string;
   shippingAddress: Address;
   billingAddress: Address | null;
-  currency: string;
   /** The storefront's device id for the risk scorer (optional). */
   deviceId: string | null;
 }
 
-/** 1. The cart can be checked out: not already completed, not empty, with an email, a shipping address and a currency. */
+/** 1. The cart can be checked out: not already completed, not empty, with an email and a shipping address. */
 function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[], input: CheckoutInput): Readiness {
   if (cart.status === "completed") {
     throw new ServiceError("CONFLICT", `Cart '${cartId}' was already checked out.`, { extra: { cartStatus: cart.status, orderId: cart.orderId } });
@@ -133,10 +147,21 @@ function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[],
   if (lines.length === 0) missing.push({ pointer: "/lines", detail: "The cart is empty." });
   if (!email) missing.push({ pointer: "/email", detail: "An email is required, on the cart or in the checkout request." });
   if (!shippingAddress) missing.push({ pointer: "/shippingAddress", detail: "A shipping address is required." });
-  if (missing.length > 0 || !email || !shippingAddress || !cart.currency) {
+  if (missing.length > 0 || !email || !shippingAddress) {
     throw new ServiceError("VALIDATION_FAILED", "The cart is not ready for checkout.", { errors: missing });
   }
-  return { email, shippingAddress, billingAddress, currency: cart.currency, deviceId: input.deviceId ?? null };
+  return { email, shippingAddress, billingAddress, deviceId: input.deviceId ?? null };
+}
+
+/**
+ * The pricing step: the cart priced by the pipeline (contracts/pricing-and-checkout.md) for the
+ * checkout's address at this moment. Lines without a price in the market, or a destination no shipping
+ * method serves, are a 400 naming them. The order stores this snapshot.
+ */
+async function priceForCheckout(ctx: ServiceContext, cart: CartRow, lines: readonly CartLineRow[], ready: Readiness): Promise<PricedCart> {
+  const priced = await priceCart(ctx, pricingInput(cart, lines, { shippingAddress: ready.shippingAddress }));
+  assertPurchasable(priced);
+  return priced;
 }
 
 /**
@@ -193,13 +218,13 @@ async function holdAndScore(
   return scoring.value;
 }
 
-/** 3. The order's row and its lines, priced from the cart's lines. */
+/** 3. The order's row and its lines: the priced cart's snapshot. */
 async function orderRows(args: {
   cartId: string;
   cart: CartRow;
   lines: readonly CartLineRow[];
   ready: Readiness;
-  totals: Totals;
+  priced: PricedCart;
   status: "placed" | "on_hold";
   orderToken: string;
   at: string;
@@ -207,7 +232,8 @@ async function orderRows(args: {
   extra: { holdOwner: string; checkoutKeyHash: string | null; orderTokenSealed: string | null };
   paymentProvider: string;
 }) {
-  const { cart, ready, totals, at } = args;
+  const { cart, ready, priced, at } = args;
+  const { totals, market } = priced;
   const orderId = newId("order");
   const orderRow = {
     id: orderId,
@@ -216,14 +242,26 @@ async function orderRows(args: {
     customerId: cart.customerId,
     email: ready.email,
     status: args.status,
-    paymentStatus: totals.total.amount === 0 ? ("not_required" as const) : ("pending" as const),
+    paymentStatus: totals.amountDue === 0 ? ("not_required" as const) : ("pending" as const),
     fulfillmentStatus: "unfulfilled" as const,
     version: 0,
-    currency: ready.currency,
-    subtotal: totals.subtotal.amount,
-    shipping: totals.shipping.amount,
-    tax: totals.tax.amount,
-    total: totals.total.amount,
+    currency: priced.currency,
+    subtotal: totals.subtotal,
+    shipping: totals.shipping,
+    tax: totals.tax,
+    total: totals.total,
+    discount: totals.discount,
+    giftCards: totals.giftCards,
+    amountDue: totals.amountDue,
+    pricesIncludeTax: priced.pricesIncludeTax,
+    marketId: market.id,
+    pricing: {
+      market: { id: market.id, handle: market.handle, name: market.name, currency: market.currency, pricesIncludeTax: market.pricesIncludeTax },
+      taxExempt: priced.taxExempt,
+      shipping: priced.shipping && { methodId: priced.shipping.methodId, name: priced.shipping.name, amount: priced.shipping.amount, discount: priced.shipping.discount, discounts: priced.shipping.discounts, tax: priced.shipping.tax, taxRate: priced.shipping.taxRate },
+      discounts: priced.discounts.applied,
+      giftCards: priced.giftCards,
+    },
     shippingAddress: ready.shippingAddress,
     billingAddress: ready.billingAddress,
     orderTokenHash: await sha256Hex(args.orderToken),
@@ -235,18 +273,27 @@ async function orderRows(args: {
     stockReturnedAt: null,
     ...args.extra,
   };
-  const lineRows = args.lines.map((l, position) => ({
-    id: newId("orderLine"),
-    orderId,
-    position,
-    variantId: l.variantId,
-    productId: l.productId,
-    sku: l.sku,
-    title: l.title,
-    unitPrice: l.unitPrice,
-    quantity: l.quantity,
-    lineTotal: l.unitPrice * l.quantity,
-  }));
+  const lineRows = args.lines.map((l, position) => {
+    const p = priced.lines[position]!;
+    return {
+      id: newId("orderLine"),
+      orderId,
+      position,
+      variantId: l.variantId,
+      productId: l.productId,
+      sku: l.sku,
+      title: l.title,
+      unitPrice: p.unitPrice,
+      quantity: l.quantity,
+      lineTotal: p.lineTotal,
+      compareAtPrice: p.compareAtPrice,
+      priceSource: p.source,
+      discount: p.discount,
+      discounts: p.discounts,
+      tax: p.tax,
+      taxRate: p.taxRate,
+    };
+  });
   return { orderRow, lineRows };
 }
 

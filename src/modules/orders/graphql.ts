@@ -2,7 +2,7 @@ import { orNull } from "../../graphql/errors";
 import { builder, dropNulls, MoneyRef } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { withIdempotency } from "../protection/graphql";
-import { AddressInput, AddressRef, addressInput, PurchaseLineRef, TotalsRef } from "../carts/graphql";
+import { AddressInput, AddressRef, addressInput, AppliedGiftCardRef, AppliedPromotionRef, CartMarketRef, CartShippingRef, PurchaseLineRef, TotalsRef } from "../carts/graphql";
 import { OrderRiskRef } from "../risk/graphql";
 import { checkout } from "./checkout";
 import type { Order, OrderLine, OrderNote, Payment, PlacedOrder, TimelineEntry } from "./schemas";
@@ -87,6 +87,10 @@ export const OrderRef = builder.objectRef<Order>("Order").implement({
     email: t.exposeString("email"),
     lines: t.field({ type: [OrderLineRef], resolve: (o) => o.lines }),
     totals: t.field({ type: TotalsRef, resolve: (o) => o.totals }),
+    market: t.field({ type: CartMarketRef, nullable: true, description: "The market it was sold in (null for orders placed before markets).", resolve: (o) => o.market }),
+    shipping: t.field({ type: CartShippingRef, nullable: true, description: "The shipping method it was priced with (null for orders placed before markets).", resolve: (o) => o.shipping }),
+    discounts: t.field({ type: [AppliedPromotionRef], description: "Promotions applied at checkout.", resolve: (o) => o.discounts }),
+    giftCards: t.field({ type: [AppliedGiftCardRef], description: "Gift cards and store credit applied at checkout.", resolve: (o) => o.giftCards }),
     shippingAddress: t.field({ type: AddressRef, resolve: (o) => o.shippingAddress }),
     billingAddress: t.field({ type: AddressRef, nullable: true, resolve: (o) => o.billingAddress }),
     paymentProvider: t.exposeString("paymentProvider"),

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { Money, PageCursor, PageLimit, Timestamp } from "../../shared/schemas";
-import { Address, Totals } from "../carts";
+import { Address, AppliedDiscount, Totals } from "../carts";
 import { PaymentAttempt } from "../payments";
+import { PriceSource } from "../pricing";
 import { OrderRisk } from "../risk";
 import { fulfillmentStatuses, orderChangeKinds, orderStatuses, paymentStatuses } from "./tables";
 
@@ -31,7 +32,13 @@ export const OrderLine = z
     title: z.string(),
     quantity: z.number().int(),
     unitPrice: Money.openapi({ description: "Price snapshot at checkout." }),
-    lineTotal: Money,
+    compareAtPrice: Money.nullable(),
+    // A union, not .nullable(): a nullable $ref renders as an allOf that typed clients cannot satisfy.
+    priceSource: z.union([PriceSource, z.null()]).openapi({ description: "Why this price; null for orders placed before markets." }),
+    discounts: z.array(AppliedDiscount).openapi({ description: "Discounts allocated to this line (for refunds and returns)." }),
+    lineTotal: Money.openapi({ description: "unitPrice x quantity minus the line's discounts." }),
+    tax: Money.nullable().openapi({ description: "Tax of this line (included or on top, per `totals.taxIncluded`); null for orders placed before markets." }),
+    taxRate: z.number().int().nullable().openapi({ description: "Basis points." }),
   })
   .openapi("OrderLine");
 export type OrderLine = z.infer<typeof OrderLine>;
@@ -60,6 +67,16 @@ export const Order = z
     email: z.string(),
     lines: z.array(OrderLine),
     totals: Totals,
+    market: z
+      .object({ id: z.string(), handle: z.string(), name: z.string(), currency: z.string(), pricesIncludeTax: z.boolean() })
+      .nullable()
+      .openapi({ description: "The market it was sold in; null for orders placed before markets." }),
+    shipping: z
+      .object({ methodId: z.string(), name: z.string(), amount: Money, discount: Money, tax: Money, taxRate: z.number().int() })
+      .nullable()
+      .openapi({ description: "The shipping method it was priced with; null for orders placed before markets." }),
+    discounts: z.array(z.object({ promotionId: z.string(), code: z.string().nullable(), title: z.string(), amount: Money })).openapi({ description: "Promotions applied at checkout." }),
+    giftCards: z.array(z.object({ giftCardId: z.string(), last4: z.string(), amount: Money })).openapi({ description: "Gift cards and store credit applied at checkout." }),
     amountDue: Money.openapi({ description: "What the customer pays through the payment provider (the total, less gift cards and store credit)." }),
     shippingAddress: Address,
     billingAddress: Address.nullable(),

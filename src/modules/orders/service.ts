@@ -5,19 +5,23 @@ import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
+import type { PriceSource } from "../pricing";
 import { manualCapturePlan, paymentsForOrders, paymentStatusFor, refundPayment, settlePaymentForCancel, toPaymentAttempt } from "../payments";
 import { assessmentsForOrders, reviewStatement, type OrderRisk } from "../risk";
 import { allowedTransitions, changeOrder, type OrderLineRow, type OrderRow } from "./changes";
 import { ListOrdersInput, MarkPaidInput, OrderNoteInput, type Order, type OrderNote, type OrderStatus, type TimelineEntry } from "./schemas";
 import { inventoryStock, settleOrTellTheCron, type StockPort } from "./stock";
-import { orderLines, orderNotes, orders, orderTransitions } from "./tables";
+import { orderLines, orderNotes, orders, orderTransitions, type OrderPricingSnapshot } from "./tables";
 
 export type { OrderRow };
 type Payments = Awaited<ReturnType<typeof paymentsForOrders>>;
 
-/** What the customer still owes after gift cards and store credit (the checkout contract's `amountDue`); the total until those land. */
-export function amountDue(row: Pick<OrderRow, "total">): number {
-  return row.total;
+/**
+ * What the customer still owes after gift cards and store credit (the checkout contract's `amountDue`),
+ * as priced at checkout; orders placed before markets (no pricing snapshot) owe their total.
+ */
+export function amountDue(row: Pick<OrderRow, "total" | "amountDue" | "pricing">): number {
+  return row.pricing ? row.amountDue : row.total;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -44,9 +48,27 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], pay: { attempts: P
       title: l.title,
       quantity: l.quantity,
       unitPrice: money(l.unitPrice),
+      compareAtPrice: l.compareAtPrice === null ? null : money(l.compareAtPrice),
+      priceSource: (l.priceSource as PriceSource | null) ?? null,
+      discounts: l.discounts.map((d) => ({ ...d, amount: money(d.amount) })),
       lineTotal: money(l.lineTotal),
+      tax: l.tax === null ? null : money(l.tax),
+      taxRate: l.taxRate,
     })),
-    totals: { subtotal: money(row.subtotal), shipping: money(row.shipping), tax: money(row.tax), total: money(row.total) },
+    totals: {
+      subtotal: money(row.subtotal),
+      discount: money(row.discount),
+      shipping: money(row.shipping),
+      tax: money(row.tax),
+      taxIncluded: row.pricesIncludeTax,
+      total: money(row.total),
+      giftCards: money(row.giftCards),
+      amountDue: money(amountDue(row)),
+    },
+    market: row.pricing?.market ?? null,
+    shipping: shippingOf(row.pricing?.shipping ?? null, money),
+    discounts: (row.pricing?.discounts ?? []).map((d) => ({ ...d, amount: money(d.amount) })),
+    giftCards: (row.pricing?.giftCards ?? []).map((g) => ({ ...g, amount: money(g.amount) })),
     amountDue: money(amountDue(row)),
     shippingAddress: row.shippingAddress,
     billingAddress: row.billingAddress ?? null,
@@ -62,6 +84,11 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], pay: { attempts: P
     placedAt: row.placedAt,
     updatedAt: row.updatedAt,
   };
+}
+
+function shippingOf(shipping: OrderPricingSnapshot["shipping"], money: (amount: number) => { amount: number; currency: string }): Order["shipping"] {
+  if (!shipping) return null;
+  return { methodId: shipping.methodId, name: shipping.name, amount: money(shipping.amount), discount: money(shipping.discount), tax: money(shipping.tax), taxRate: shipping.taxRate };
 }
 
 /** The payload every order.* event carries (its schema: src/modules/events/schemas.ts, published in /asyncapi.json). */

@@ -2,6 +2,15 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Address } from "../carts";
 
+/** What checkout's pricing knew besides the lines and totals (docs/pricing.md). */
+export interface OrderPricingSnapshot {
+  market: { id: string; handle: string; name: string; currency: string; pricesIncludeTax: boolean };
+  taxExempt: boolean;
+  shipping: { methodId: string; name: string; amount: number; discount: number; discounts: { promotionId: string; code: string | null; amount: number }[]; tax: number; taxRate: number } | null;
+  discounts: { promotionId: string; code: string | null; title: string; amount: number }[];
+  giftCards: { giftCardId: string; last4: string; amount: number }[];
+}
+
 export const orderStatuses = ["on_hold", "placed", "paid", "fulfilled", "cancelled", "refunded"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
@@ -58,6 +67,14 @@ export const orders = sqliteTable(
     shipping: integer("shipping").notNull(),
     tax: integer("tax").notNull(),
     total: integer("total").notNull(),
+    /** The pricing snapshot (docs/pricing.md): discounts, gift cards, what is left to pay, the market's tax mode. */
+    discount: integer("discount").notNull().default(0),
+    giftCards: integer("gift_cards").notNull().default(0),
+    amountDue: integer("amount_due").notNull().default(0),
+    pricesIncludeTax: integer("prices_include_tax", { mode: "boolean" }).notNull().default(false),
+    marketId: text("market_id"),
+    /** `{ market, shippingMethod, discounts, giftCards }` as priced at checkout; null for orders from before markets. */
+    pricing: text("pricing", { mode: "json" }).$type<OrderPricingSnapshot>(),
     shippingAddress: text("shipping_address", { mode: "json" }).$type<Address>().notNull(),
     billingAddress: text("billing_address", { mode: "json" }).$type<Address>(),
     orderTokenHash: text("order_token_hash").notNull(),
@@ -103,7 +120,17 @@ export const orderLines = sqliteTable(
     title: text("title").notNull(),
     unitPrice: integer("unit_price").notNull(),
     quantity: integer("quantity").notNull(),
+    /** unit price x quantity minus the line's discounts. */
     lineTotal: integer("line_total").notNull(),
+    compareAtPrice: integer("compare_at_price"),
+    /** Why this price (pricing module's PriceSource); null for orders from before markets. */
+    priceSource: text("price_source", { mode: "json" }).$type<Record<string, unknown>>(),
+    discount: integer("discount").notNull().default(0),
+    /** Discounts allocated to this line: `[{ promotionId, code, amount }]`. */
+    discounts: text("discounts", { mode: "json" }).$type<{ promotionId: string; code: string | null; amount: number }[]>().notNull().default(sql`'[]'`),
+    /** Tax of this line (included in it or on top, per the order's market); null for orders from before markets. */
+    tax: integer("tax"),
+    taxRate: integer("tax_rate"),
   },
   (t) => [index("order_lines_order_idx").on(t.orderId, t.position)],
 );

@@ -1,3 +1,4 @@
+import type { Database } from "../../db/client";
 import type { Env } from "../../env";
 
 /**
@@ -57,21 +58,39 @@ export async function purgeCatalogCache(_env: Pick<Env, never> | Env, _changed: 
 }
 
 /**
- * The market slot of a cache key. Catalog reads have one price per variant today; markets and price
- * lists (issue 11) will put the request's market here, so that each market's prices are cached apart.
+ * The market slot of a cache key: catalog reads are priced per market (modules/catalog/market.ts), so
+ * each market's copies are kept apart. The slot is the market a read resolves to, not what the request
+ * spelled: `?market=eu`, `X-Market: eu`, the market's id, and no market at all while EU is the default
+ * share one slot. The pricing module provides the resolver (src/app/wiring.ts); without one (tests of
+ * this module alone) every read is in DEFAULT_MARKET.
  */
 export const DEFAULT_MARKET = "-";
 
-/** The key of a REST read: generation, market, path and the query string in a canonical order. */
+/** Resolves a market selector (handle or id; null: the default market) to its slot within a cache generation. */
+export type MarketSlotResolver = (db: Database, selector: string | null, generation: string) => Promise<string>;
+
+let resolveSlot: MarketSlotResolver = async () => DEFAULT_MARKET;
+
+export function provideMarketSlots(resolver: MarketSlotResolver): void {
+  resolveSlot = resolver;
+}
+
+/** The slot of a read for `selector` in this generation. */
+export const marketSlot = (db: Database, selector: string | null | undefined, generation: string): Promise<string> => resolveSlot(db, selector || null, generation);
+
+/**
+ * The key of a REST read: generation, market slot, path and the query string in a canonical order.
+ * A non-empty `market` query parameter is in the slot, so it leaves the query string.
+ */
 export function cacheKey(generation: string, url: URL, market = DEFAULT_MARKET): string {
-  const params = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const params = [...url.searchParams].filter(([name, value]) => !(name === "market" && value !== "")).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const search = params.length ? `?${new URLSearchParams(params).toString()}` : "";
-  return `${CACHE_ORIGIN}/${generation}/${market}${url.pathname}${search}`;
+  return `${CACHE_ORIGIN}/${generation}/${encodeURIComponent(market)}${url.pathname}${search}`;
 }
 
 /** The key of a GraphQL result: generation, market and a hash of operation name, document and variables. */
 export function graphqlCacheKey(generation: string, hash: string, market = DEFAULT_MARKET): string {
-  return `${CACHE_ORIGIN}/${generation}/${market}/graphql/${hash}`;
+  return `${CACHE_ORIGIN}/${generation}/${encodeURIComponent(market)}/graphql/${hash}`;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Plugin } from "graphql-yoga";
 import type { ServiceContext } from "../../context";
 import type { D1SessionScope } from "../../db/session";
 import { sha256Hex } from "../../shared/crypto";
-import { currentGeneration, DEFAULT_MARKET, edgeCache, graphqlCacheKey, hotEntry, rememberHot } from "./catalog-cache";
+import { currentGeneration, edgeCache, graphqlCacheKey, hotEntry, marketSlot, rememberHot } from "./catalog-cache";
 import { isConnection, isEdge } from "./graphql-cost";
 import { chargeQueryCost, settleQueryCost, throttledResult } from "./graphql-limits";
 
@@ -105,9 +105,11 @@ function learn(identity: string, shared: boolean): void {
 
 const documentIdentity = (query: string, operationName: string | null | undefined) => `${operationName ?? ""}\u0000${query}`;
 
-async function entryKey(identity: string, variables: unknown): Promise<string> {
+/** The entry's key; its market slot is the market X-Market resolves to (a `market` argument is in the document or variables). */
+async function entryKey(services: ServiceContext, identity: string, variables: unknown): Promise<string> {
   const generation = await currentGeneration(edgeCache());
-  return graphqlCacheKey(generation, await sha256Hex(`${identity}\u0000${JSON.stringify(variables ?? {})}`), DEFAULT_MARKET);
+  const slot = await marketSlot(services.db, services.market, generation);
+  return graphqlCacheKey(generation, await sha256Hex(`${identity}\u0000${JSON.stringify(variables ?? {})}`), slot);
 }
 
 const COST_HEADERS = { requested: "x-requested-cost", actual: "x-actual-cost" } as const;
@@ -125,7 +127,7 @@ export function useCatalogResponseCache(): Plugin {
       if (!shared || shareable.get(identity) !== true) return;
       if (/\b(no-cache|no-store|max-age=0)\b/i.test(request.headers.get("cache-control") ?? "")) return;
 
-      const key = await entryKey(identity, params.variables);
+      const key = await entryKey(services, identity, params.variables);
       let entry = hotEntry(key);
       if (!entry) {
         const copy = await edgeCache().match(key);
@@ -159,7 +161,7 @@ export function useCatalogResponseCache(): Plugin {
       const { services, request } = args.contextValue as unknown as Context;
       statuses.set(request, "MISS");
       // The generation is taken before the data is read: a purge meanwhile leaves this entry behind.
-      const key = await entryKey(lookup.identity, lookup.variables);
+      const key = await entryKey(services, lookup.identity, lookup.variables);
       return {
         onExecuteDone({ result }) {
           if (!result || Symbol.asyncIterator in result) return;

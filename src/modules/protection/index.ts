@@ -4,7 +4,7 @@
 import type { EventHandler } from "../events";
 import { purgeCatalogCache } from "./catalog-cache";
 
-export { purgeCatalogCache } from "./catalog-cache";
+export { purgeCatalogCache, provideMarketSlots } from "./catalog-cache";
 export { consumeRateLimit, refundRateLimit, logLimiterFailure } from "./rate-limiter";
 export { takeAttempt, type AttemptBucket, type AttemptReceipt } from "./attempts";
 export { RateLimiterObject, type BucketPolicy, type BucketState } from "./rate-limiter-object";
@@ -18,6 +18,7 @@ export { assertJsonWithinLimits, type JsonLimits } from "./json-limits";
  */
 export const catalogCachePurge: EventHandler = {
   name: "catalog.cache-purge",
-  types: ["product.created", "product.updated", "product.deleted"],
+  // Catalog reads show market prices: base price and price list changes make cached pages stale too.
+  types: ["product.created", "product.updated", "product.deleted", "price.changed", "price_list.created", "price_list.updated", "price_list.deleted"],
   handle: (env, event) => purgeCatalogCache(env, { productId: event.resource.id }),
 };

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { cacheKey, currentGeneration, edgeCache, hotEntry, hotResponse, rememberHot } from "./catalog-cache";
+import { cacheKey, currentGeneration, edgeCache, hotEntry, hotResponse, marketSlot, rememberHot } from "./catalog-cache";
 import { toBase64Url } from "../../shared/crypto";
 import type { AppEnv } from "../../http/types";
 
@@ -46,7 +46,12 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   const cache = shared ? edgeCache() : undefined;
   let key: string | undefined;
   if (cache) {
-    key = cacheKey(await currentGeneration(cache), new URL(c.req.url));
+    // Catalog reads are priced per market: the key's slot is the market the read resolves to
+    // (`?market=`, else X-Market, else the default), whichever way the request named it.
+    const url = new URL(c.req.url);
+    const generation = await currentGeneration(cache);
+    const slot = await marketSlot(c.get("services").db, url.searchParams.get("market") || c.req.header("x-market"), generation);
+    key = cacheKey(generation, url, slot);
     // A client's `Cache-Control: no-cache` revalidates at the origin (and refreshes the edge copy).
     if (!wantsOrigin(c.req.header("cache-control"))) {
       let response = hotResponse(key);
@@ -71,7 +76,7 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   const headers = new Headers(c.res.headers);
   headers.set("etag", await strongEtag(body));
   headers.set("cache-control", shared ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL);
-  headers.set("vary", "Authorization, X-D1-Bookmark");
+  headers.set("vary", "Authorization, X-D1-Bookmark, X-Market");
   if (shared) headers.set(CACHE_STATUS_HEADER, "MISS");
   const response = new Response(body, { status: 200, headers });
   // An origin read (`no-cache`) whose body is the one this isolate put into the edge copy moments ago

@@ -14,11 +14,13 @@ const READS: readonly AdminScope[] = [
   "staff:read",
   "keys:read",
   "audit:read",
+  "pricing:read",
 ];
 
 export const ROLE_SCOPES: Record<StaffRole, readonly AdminScope[]> = {
   owner: ["admin:*"],
-  catalog: ["catalog:write", "inventory:write", ...READS],
+  // Merchandisers run the catalog and its prices (base prices, price lists, markets, tax and shipping).
+  catalog: ["catalog:write", "inventory:write", "pricing:write", ...READS],
   orders: ["orders:write", "inventory:write", ...READS],
   // Support answers shoppers: it reads orders, customers, the catalog and stock, and changes nothing
   // (there are no order notes or returns to write yet).

@@ -7,6 +7,15 @@ import { announce, Field, fieldError, Loading, Page, ProblemAlert, useAsync } fr
 type Product = Schemas["Product"];
 type Variant = Schemas["Variant"];
 type CategoryNode = Schemas["CategoryNode"];
+/**
+ * The base price the form edits: in the currency of the market the product was read in (the default
+ * market for the admin), else the variant's first currency. Not `price`, which may be a price list's.
+ */
+function basePrice(v: Variant): { amount: number; currency: string } {
+  const currency = v.price?.currency ?? v.prices[0]?.currency ?? "EUR";
+  return { amount: v.prices.find((p) => p.currency === currency)?.amount ?? 0, currency };
+}
+
 type ProductImage = string | { id: string; url: string; alt?: string | null; width?: number; height?: number };
 
 function flatten(nodes: CategoryNode[], depth = 0): { id: string; name: string; depth: number }[] {
@@ -169,6 +178,7 @@ function ProductForm(props: { product?: Product; categories: { id: string; name:
 }
 
 function Variants(props: { product: Product; onChange: () => void }) {
+  const firstVariant = props.product.variants[0];
   const [error, setError] = useState<unknown>();
   const skus = props.product.variants.map((v) => v.sku).join(",");
   const levels = useAsync(
@@ -207,14 +217,15 @@ function Variants(props: { product: Product; onChange: () => void }) {
   };
   const setPrice = (v: Variant) => (event: Event) => {
     event.preventDefault();
-    const amount = toMinor(String(new FormData(event.currentTarget as HTMLFormElement).get("price")), v.price.currency);
+    const { currency } = basePrice(v);
+    const amount = toMinor(String(new FormData(event.currentTarget as HTMLFormElement).get("price")), currency);
     if (amount === undefined) return setError(invalidMoney("/price/amount"));
-    void act(async () => unwrap(await api.PATCH("/v1/variants/{id}", { params: { path: { id: v.id } }, body: { price: { amount, currency: v.price.currency } } })), `Price of ${v.sku} saved.`);
+    void act(async () => unwrap(await api.PATCH("/v1/variants/{id}", { params: { path: { id: v.id } }, body: { price: { amount, currency } } })), `Price of ${v.sku} saved.`);
   };
   const addVariant = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    const currency = props.product.variants[0]?.price.currency ?? "EUR";
+    const currency = firstVariant ? basePrice(firstVariant).currency : "EUR";
     const amount = toMinor(String(form.get("price")), currency);
     if (amount === undefined) return setError(invalidMoney("/price/amount"));
     void act(
@@ -259,10 +270,10 @@ function Variants(props: { product: Product; onChange: () => void }) {
                   <td>
                     <form class="inline-form" onSubmit={setPrice(v)} aria-label={`Price of ${v.sku}`}>
                       <label class="visually-hidden" for={`price-${v.id}`}>
-                        Price of {v.sku} ({v.price.currency})
+                        Price of {v.sku} ({basePrice(v).currency})
                       </label>
-                      <input id={`price-${v.id}`} name="price" inputMode="decimal" size={7} defaultValue={fromMinor(v.price.amount, v.price.currency)} />
-                      <span class="muted">{v.price.currency}</span>
+                      <input id={`price-${v.id}`} name="price" inputMode="decimal" size={7} defaultValue={fromMinor(basePrice(v).amount, basePrice(v).currency)} />
+                      <span class="muted">{basePrice(v).currency}</span>
                       <button type="submit" class="secondary small">
                         Save
                       </button>
@@ -307,7 +318,7 @@ function Variants(props: { product: Product; onChange: () => void }) {
         <div class="inline">
           <Field label="SKU" name="sku" required />
           <Field label="Options" name="options" placeholder="size=L" />
-          <Field label={`Price (${props.product.variants[0]?.price.currency ?? "EUR"})`} name="price" inputMode="decimal" required />
+          <Field label={`Price (${firstVariant ? basePrice(firstVariant).currency : "EUR"})`} name="price" inputMode="decimal" required />
         </div>
         <button type="submit" class="secondary">
           Add variant
