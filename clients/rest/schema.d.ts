@@ -2586,7 +2586,8 @@ export interface components {
             }[];
             orderId: string;
             reason: string | null;
-            refund: components["schemas"]["Money"] & (Record<string, never> | null);
+            /** @description The refund made on receipt, if any. */
+            refund: components["schemas"]["Money"] | null;
             requestedBy: string;
             /**
              * @description requested -> approved -> received, or requested -> rejected.
