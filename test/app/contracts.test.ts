@@ -70,7 +70,7 @@ describe("API contracts that tools and SDK generators accept", () => {
     expect(ops.filter(({ op }) => !Array.isArray(op.security)).map(({ method, path }) => `${method} ${path}`)).toEqual([]);
     const byId = new Map(ops.map(({ op }) => [op.operationId, op.security]));
     for (const id of ["listCategories", "getCategory", "searchProducts", "signUpCustomer", "signInCustomer"]) expect(byId.get(id), id).toEqual([]);
-    expect(byId.get("createProduct")).toEqual([{ adminApiKey: [] }]);
+    expect(byId.get("createProduct")).toEqual([{ adminApiKey: [] }, { staffSession: [] }]);
     // Optional credentials: the empty requirement first.
     expect(byId.get("createCart")).toEqual([{}, { customerToken: [] }]);
   });
