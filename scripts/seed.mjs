@@ -11,8 +11,13 @@ export const DEV_OWNER = { email: "owner@edgeshop.dev", password: "edgeshop-dev-
 /**
  * `devOwner` (default: only when seeding a Worker on this machine) also creates DEV_OWNER, so a
  * deployment seeded with SEED_URL never gets an account with a published password.
+ * `progress({ done, total })` is called as products are checked or created (npm run dev draws one line from it).
  */
-export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fetch, devOwner = ["127.0.0.1", "localhost", "[::1]"].includes(new URL(baseUrl).hostname) } = {}) {
+export async function seed(
+  baseUrl,
+  adminKey,
+  { log = console.log, fetcher = fetch, progress = () => {}, devOwner = ["127.0.0.1", "localhost", "[::1]"].includes(new URL(baseUrl).hostname) } = {},
+) {
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
   // A well-behaved client: on 429 wait for Retry-After and try again (admin keys are rate limited too).
   const api = async (method, path, body) => {
@@ -49,9 +54,11 @@ export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fet
   let createdProducts = 0;
   const created = new Set();
   const queue = [...products];
+  let checked = 0;
   const worker = async () => {
     for (let p = queue.shift(); p; p = queue.shift()) {
       const existing = await api("GET", `/v1/products/${p.slug}`);
+      progress({ done: ++checked, total: products.length });
       if (existing.status === 200) continue;
       const res = await api("POST", "/v1/products", {
         title: p.title,

@@ -25,6 +25,17 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+/**
+ * `extensions` for a type, or a root query field, whose answer is the same for every anonymous caller
+ * and changes only with the catalog (its generation) or within the catalog cache's lifetimes: queries
+ * made only of such fields are served from the shared GraphQL response cache
+ * (modules/protection/graphql-response-cache.ts). A field added to such a type that depends on
+ * anything else (orders, the caller) says NOT_SHARED; test/protection/graphql-response-cache.test.ts
+ * lists every shared field, so a new one is a decision, not an accident.
+ */
+export const SHARED = { sharedCache: true } as const;
+export const NOT_SHARED = { sharedCache: false } as const;
+
 builder.queryType({ description: "Reads. Public catalog fields need no credentials." });
 builder.mutationType({ description: "Writes. Admin mutations need `Authorization: Bearer <admin API key>`." });
 
@@ -40,6 +51,7 @@ export const MoneyRef = builder
   .objectRef<{ amount: number; currency: string }>("Money")
   .implement({
     description: "An amount in integer minor units (cents) with its ISO 4217 currency. Never a float.",
+    extensions: SHARED,
     fields: (t) => ({
       amount: t.exposeInt("amount", { description: "Minor units, e.g. 1999 for 19.99." }),
       currency: t.exposeString("currency", { description: "ISO 4217 code, e.g. EUR." }),
@@ -56,6 +68,7 @@ export const MoneyInput = builder.inputType("MoneyInput", {
 
 export const KeyValueRef = builder.objectRef<{ name: string; value: string }>("KeyValue").implement({
   description: "A named value, such as a variant option (size: M) or a product attribute.",
+  extensions: SHARED,
   fields: (t) => ({ name: t.exposeString("name"), value: t.exposeString("value") }),
 });
 

@@ -4,12 +4,22 @@ import { ServiceError } from "../shared/errors";
 /** A service page as a Relay connection. */
 export function toConnection<T>(page: Page<T>) {
   return {
-    edges: page.items.map((node, i) => ({ node, cursor: page.cursors[i]! })),
+    // Cursors are encoded only if the query asks for them (Page.cursors is lazy).
+    edges: page.items.map((node, i) => ({
+      node,
+      get cursor() {
+        return page.cursors[i]!;
+      },
+    })),
     pageInfo: {
       hasNextPage: page.nextCursor !== null,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: page.cursors[0] ?? null,
-      endCursor: page.cursors.at(-1) ?? null,
+      get startCursor() {
+        return page.cursors[0] ?? null;
+      },
+      get endCursor() {
+        return page.cursors.at(-1) ?? null;
+      },
     },
   };
 }

@@ -40,11 +40,31 @@ export interface Page<T> {
 }
 
 /**
- * One page from rows fetched with `limit + 1`: the first `limit` rows, each with its cursor, and a
- * next cursor when a row was left over. Map `items` afterwards (`{ ...page, items: … }`).
+ * One page from rows fetched with `limit + 1`: the first `limit` rows and a next cursor when a row was
+ * left over. Each item's cursor (`cursors`, for Relay edges) is encoded on first use: REST pages only
+ * need the next one. Map `items` afterwards with `withItems` (a spread would encode them all).
  */
 export function pageOf<R>(rows: readonly R[], limit: number, cursorOf: (row: R, index: number) => Cursor, hasPreviousPage: boolean): Page<R> {
   const items = rows.slice(0, limit);
-  const cursors = items.map((row, index) => encodeCursor(cursorOf(row, index)));
-  return { items, cursors, nextCursor: rows.length > limit ? (cursors.at(-1) ?? null) : null, hasPreviousPage };
+  let cursors: string[] | undefined;
+  return {
+    items,
+    get cursors() {
+      return (cursors ??= items.map((row, index) => encodeCursor(cursorOf(row, index))));
+    },
+    nextCursor: rows.length > limit && items.length > 0 ? encodeCursor(cursorOf(items.at(-1)!, items.length - 1)) : null,
+    hasPreviousPage,
+  };
+}
+
+/** The same page with other items (one per item, in order), keeping the cursors lazy. */
+export function withItems<R, T>(page: Page<R>, items: T[]): Page<T> {
+  return {
+    items,
+    get cursors() {
+      return page.cursors;
+    },
+    nextCursor: page.nextCursor,
+    hasPreviousPage: page.hasPreviousPage,
+  };
 }

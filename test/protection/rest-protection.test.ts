@@ -111,6 +111,7 @@ describe("when the rate limiter cannot be reached", () => {
     get: () => ({
       consume: () => Promise.reject(new Error("limiter down")),
       refund: () => Promise.reject(new Error("limiter down")),
+      settle: () => Promise.reject(new Error("limiter down")),
     }),
   };
 

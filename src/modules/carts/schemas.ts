@@ -22,6 +22,10 @@ export type Address = z.infer<typeof Address>;
 const Email = z.email().max(254).openapi({ example: "ada@example.com" });
 const Quantity = z.number().int().min(1).max(999).openapi({ example: 1 });
 
+export const UnavailableReason = z
+  .enum(["variant_deleted", "product_archived", "product_draft"])
+  .openapi("CartLineUnavailableReason", { description: "Why a cart line can no longer be bought: its variant was deleted, or its product archived or unpublished." });
+
 export const CartLine = z
   .object({
     id: z.string().openapi({ example: "cli_01jd4x..." }),
@@ -32,6 +36,8 @@ export const CartLine = z
     quantity: z.number().int(),
     unitPrice: Money.openapi({ description: "Price when the line was added." }),
     lineTotal: Money,
+    available: z.boolean().openapi({ description: "False when the line can no longer be bought (see `unavailableReason`): checkout refuses the cart until it is removed." }),
+    unavailableReason: UnavailableReason.nullable(),
   })
   .openapi("CartLine");
 export type CartLine = z.infer<typeof CartLine>;

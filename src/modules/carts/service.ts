@@ -7,7 +7,7 @@ import { randomToken, sha256Hex, timingSafeEqualStrings } from "../../shared/cry
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { parseInput } from "../../shared/validation";
-import { getProductRecord, getVariant } from "../catalog";
+import { getProductRecord, getVariant, unsellableVariants, type UnsellableReason } from "../catalog";
 import { holdStock, releaseStock } from "../inventory";
 import { computeTotals } from "./pricing";
 import { AddLineInput, CreateCartInput, UpdateCartInput, UpdateLineInput, type Cart, type CartLine, type CreatedCart } from "./schemas";
@@ -37,7 +37,8 @@ export const holdOwner = (cartId: string) => `cart:${cartId}`;
 // ---------------------------------------------------------------------------------------------
 // Reading and access
 
-function toCartLine(row: CartLineRow): CartLine {
+function toCartLine(row: CartLineRow, unavailable: ReadonlyMap<string, UnsellableReason>): CartLine {
+  const reason = unavailable.get(row.variantId) ?? null;
   return {
     id: row.id,
     variantId: row.variantId,
@@ -47,10 +48,12 @@ function toCartLine(row: CartLineRow): CartLine {
     quantity: row.quantity,
     unitPrice: { amount: row.unitPrice, currency: row.currency },
     lineTotal: { amount: row.unitPrice * row.quantity, currency: row.currency },
+    available: reason === null,
+    unavailableReason: reason,
   };
 }
 
-export function toCart(env: Env, row: CartRow, lines: CartLineRow[]): Cart {
+export function toCart(env: Env, row: CartRow, lines: CartLineRow[], unavailable: ReadonlyMap<string, UnsellableReason> = new Map()): Cart {
   return {
     id: row.id,
     status: row.status,
@@ -58,7 +61,7 @@ export function toCart(env: Env, row: CartRow, lines: CartLineRow[]): Cart {
     email: row.email,
     shippingAddress: row.shippingAddress ?? null,
     billingAddress: row.billingAddress ?? null,
-    lines: lines.map(toCartLine),
+    lines: lines.map((line) => toCartLine(line, unavailable)),
     totals:
       row.currency && lines.length > 0
         ? computeTotals(env, { currency: row.currency, lines, country: row.shippingAddress?.country })
@@ -104,7 +107,25 @@ async function loadOpenCart(ctx: ServiceContext, id: string) {
 
 export async function getCart(ctx: ServiceContext, id: string): Promise<Cart> {
   const { row, lines } = await loadCart(ctx, id);
-  return toCart(ctx.env, row, lines);
+  // A completed cart's lines are history (the order has them); only an active cart says what is gone.
+  const unavailable = row.status === "completed" || row.status === "merged" ? new Map() : await unsellableVariants(ctx.db, lines.map((l) => l.variantId));
+  return toCart(ctx.env, row, lines, unavailable);
+}
+
+/** A cart line that can no longer be bought, with its position in the cart (for problem pointers). */
+export interface UnavailableLine {
+  index: number;
+  line: CartLineRow;
+  reason: UnsellableReason;
+}
+
+/** The lines whose variant was deleted or whose product was archived or unpublished since they were added. */
+export async function unavailableLines(db: Database, lines: readonly CartLineRow[]): Promise<UnavailableLine[]> {
+  const unavailable = await unsellableVariants(db, lines.map((l) => l.variantId));
+  return lines.flatMap((line, index) => {
+    const reason = unavailable.get(line.variantId);
+    return reason ? [{ index, line, reason }] : [];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,10 +374,32 @@ export async function claimCheckout(ctx: ServiceContext, cartId: string): Promis
 
 /** Give the claim back after a failed checkout, so the customer can fix the cart and retry. */
 export async function releaseCheckout(ctx: ServiceContext, cartId: string, claim: string): Promise<void> {
-  await ctx.db
+  await reopenCheckout(ctx.db, cartId, claim);
+}
+
+/** Reopen the cart if `claim` still holds it; false when another checkout took it over or completed it. */
+export async function reopenCheckout(db: Database, cartId: string, claim: string): Promise<boolean> {
+  const reopened = await db
     .update(carts)
     .set({ status: "open", checkoutClaim: null, checkoutClaimedAt: null })
-    .where(and(eq(carts.id, cartId), eq(carts.checkoutClaim, claim), eq(carts.status, "checking_out")));
+    .where(and(eq(carts.id, cartId), eq(carts.checkoutClaim, claim), eq(carts.status, "checking_out")))
+    .returning({ id: carts.id });
+  return reopened.length > 0;
+}
+
+/**
+ * Checkouts whose Worker died before writing the order: carts still `checking_out` under a claim older than the
+ * lease (a live checkout finishes well within it). Oldest first, with their lines. For the orders reconciler.
+ */
+export async function abandonedCheckouts(db: Database, now: Date, limit = 25): Promise<{ cartId: string; claim: string; lines: CartLineRow[] }[]> {
+  const staleBefore = new Date(now.getTime() - CHECKOUT_LEASE_MS).toISOString();
+  const rows = await db
+    .select({ id: carts.id, claim: carts.checkoutClaim })
+    .from(carts)
+    .where(and(eq(carts.status, "checking_out"), lt(carts.checkoutClaimedAt, staleBefore)))
+    .orderBy(asc(carts.checkoutClaimedAt))
+    .limit(limit);
+  return Promise.all(rows.filter((r) => r.claim !== null).map(async (r) => ({ cartId: r.id, claim: r.claim!, lines: await linesOf(db, r.id) })));
 }
 
 /** The statement that completes the cart, for the checkout batch that writes the order. */

@@ -1,5 +1,6 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import { orNull } from "../../graphql/errors";
-import { builder, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
+import { builder, SHARED, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { ServiceError } from "../../shared/errors";
 import { deleteProductImage, uploadProductImage } from "./images";
@@ -22,6 +23,7 @@ const ProductSortEnum = builder.enumType("ProductSort", {
 
 const ProductImageRef = builder.objectRef<ProductImage>("ProductImage").implement({
   description: "A product image. Uploaded images are served by this Worker under `/images/…`: add `?w=160|320|640|1280` for a sized variant.",
+  extensions: SHARED,
   fields: (t) => ({
     id: t.exposeID("id", { nullable: true, description: "`img_…` for uploaded images; null for an image linked by URL." }),
     url: t.exposeString("url", { description: "Root-relative for uploaded images, absolute for linked ones." }),
@@ -40,6 +42,7 @@ const SearchHitRef = builder.objectRef<SearchHit>("SearchHit");
 
 ProductRef.implement({
   description: "Something you sell, with its purchasable variants.",
+  extensions: SHARED,
   fields: (t) => ({
     id: t.exposeID("id"),
     slug: t.exposeString("slug", { description: "URL-safe unique handle." }),
@@ -50,6 +53,7 @@ ProductRef.implement({
     attributes: t.field({ type: [KeyValueRef], resolve: (p) => toKeyValues(p.attributes) }),
     priceRange: t.field({
       type: builder.objectRef<NonNullable<ProductRecord["priceRange"]>>("PriceRange").implement({
+        extensions: SHARED,
         fields: (f) => ({ min: f.field({ type: MoneyRef, resolve: (r) => r.min }), max: f.field({ type: MoneyRef, resolve: (r) => r.max }) }),
       }),
       nullable: true,
@@ -58,7 +62,8 @@ ProductRef.implement({
     }),
     variants: t.field({
       type: [VariantRef],
-      // Search hits arrive hydrated by the service: use their variants instead of querying again.
+      // Products read with their variants (listings and pages that ask for them, search hits) carry them:
+      // no second query. Each then carries its availability too (Variant.availability).
       resolve: (p, _args, ctx) => ("variants" in p && Array.isArray(p.variants) ? (p.variants as VariantRecord[]) : ctx.loaders.catalog.variantsByProduct.load(p.id)),
     }),
     categories: t.field({ type: [CategoryRef], resolve: (p, _args, ctx) => ctx.loaders.catalog.categoriesByProduct.load(p.id) }),
@@ -69,6 +74,7 @@ ProductRef.implement({
 
 VariantRef.implement({
   description: "A purchasable version of a product, identified by its SKU.",
+  extensions: SHARED,
   fields: (t) => ({
     id: t.exposeID("id"),
     sku: t.exposeString("sku"),
@@ -82,6 +88,7 @@ VariantRef.implement({
 
 CategoryRef.implement({
   description: "A node of the category tree.",
+  extensions: SHARED,
   fields: (t) => ({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
@@ -99,9 +106,9 @@ CategoryRef.implement({
       type: ProductRef,
       description: "Active products in this category or its descendants.",
       args: { sort: t.arg({ type: ProductSortEnum }), inStock: t.arg.boolean({ description: "true: only products with a variant in stock; false: only products with none." }) },
-      resolve: async (c, args, ctx) =>
+      resolve: async (c, args, ctx, info) =>
         toConnection(
-          await catalog.listProductRecords(ctx.services, {
+          await (asksFor(info, "variants") ? catalog.listProducts : catalog.listProductRecords)(ctx.services, {
             ...forwardArgs(args),
             category: c.id,
             ...(args.sort && { sort: args.sort }),
@@ -113,6 +120,7 @@ CategoryRef.implement({
 });
 
 SearchHitRef.implement({
+  extensions: SHARED,
   fields: (t) => ({
     product: t.field({ type: ProductRef, resolve: (h) => h.product }),
     score: t.exposeFloat("score", { description: "bm25 relevance; lower is more relevant." }),
@@ -121,6 +129,24 @@ SearchHitRef.implement({
   }),
 });
 
+
+/**
+ * Whether the selection below this field asks for a field called `name` at any depth (fragments
+ * followed): then reading the products hydrated, in one statement, beats resolving relations later.
+ */
+function asksFor(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): boolean =>
+    !!set &&
+    set.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === name || walk(s.selectionSet);
+      if (s.kind === Kind.INLINE_FRAGMENT) return walk(s.selectionSet);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      return walk(info.fragments[s.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => walk(node.selectionSet));
+}
 
 function byIdOrSlug(args: { id?: string | null; slug?: string | null }): string {
   const key = args.id ?? args.slug;
@@ -133,6 +159,7 @@ function byIdOrSlug(args: { id?: string | null; slug?: string | null }): string 
 builder.queryFields((t) => ({
   products: t.connection({
     type: ProductRef,
+    extensions: SHARED,
     description: "Active products (admins may ask for any status), filtered and sorted like GET /v1/products.",
     args: {
       category: t.arg.string({ description: "Category id or slug; includes descendants." }),
@@ -142,31 +169,37 @@ builder.queryFields((t) => ({
       sort: t.arg({ type: ProductSortEnum }),
       status: t.arg({ type: ProductStatusEnum, description: "Admin only." }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const { first, after, last, before, ...filters } = args;
-      return toConnection(await catalog.listProductRecords(ctx.services, { ...forwardArgs({ first, after, last, before }), ...dropNulls(filters) }));
+      const input = { ...forwardArgs({ first, after, last, before }), ...dropNulls(filters) };
+      // Asked for variants: one statement brings them (with availability) instead of two loader queries.
+      return toConnection(await (asksFor(info, "variants") ? catalog.listProducts : catalog.listProductRecords)(ctx.services, input));
     },
   }),
   product: t.field({
     type: ProductRef,
+    extensions: SHARED,
     nullable: true,
     description: "A product by id or slug; null when it does not exist or is not visible to you.",
     args: { id: t.arg.id(), slug: t.arg.string() },
-    resolve: (_root, args, ctx) => orNull(() => catalog.getProductRecord(ctx.services, byIdOrSlug(args))),
+    resolve: (_root, args, ctx, info) => orNull(() => (asksFor(info, "variants") ? catalog.getProduct : catalog.getProductRecord)(ctx.services, byIdOrSlug(args))),
   }),
   categories: t.field({
     type: [CategoryRef],
+    extensions: SHARED,
     description: "Root categories; walk `children` for the tree.",
     resolve: async (_root, _args, ctx) => (await catalog.categoryTree(ctx.services)).map(({ children: _children, ...c }) => c),
   }),
   category: t.field({
     type: CategoryRef,
+    extensions: SHARED,
     nullable: true,
     args: { id: t.arg.id(), slug: t.arg.string() },
     resolve: (_root, args, ctx) => orNull(() => catalog.getCategory(ctx.services, byIdOrSlug(args))),
   }),
   search: t.connection({
     type: SearchHitRef,
+    extensions: SHARED,
     description: "Full-text search over active products, ranked by bm25.",
     args: { query: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) =>

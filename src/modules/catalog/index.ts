@@ -1,4 +1,5 @@
 // The catalog module's service surface for other modules and the root.
-export { existingSkus, getProductRecord, getVariant, toProductRecord } from "./service";
+export { existingSkus, getProductRecord, getVariant, productRecordsByIds, toProductRecord } from "./service";
+export { unsellableVariants, type UnsellableReason } from "./records";
 export type { ProductRecord } from "./schemas";
 export { Product } from "./schemas";

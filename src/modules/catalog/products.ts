@@ -1,17 +1,17 @@
-import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import { skusInStock } from "../inventory";
 import { notFound } from "../../shared/errors";
 import { newId } from "../../shared/ids";
-import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
+import { decodeCursor, type Page, pageOf, withItems } from "../../shared/pagination";
 import { slugify } from "../../shared/schemas";
 import { parseInput } from "../../shared/validation";
 import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertCategoriesExist, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
 import { deleteProductImageObjects } from "./images";
-import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, hydrate, visibleStatus, findCategory } from "./records";
+import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydratedProductColumns, toProduct } from "./records";
 
 const NULL_PRICE_HIGH = sql`coalesce(${products.priceMin}, 9007199254740991)`;
 
@@ -25,8 +25,22 @@ const sorts = {
   title_asc: { expr: sql`${products.title}`, dir: "asc", value: (r: ProductRow) => r.title },
 } as const;
 
-/** A page of products (records only: callers attach variants and categories their own way). */
+/**
+ * A page of products in one statement. With `hydrated` each product comes with its variants (with
+ * availability) and category ids (a `Product`); without, records only (GraphQL, when no variant is
+ * asked for, attaches relations its own way).
+ */
 export async function listProductRecords(ctx: ServiceContext, rawInput: unknown): Promise<Page<ProductRecord>> {
+  return listPage(ctx, rawInput, false);
+}
+
+export async function listProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<Product>> {
+  return listPage(ctx, rawInput, true);
+}
+
+async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: false): Promise<Page<ProductRecord>>;
+async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: true): Promise<Page<Product>>;
+async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolean): Promise<Page<ProductRecord | Product>> {
   const input = parseInput(ListProductsInput, rawInput);
   const where: (SQL | undefined)[] = [visibleStatus(ctx, input.status)];
 
@@ -53,8 +67,8 @@ export async function listProductRecords(ctx: ServiceContext, rawInput: unknown)
     where.push(sql`(${sort.expr} ${op} ${c.v} OR (${sort.expr} = ${c.v} AND ${products.id} ${op} ${c.id}))`);
   }
 
-  const rows = await ctx.db
-    .select()
+  const rows: (ProductRow & Partial<{ variantsJson: string; categoryIdsJson: string }>)[] = await ctx.db
+    .select(hydrated ? hydratedProductColumns() : getTableColumns(products))
     .from(products)
     .where(and(...where))
     .orderBy(
@@ -67,12 +81,10 @@ export async function listProductRecords(ctx: ServiceContext, rawInput: unknown)
   if (rows.length === 0 && input.category && !(await findCategory(ctx.db, input.category))) throw notFound("Category", input.category);
 
   const page = pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.id }), Boolean(input.cursor));
-  return { ...page, items: page.items.map(toProductRecord) };
-}
-
-export async function listProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<Product>> {
-  const page = await listProductRecords(ctx, rawInput);
-  return { ...page, items: await hydrate(ctx.db, page.items) };
+  return withItems(
+    page,
+    page.items.map((r) => (hydrated ? toProduct(toProductRecord(r), r as Required<typeof r>) : toProductRecord(r))),
+  );
 }
 
 export async function getProductRecord(ctx: ServiceContext, idOrSlug: string): Promise<ProductRecord> {
@@ -86,9 +98,15 @@ export async function getProductRecord(ctx: ServiceContext, idOrSlug: string): P
   return toProductRecord(row);
 }
 
+/** A product with its variants (with availability) and category ids, in one statement. */
 export async function getProduct(ctx: ServiceContext, idOrSlug: string): Promise<Product> {
-  const [product] = await hydrate(ctx.db, [await getProductRecord(ctx, idOrSlug)]);
-  return product!;
+  const row = await ctx.db
+    .select(hydratedProductColumns())
+    .from(products)
+    .where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug)))
+    .get();
+  if (!row || (row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
+  return toProduct(toProductRecord(row), row);
 }
 
 export async function createProduct(ctx: ServiceContext, rawInput: unknown): Promise<Product> {

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { type ServiceContext } from "../../context";
 import { ServiceError } from "../../shared/errors";
-import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
+import { decodeCursor, type Page, pageOf, withItems } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { SearchInput, type SearchHit } from "./schemas";
-import { type ProductRow, toProductRecord, hydrate } from "./records";
+import { type ProductRow, toProductRecord, hydrationColumns, toProduct } from "./records";
 
 // Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
 const MARK_OPEN = "\u{E000}";
@@ -43,8 +43,11 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
     throw new ServiceError("VALIDATION_FAILED", "The cursor is not valid.", { errors: [{ pointer: "/cursor", detail: "Not a search cursor." }] });
   }
 
-  const rows = await ctx.db.all<ProductSqlRow & { score: number; hl_title: string; hl_description: string }>(sql`
-    SELECT p.*, bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
+  // Each hit comes hydrated (variants with availability, category ids) from the same statement.
+  const hydration = hydrationColumns(sql`p.id`);
+  const rows = await ctx.db.all<ProductSqlRow & { score: number; hl_title: string; hl_description: string; variants_json: string; category_ids_json: string }>(sql`
+    SELECT p.*, ${hydration.variantsJson} AS variants_json, ${hydration.categoryIdsJson} AS category_ids_json,
+      bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
       highlight(products_fts, 1, ${MARK_OPEN}, ${MARK_CLOSE}) AS hl_title,
       snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description
     FROM products_fts INNER JOIN products p ON p.id = products_fts.product_id
@@ -53,15 +56,14 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
     LIMIT ${input.limit + 1} OFFSET ${offset}`);
 
   const page = pageOf(rows, input.limit, (r, i) => ({ v: offset + i + 1, id: r.id }), offset > 0);
-  const hydrated = await hydrate(ctx.db, page.items.map((r) => toProductRecord(fromSqlRow(r))));
-  return {
-    ...page,
-    items: page.items.map((r, i) => ({
-      product: hydrated[i]!,
+  return withItems(
+    page,
+    page.items.map((r) => ({
+      product: toProduct(toProductRecord(fromSqlRow(r)), { variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json }),
       score: r.score,
       highlights: { title: markToHtml(r.hl_title), description: markToHtml(r.hl_description) },
     })),
-  };
+  );
 }
 
 interface ProductSqlRow {

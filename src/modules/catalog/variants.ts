@@ -5,9 +5,10 @@ import { notFound, ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
 import { CreateVariantInput, UpdateVariantInput, type Variant } from "./schemas";
 import { variants } from "./tables";
+import { hasStockHistory } from "../inventory";
 import { refreshPriceRange, productEvent, assertVariantSet, variantValues, commitCatalogChange } from "./commit";
 import { getProductRecord } from "./products";
-import { now, type VariantRow, toVariant, withAvailability } from "./records";
+import { now, type VariantRow, variantById } from "./records";
 
 async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
   const row = await db.select().from(variants).where(eq(variants.id, id)).get();
@@ -15,9 +16,11 @@ async function getVariantRow(db: Database, id: string): Promise<VariantRow> {
   return row;
 }
 
+/** A variant with its availability, in one statement. */
 export async function getVariant(ctx: ServiceContext, id: string): Promise<Variant> {
-  const [variant] = await withAvailability(ctx.db, [toVariant(await getVariantRow(ctx.db, id))]);
-  return variant!;
+  const variant = await variantById(ctx.db, id);
+  if (!variant) throw notFound("Variant", id);
+  return variant;
 }
 
 export async function createVariant(ctx: ServiceContext, productId: string, rawInput: unknown): Promise<Variant> {
@@ -39,6 +42,14 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
   requireAdmin(ctx.actor, "catalog:write");
   const input = parseInput(UpdateVariantInput, rawInput);
   const existing = await getVariantRow(ctx.db, id);
+  if (input.sku !== undefined && input.sku !== existing.sku && (await hasStockHistory(ctx.env, existing.sku))) {
+    // Stock, holds, sales and the ledger live under the SKU (one inventory object per SKU name): a renamed SKU
+    // would start empty while the old name kept units nobody could read or sell.
+    throw new ServiceError("CONFLICT", `SKU '${existing.sku}' has stock history, which stays with the SKU; add a variant with the new SKU instead (and set this one's stock to 0).`, {
+      errors: [{ pointer: "/sku", detail: "A SKU with stock history cannot be renamed." }],
+      extra: { sku: existing.sku },
+    });
+  }
   if (input.price && input.price.currency !== existing.currency) {
     const siblings = await ctx.db.select({ id: variants.id }).from(variants).where(eq(variants.productId, existing.productId)).limit(2);
     if (siblings.length > 1) {

@@ -1,5 +1,5 @@
 import { orNull } from "../../graphql/errors";
-import { builder, dropNulls } from "../../graphql/builder";
+import { builder, dropNulls, SHARED } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
 import { VariantRef } from "../catalog/graphql";
 import type { Availability } from "./projection";
@@ -27,6 +27,9 @@ const AdminReasonEnum = builder.enumType("StockAdminReason", {
 
 const AvailabilityRef = builder.objectRef<Availability>("VariantAvailability").implement({
   description: "What can be bought now, from the availability projection (refreshed after every stock change).",
+  // Shared like the rest of a catalog read: cached responses may be as old as the catalog cache allows
+  // (docs/protection.md), as REST's edge copy of a listing is.
+  extensions: SHARED,
   fields: (t) => ({
     available: t.exposeInt("available", { description: "Units that can still be put in a cart." }),
     inStock: t.exposeBoolean("inStock", { description: "available > 0." }),
@@ -37,7 +40,8 @@ builder.objectField(VariantRef, "availability", (t) =>
   t.field({
     type: AvailabilityRef,
     description: "Current availability; batched, one query per page of variants.",
-    resolve: (v, _args, ctx) => ctx.loaders.inventory.availabilityBySku.load(v.sku),
+    // Variants read with their product (listings, product pages, search) carry it already.
+    resolve: (v, _args, ctx) => ("availability" in v ? (v.availability as Availability) : ctx.loaders.inventory.availabilityBySku.load(v.sku)),
   }),
 );
 

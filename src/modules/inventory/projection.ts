@@ -71,6 +71,14 @@ export async function availabilityBySkus(db: Database, skus: readonly string[]):
   return result;
 }
 
+/**
+ * The units of `sku` that can be bought now (0 for a SKU never stocked), as an SQL expression: catalog
+ * reads embed availability in their one statement instead of asking availabilityBySkus afterwards.
+ */
+export function availableUnits(sku: SQL): SQL<number> {
+  return sql<number>`coalesce((SELECT stock_levels.available FROM stock_levels WHERE stock_levels.sku = ${sku}), 0)`;
+}
+
 /** Subquery of the SKUs that can be bought now, for catalog filters (`sku IN (…)`). */
 export function skusInStock(): SQL {
   return sql`SELECT ${stockLevels.sku} FROM ${stockLevels} WHERE ${stockLevels.available} > 0`;

@@ -3,8 +3,8 @@ import type { Env } from "../../env";
 /**
  * Where cached public catalog responses live: the colo's Cache API (`caches.default`) plus a few
  * seconds of the hottest ones in isolate memory, all keyed by the catalog generation so that one
- * purge drops them all. The HTTP side (ETags, Cache-Control, who may share) is
- * src/http/catalog-cache.ts.
+ * purge drops them all. REST's HTTP side (ETags, Cache-Control, who may share) is
+ * rest-catalog-cache.ts; GraphQL's (cached query results) is graphql-response-cache.ts.
  */
 // Entries live under a synthetic origin so they can never collide with a real URL of the shop.
 const CACHE_ORIGIN = "https://catalog-cache.edgeshop.internal";
@@ -56,10 +56,22 @@ export async function purgeCatalogCache(_env: Pick<Env, never> | Env, _changed: 
   await startGeneration(edgeCache());
 }
 
-export function cacheKey(generation: string, url: URL): string {
+/**
+ * The market slot of a cache key. Catalog reads have one price per variant today; markets and price
+ * lists (issue 11) will put the request's market here, so that each market's prices are cached apart.
+ */
+export const DEFAULT_MARKET = "-";
+
+/** The key of a REST read: generation, market, path and the query string in a canonical order. */
+export function cacheKey(generation: string, url: URL, market = DEFAULT_MARKET): string {
   const params = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const search = params.length ? `?${new URLSearchParams(params).toString()}` : "";
-  return `${CACHE_ORIGIN}/${generation}${url.pathname}${search}`;
+  return `${CACHE_ORIGIN}/${generation}/${market}${url.pathname}${search}`;
+}
+
+/** The key of a GraphQL result: generation, market and a hash of operation name, document and variables. */
+export function graphqlCacheKey(generation: string, hash: string, market = DEFAULT_MARKET): string {
+  return `${CACHE_ORIGIN}/${generation}/${market}/graphql/${hash}`;
 }
 
 /**
@@ -83,7 +95,7 @@ function forget(key: string): void {
   hot.delete(key);
 }
 
-export function rememberHot(key: string, body: string, headers: Headers, now = Date.now()): void {
+export function rememberHot(key: string, body: string, headers: Headers | [string, string][], now = Date.now()): void {
   if (body.length > HOT_MAX_BODY_CHARS) return;
   forget(key);
   // Oldest first out (Map keeps insertion order).
@@ -92,14 +104,20 @@ export function rememberHot(key: string, body: string, headers: Headers, now = D
   hotChars += body.length;
 }
 
-export function hotResponse(key: string, now = Date.now()): Response | undefined {
+/** The hot copy of `key` (body and headers), if this isolate has a fresh one. */
+export function hotEntry(key: string, now = Date.now()): { body: string; headers: [string, string][] } | undefined {
   const entry = hot.get(key);
   if (!entry) return undefined;
   if (entry.until <= now) {
     forget(key);
     return undefined;
   }
-  return new Response(entry.body, { status: 200, headers: entry.headers });
+  return entry;
+}
+
+export function hotResponse(key: string, now = Date.now()): Response | undefined {
+  const entry = hotEntry(key, now);
+  return entry && new Response(entry.body, { status: 200, headers: entry.headers });
 }
 
 /** Drop the in-memory copies (tests use it to prove the Cache API copy on its own). */

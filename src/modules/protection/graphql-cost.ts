@@ -48,9 +48,9 @@ interface Walk {
   variables: Record<string, unknown>;
 }
 
-const isConnection = (type: GraphQLNamedType) => isObjectType(type) && type.name.endsWith("Connection") && "edges" in type.getFields();
+export const isConnection = (type: GraphQLNamedType) => isObjectType(type) && type.name.endsWith("Connection") && "edges" in type.getFields();
 // Relay edges only wrap a node: the node is what costs.
-const isEdge = (type: GraphQLNamedType) => isObjectType(type) && type.name.endsWith("Edge") && "node" in type.getFields();
+export const isEdge = (type: GraphQLNamedType) => isObjectType(type) && type.name.endsWith("Edge") && "node" in type.getFields();
 
 function argumentValue(value: ValueNode | undefined, variables: Record<string, unknown>): unknown {
   if (!value) return undefined;

@@ -8,8 +8,10 @@ import {
   NoSchemaIntrospectionCustomRule,
   parse,
   type DefinitionNode,
+  type DocumentNode,
   type ExecutionResult,
   type FragmentDefinitionNode,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   type ValidationContext,
 } from "graphql";
@@ -19,7 +21,7 @@ import type { D1SessionScope } from "../../db/session";
 import { assertJsonWithinLimits } from "./json-limits";
 import { clientIdentity, protectionLimits } from "./limits";
 import type { BucketPolicy, BucketState } from "./rate-limiter-object";
-import { consumeRateLimit, logLimiterFailure, refundRateLimit } from "./rate-limiter";
+import { giveBackTokens, logLimiterFailure, takeTokens } from "./rate-limiter";
 import { ServiceError, type ErrorCode } from "../../shared/errors";
 import { actualQueryCost, COST, requestedQueryCost } from "./graphql-cost";
 import { toGraphQLError } from "../../graphql/errors";
@@ -116,12 +118,77 @@ interface CostContext {
   request: Request;
 }
 
+/** A query's cost charged to its caller's bucket; `state` is undefined when the limiter was unreachable. */
+export interface CostCharge {
+  key: string;
+  policy: BucketPolicy;
+  requested: number;
+  state: BucketState | undefined;
+}
+
+/**
+ * Take the requested (upper-bound) cost from the caller's leaky bucket, local-first (takeTokens: no
+ * object call on the request path while this isolate's copy of the bucket is fresh). Cost 0 only
+ * reads the bucket. Fails open like REST: an unreachable limiter leaves `state` undefined.
+ */
+export async function chargeQueryCost(services: ServiceContext, request: Request, requested: number): Promise<CostCharge> {
+  const policy = protectionLimits(services.env).graphqlCost;
+  const who = clientIdentity(services.actor, request);
+  const key = `graphql:${who.kind}:${who.id}`;
+  let state: BucketState | undefined;
+  try {
+    state = await takeTokens(services.env, key, policy, requested, services.waitUntil);
+  } catch (error) {
+    logLimiterFailure(error, services.requestId, "graphql");
+  }
+  return { key, policy, requested, state };
+}
+
+/** The answer to a charge the bucket could not cover: THROTTLED, HTTP 429 with Retry-After. */
+export function throttledResult(charge: CostCharge & { state: BucketState }): ExecutionResult {
+  const { policy, requested, state } = charge;
+  const retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
+  const error = toGraphQLError(
+    new ServiceError("THROTTLED", `This query costs ${requested} points and ${state.remaining} are available; they restore at ${policy.refillPerSecond} per second. Retry in ${retryAfter} s.`, {
+      extra: { retryAfter, http: { status: 429, headers: { "Retry-After": String(retryAfter) } } },
+    }),
+  );
+  return { errors: [error], extensions: { cost: { requestedQueryCost: requested, actualQueryCost: 0, throttleStatus: throttleStatus(policy, state.remaining) } satisfies CostExtension } };
+}
+
+/**
+ * Settle an executed query: give `requested − actual` back to the bucket (locally; it travels with the
+ * next settle, so a refund costs no call of its own) and report `extensions.cost`.
+ */
+export function settleQueryCost(charge: CostCharge, actual: number): CostExtension {
+  const { key, policy, requested, state } = charge;
+  const after = state ? (giveBackTokens(key, policy, requested - actual) ?? state) : undefined;
+  return { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: after ? throttleStatus(policy, after.remaining) : null };
+}
+
+// The requested cost depends only on the document, the operation and the variables: Yoga's parse cache
+// hands back the same DocumentNode for the same text, so it is computed once per document and variables.
+const requestedCosts = new WeakMap<DocumentNode, Map<string, number>>();
+const REQUESTED_COSTS_PER_DOCUMENT = 50;
+
+function memoisedRequestedCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[], variables: Record<string, unknown> | undefined): number {
+  let perDocument = requestedCosts.get(document);
+  if (!perDocument) requestedCosts.set(document, (perDocument = new Map()));
+  const key = `${operation.name?.value ?? ""}\u0000${JSON.stringify(variables ?? {})}`;
+  let cost = perDocument.get(key);
+  if (cost === undefined) {
+    cost = requestedQueryCost(schema, operation, fragments, variables);
+    if (perDocument.size < REQUESTED_COSTS_PER_DOCUMENT) perDocument.set(key, cost);
+  }
+  return cost;
+}
+
 /**
  * Shopify-style cost accounting and throttling. Before execution the requested (upper-bound) cost is
  * computed; over COST.maxQueryCost is MAX_COST_EXCEEDED, and the caller's leaky bucket (one
- * RateLimiterObject per API key / customer / IP) is charged up front: not enough points is THROTTLED
- * (HTTP 429 with Retry-After). After execution the difference to the actual cost is refunded, and
- * every executed response reports `extensions.cost`.
+ * RateLimiterObject per API key / customer / IP, spent local-first) is charged up front: not enough
+ * points is THROTTLED (HTTP 429 with Retry-After). After execution the difference to the actual cost
+ * is given back, and every executed response reports `extensions.cost`.
  */
 export function useCostLimit(): Plugin {
   return {
@@ -136,16 +203,10 @@ export function useCostLimit(): Plugin {
       if (operation.operation === "mutation") context.d1Session?.usePrimary();
       const fragments = definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
       const variables = args.variableValues as Record<string, unknown> | undefined;
-      const requested = requestedQueryCost(args.schema, operation, fragments, variables);
-      const policy = protectionLimits(services.env).graphqlCost;
-      const who = clientIdentity(services.actor, context.request);
-      const key = `graphql:${who.kind}:${who.id}`;
+      const requested = memoisedRequestedCost(args.schema, args.document, operation, fragments, variables);
 
       if (requested > COST.maxQueryCost) {
-        const state = await consumeRateLimit(services.env, key, policy, 0).catch((error: unknown) => {
-          logLimiterFailure(error, services.requestId, "graphql");
-          return undefined;
-        });
+        const { policy, state } = await chargeQueryCost(services, context.request, 0);
         const error = coded("MAX_COST_EXCEEDED", `This query would cost ${requested} points; a single query may cost at most ${COST.maxQueryCost}. Ask for smaller pages (first) or fewer fields.`);
         setResultAndStopExecution({
           errors: [error],
@@ -154,24 +215,9 @@ export function useCostLimit(): Plugin {
         return;
       }
 
-      let state: BucketState | undefined;
-      try {
-        state = await consumeRateLimit(services.env, key, policy, requested);
-      } catch (error) {
-        // Fail open like REST: the query runs and reports its cost; the bucket's state is unknown (null).
-        logLimiterFailure(error, services.requestId, "graphql");
-      }
-      if (state && !state.allowed) {
-        const retryAfter = Math.max(1, Math.ceil(state.retryAfterMs / 1000));
-        const error = toGraphQLError(
-          new ServiceError("THROTTLED", `This query costs ${requested} points and ${state.remaining} are available; they restore at ${policy.refillPerSecond} per second. Retry in ${retryAfter} s.`, {
-            extra: { retryAfter, http: { status: 429, headers: { "Retry-After": String(retryAfter) } } },
-          }),
-        );
-        setResultAndStopExecution({
-          errors: [error],
-          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: 0, throttleStatus: throttleStatus(policy, state.remaining) } satisfies CostExtension },
-        });
+      const charge = await chargeQueryCost(services, context.request, requested);
+      if (charge.state && !charge.state.allowed) {
+        setResultAndStopExecution(throttledResult({ ...charge, state: charge.state }));
         return;
       }
 
@@ -180,15 +226,7 @@ export function useCostLimit(): Plugin {
           if (!result || Symbol.asyncIterator in result) return;
           const executed = result as ExecutionResult;
           const actual = Math.min(requested, actualQueryCost(args.schema, operation, fragments, variables, executed.data as Record<string, unknown> | null));
-          const refund = requested - actual;
-          // The refund needs no answer: the response reports what the bucket holds once it lands.
-          if (state && refund > 0) services.waitUntil(refundRateLimit(services.env, key, policy, refund));
-          const cost: CostExtension = {
-            requestedQueryCost: requested,
-            actualQueryCost: actual,
-            throttleStatus: state ? throttleStatus(policy, Math.min(policy.capacity, state.remaining + refund)) : null,
-          };
-          setResult({ ...executed, extensions: { ...executed.extensions, cost } });
+          setResult({ ...executed, extensions: { ...executed.extensions, cost: settleQueryCost(charge, actual) } });
         },
       };
     },

@@ -53,6 +53,22 @@ export class RateLimiterObject extends DurableObject<Env> {
     return this.consume(policy, 0, now);
   }
 
+  /**
+   * Local-first accounting (rate-limiter.ts#takeTokens): take what an isolate already spent on its own,
+   * then, if `cost` > 0, take or refuse `cost` like `consume`. `spent` is taken unconditionally, so the
+   * bucket may go into debt (down to minus its capacity) when several isolates spent at once: the debt
+   * refills before anyone gets more. A negative `spent` gives tokens back (GraphQL refunds), never
+   * above capacity. Answers with the tokens left and whether `cost` was taken.
+   */
+  settle(policy: BucketPolicy, spent: number, cost = 0, now = Date.now()): { tokens: number; allowed: boolean } {
+    this.refill(policy, now);
+    let tokens = Math.max(-policy.capacity, Math.min(policy.capacity, this.tokens! - spent));
+    const allowed = cost <= 0 || tokens >= cost;
+    if (allowed && cost > 0) tokens -= cost;
+    if (tokens !== this.tokens) this.save(tokens, now);
+    return { tokens, allowed };
+  }
+
   /** Forget the bucket (e.g. after a successful sign-in clears failed attempts). */
   reset(): void {
     this.tokens = undefined;

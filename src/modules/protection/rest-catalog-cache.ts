@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { cacheKey, currentGeneration, edgeCache, hotResponse, rememberHot } from "./catalog-cache";
+import { cacheKey, currentGeneration, edgeCache, hotEntry, hotResponse, rememberHot } from "./catalog-cache";
 import { toBase64Url } from "../../shared/crypto";
 import type { AppEnv } from "../../http/types";
 
@@ -74,7 +74,10 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   headers.set("vary", "Authorization, X-D1-Bookmark");
   if (shared) headers.set(CACHE_STATUS_HEADER, "MISS");
   const response = new Response(body, { status: 200, headers });
-  if (cache && key) {
+  // An origin read (`no-cache`) whose body is the one this isolate put into the edge copy moments ago
+  // (its hot copy, HOT_TTL_MS) leaves the edge copy alone: rewriting identical bytes costs a Cache API
+  // write per read and changes nothing a client could see.
+  if (cache && key && hotEntry(key)?.headers.find(([name]) => name === "etag")?.[1] !== headers.get("etag")) {
     rememberHot(key, body, headers);
     c.executionCtx.waitUntil(cache.put(key, response.clone()));
   }

@@ -9,6 +9,9 @@ import { protectionLimits } from "./limits";
  * sees them. Hono caches the parsed body, so route validators reuse it instead of parsing again.
  */
 export const limitJson = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  // GET and HEAD have no body to check, whatever Content-Type a client sends along (parsing an empty
+  // body only to swallow the error cost every such read a thrown exception).
+  if (c.req.method === "GET" || c.req.method === "HEAD") return next();
   const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type === "application/json" || type === "application/merge-patch+json") {
     let body: unknown;

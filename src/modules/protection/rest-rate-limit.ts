@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { clientIdentity, protectionLimits, type RatePolicy } from "./limits";
 import { problemFor, problemResponse } from "../../http/problem";
 import type { BucketState } from "./rate-limiter-object";
-import { consumeRateLimit, logLimiterFailure } from "./rate-limiter";
+import { logLimiterFailure, takeTokens } from "./rate-limiter";
 import type { AppEnv } from "../../http/types";
 
 /**
@@ -18,8 +18,9 @@ export function rateLimitHeaders(policy: RatePolicy, state: BucketState): Record
 
 /**
  * One bucket per admin API key, per customer, or per client IP (anonymous callers), each with its
- * configured policy. Runs after `authenticate`, before any handler work: a refused request costs
- * one Durable Object call and nothing else.
+ * configured policy. Runs after `authenticate`, before any handler work. Local-first: the isolate
+ * spends from its copy of the bucket and settles with the RateLimiterObject in the background, so a
+ * read costs no object call on its path (takeTokens); a refused request costs nothing else.
  */
 export const restRateLimit = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const limits = protectionLimits(c.env);
@@ -27,7 +28,7 @@ export const restRateLimit = (): MiddlewareHandler<AppEnv> => async (c, next) =>
   const policy = limits.rest[who.kind];
   let state: BucketState;
   try {
-    state = await consumeRateLimit(c.env, `rest:${who.kind}:${who.id}`, policy, 1);
+    state = await takeTokens(c.env, `rest:${who.kind}:${who.id}`, policy, 1, (p) => c.executionCtx.waitUntil(p));
   } catch (error) {
     // Fail open: an unreachable limiter must not take the shop down with it. Logged to be seen.
     logLimiterFailure(error, c.get("requestId"), "rest");

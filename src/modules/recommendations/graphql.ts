@@ -1,4 +1,4 @@
-import { builder } from "../../graphql/builder";
+import { builder, NOT_SHARED } from "../../graphql/builder";
 import { parseInput } from "../../shared/validation";
 import { CartRef } from "../carts/graphql";
 import { ProductRef } from "../catalog/graphql";
@@ -37,6 +37,8 @@ const limitOf = (value: number | null | undefined) => parseInput(RecommendationL
 builder.objectFields(ProductRef, (t) => ({
   recommendations: t.field({
     type: [RecommendationRef],
+    // Learned from orders and filtered by stock and the caller's purchases: not catalog data.
+    extensions: NOT_SHARED,
     description: "Frequently bought together, then similar, then popular; archived, out-of-stock and already-purchased products left out. Batched across a page of products.",
     args: { limit: t.arg.int({ description: "How many (1-20, default 4)." }) },
     resolve: (product, args, ctx) => ctx.loaders.recommendations.forProduct(limitOf(args.limit)).load(product.id),

@@ -5,7 +5,7 @@ import { ServiceError } from "../../shared/errors";
 import { parseInput } from "../../shared/validation";
 import { getCart, type Cart } from "../carts";
 import type { ProductRecord } from "../catalog";
-import { getProductRecord, toProductRecord } from "../catalog";
+import { getProductRecord, productRecordsByIds } from "../catalog";
 import type { Neighbour } from "./model/co-purchase";
 import { recommendationModel } from "./model/config";
 import { contentSimilarity, type ContentProfile } from "./model/content";
@@ -114,7 +114,7 @@ export async function recommendForAnchors(
   const chosen = new Map([...ranked].map(([key, list]) => [key, list.filter((c) => !unavailable.has(c.productId)).slice(0, limit)]));
 
   const needed = new Set([...chosen.values()].flatMap((list) => list.flatMap((c) => [c.productId, ...(c.reason.relatedProductId ? [c.reason.relatedProductId] : [])])));
-  const records = await productRecords(db, needed);
+  const records = await productRecordsByIds(db, needed);
   for (const [key, list] of chosen) {
     result.set(
       key,
@@ -180,11 +180,7 @@ async function contentProfiles(db: Database, anchorIds: Set<string>): Promise<{ 
   return { anchors, candidates };
 }
 
-async function productRecords(db: Database, ids: Set<string>): Promise<Map<string, ProductRecord>> {
-  if (ids.size === 0) return new Map();
-  const rows = await db.query.products.findMany({ where: (p, { inArray }) => inArray(p.id, [...ids]) });
-  return new Map(rows.map((r) => [r.id, toProductRecord(r)]));
-}
+
 
 // ---------------------------------------------------------------------------------------------
 // Entry points (validated; REST and GraphQL call these)
@@ -252,7 +248,7 @@ async function popularProducts(db: Database, limit: number): Promise<Recommendat
     ORDER BY s.orders DESC, s.product_id LIMIT ${limit * 3}`);
   const unavailable = await outOfStockProductIds(db, rows.map((r) => r.product_id));
   const picked = rows.filter((r) => !unavailable.has(r.product_id)).slice(0, limit);
-  const records = await productRecords(db, new Set(picked.map((r) => r.product_id)));
+  const records = await productRecordsByIds(db, new Set(picked.map((r) => r.product_id)));
   return picked.flatMap((r) => {
     const product = records.get(r.product_id);
     return product ? [{ product, score: 0, reason: explain({ kind: "popular", relatedProductId: null, orders: r.orders }, records) }] : [];
@@ -299,7 +295,7 @@ export async function frequentlyBoughtTogetherForCart(ctx: ServiceContext, cart:
   const ranked = [...best.values()].sort((a, b) => b.score - a.score || (b.reason.orders ?? 0) - (a.reason.orders ?? 0) || (a.productId < b.productId ? -1 : 1));
   const unavailable = await outOfStockProductIds(ctx.db, ranked.map((c) => c.productId));
   const chosen = ranked.filter((c) => !unavailable.has(c.productId)).slice(0, limit);
-  const records = await productRecords(ctx.db, new Set(chosen.flatMap((c) => [c.productId, c.reason.relatedProductId!])));
+  const records = await productRecordsByIds(ctx.db, new Set(chosen.flatMap((c) => [c.productId, c.reason.relatedProductId!])));
   return chosen.flatMap((c) => {
     const product = records.get(c.productId);
     return product && product.status === "active" ? [{ product, score: round(c.score), reason: explain(c.reason, records) }] : [];
