@@ -2232,7 +2232,8 @@ export interface components {
         CartLine: {
             /** @description False when the line can no longer be bought (see `unavailableReason`): checkout refuses the cart until it is removed. */
             available: boolean;
-            compareAtPrice: components["schemas"]["Money"] & unknown;
+            /** @description The 'was' price to show next to it, if any. */
+            compareAtPrice: components["schemas"]["Money"] | null;
             /** @description Discounts allocated to this line. */
             discounts: components["schemas"]["AppliedDiscount"][];
             /** @example cli_01jd4x... */
@@ -2545,7 +2546,7 @@ export interface components {
             taxClass: string;
         };
         CreateVariantInput: {
-            compareAtPrice?: components["schemas"]["Money"];
+            compareAtPrice?: components["schemas"]["Money"] | null;
             /**
              * @example {
              *       "size": "M",
@@ -2865,7 +2866,6 @@ export interface components {
             /** @description e.g. the bank transfer reference. */
             reference?: string;
         };
-        /** @description What one unit costs in the market read for (base price or a price list for everyone); null when the variant has no price in the market's currency (not sold there). */
         Money: {
             /**
              * @description Amount in minor units (cents).
@@ -2877,7 +2877,7 @@ export interface components {
              * @example EUR
              */
             currency: string;
-        } | null;
+        };
         Order: {
             amountDue: components["schemas"]["Money"] & unknown;
             billingAddress: components["schemas"]["Address"];
@@ -3001,7 +3001,7 @@ export interface components {
          */
         OrderFulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled";
         OrderLine: {
-            compareAtPrice: components["schemas"]["Money"];
+            compareAtPrice: components["schemas"]["Money"] | null;
             /** @description Discounts allocated to this line (for refunds and returns). */
             discounts: components["schemas"]["AppliedDiscount"][];
             id: string;
@@ -3011,7 +3011,8 @@ export interface components {
             productId: string;
             quantity: number;
             sku: string;
-            tax: components["schemas"]["Money"] & unknown;
+            /** @description Tax of this line (included or on top, per `totals.taxIncluded`); null for orders placed before markets. */
+            tax: components["schemas"]["Money"] | null;
             /** @description Basis points. */
             taxRate: number | null;
             title: string;
@@ -3473,7 +3474,8 @@ export interface components {
             }[];
             orderId: string;
             reason: string | null;
-            refund: components["schemas"]["Money"] & unknown;
+            /** @description The refund made on receipt, if any. */
+            refund: components["schemas"]["Money"] | null;
             requestedBy: string;
             /**
              * @description requested -> approved -> received, or requested -> rejected.
@@ -4099,7 +4101,7 @@ export interface components {
             rate?: number;
         };
         UpdateVariantInput: {
-            compareAtPrice?: components["schemas"]["Money"];
+            compareAtPrice?: components["schemas"]["Money"] | null;
             /**
              * @example {
              *       "size": "M",
@@ -4147,7 +4149,8 @@ export interface components {
         };
         Variant: {
             availability: components["schemas"]["VariantAvailability"];
-            compareAtPrice: components["schemas"]["Money"] & unknown;
+            /** @description The 'was' price to show next to it, if any. */
+            compareAtPrice: components["schemas"]["Money"] | null;
             /**
              * @description RFC 3339 UTC timestamp.
              * @example 2026-11-26T09:30:00.000Z
@@ -4159,7 +4162,8 @@ export interface components {
                 [key: string]: string;
             };
             position: number;
-            price: components["schemas"]["Money"];
+            /** @description What one unit costs in the market read for (base price or a price list for everyone); null when the variant has no price in the market's currency (not sold there). */
+            price: components["schemas"]["Money"] | null;
             /** @description Base prices in every currency, before price lists. */
             prices: {
                 amount: number;

@@ -41,7 +41,7 @@ export const CartLine = z
     title: z.string(),
     quantity: z.number().int(),
     unitPrice: Money.openapi({ description: "The price that applies now in the cart's market (base price or a price list; see priceSource). Gross when the market's prices include tax." }),
-    compareAtPrice: Money.nullable().openapi({ description: "The 'was' price to show next to it, if any." }),
+    compareAtPrice: z.union([Money, z.null()]).openapi({ description: "The 'was' price to show next to it, if any." }),
     priceSource: PriceSource,
     discounts: z.array(AppliedDiscount).openapi({ description: "Discounts allocated to this line." }),
     lineTotal: Money.openapi({ description: "unitPrice x quantity minus the line's discounts." }),
