@@ -12,6 +12,7 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             ADMIN_API_KEY: "esk_admin_test_key_0123456789abcdef",
+            SECRETS_KEY: "ZWRnZXNob3AtdGVzdC1zZWNyZXRzLWtleS0wMDAwMDA=",
             ENVIRONMENT: "test",
             // Generous limits so suites that share one client IP are not throttled; the protection
             // tests override them per request.

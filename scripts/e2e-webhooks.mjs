@@ -44,7 +44,7 @@ if (migrate.status !== 0) {
 }
 const dev = spawn(
   "npx",
-  ["wrangler", "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--persist-to", PERSIST, "--var", "WEBHOOKS_ALLOW_PRIVATE_URLS:true", "--var", `ADMIN_API_KEY:${ADMIN}`],
+  ["wrangler", "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--persist-to", PERSIST, "--var", "WEBHOOKS_ALLOW_PRIVATE_URLS:true", "--var", `ADMIN_API_KEY:${ADMIN}`, "--var", "SECRETS_KEY:ZWRnZXNob3AtZTJlLXNlY3JldHMta2V5LTAwMDAwMDA="],
   { env, stdio: ["ignore", "pipe", "pipe"], detached: true },
 );
 let devLog = "";

@@ -12,8 +12,13 @@ export const DEV_OWNER = { email: "owner@edgeshop.dev", password: "edgeshop-dev-
 /**
  * `devOwner` (default: only when seeding a Worker on this machine) also creates DEV_OWNER, so a
  * deployment seeded with SEED_URL never gets an account with a published password.
+ * `progress({ done, total })` is called as products are checked or created (npm run dev draws one line from it).
  */
-export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fetch, devOwner = ["127.0.0.1", "localhost", "[::1]"].includes(new URL(baseUrl).hostname) } = {}) {
+export async function seed(
+  baseUrl,
+  adminKey,
+  { log = console.log, fetcher = fetch, progress = () => {}, devOwner = ["127.0.0.1", "localhost", "[::1]"].includes(new URL(baseUrl).hostname) } = {},
+) {
   const headers = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
   // A well-behaved client: on 429 wait for Retry-After and try again (admin keys are rate limited too).
   const api = async (method, path, body) => {
@@ -53,9 +58,11 @@ export async function seed(baseUrl, adminKey, { log = console.log, fetcher = fet
   const variantIds = new Map();
   const unpriced = [];
   const queue = [...products];
+  let checked = 0;
   const worker = async () => {
     for (let p = queue.shift(); p; p = queue.shift()) {
       const existing = await api("GET", `/v1/products/${p.slug}`);
+      progress({ done: ++checked, total: products.length });
       if (existing.status === 200) {
         for (const v of existing.body.variants) {
           variantIds.set(v.sku, v.id);

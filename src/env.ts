@@ -43,6 +43,13 @@ export interface Env {
   ASSETS?: Fetcher;
   /** Bootstrap admin API key (secret). Compared by SHA-256 hash in constant time. */
   ADMIN_API_KEY?: string;
+  /**
+   * Secret: 32 random bytes in base64 (`openssl rand -base64 32`). Seals secrets at rest with AES-256-GCM
+   * (webhook signing secrets, guest order tokens kept for checkout replays); src/shared/secret-box.ts.
+   */
+  SECRETS_KEY?: string;
+  /** Secret, during a key rotation only: the key SECRETS_KEY replaced, so values it sealed still open until resealed. */
+  SECRETS_KEY_PREVIOUS?: string;
   /** Payments (docs/orders.md): `manual` (default) or `stripe` for new orders. */
   PAYMENT_PROVIDER?: string;
   /** `automatic` (default) or `manual`: Stripe authorises at checkout and an admin captures later. */

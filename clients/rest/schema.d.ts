@@ -119,7 +119,7 @@ export interface paths {
         put?: never;
         /**
          * Check out a cart
-         * @description Turns the cart into an order: every SKU is re-held all-or-nothing (quantities of one SKU summed) while the checkout is scored for fraud risk (signals include the client IP, `request.cf` country and ASN, email, addresses and velocity). Risk decides: approve -> the order is `placed` (event `order.placed`); review -> it is placed `on_hold` for an admin (event `order.held`); reject -> a 422 `risk-rejected` problem (`riskScore`, `riskModelVersion`, `riskReasons`) and nothing is written. The order, its lines, its risk assessment and its first event are written in one atomic batch and the holds become sales. At most one order per cart. Requires `Idempotency-Key`. A 409 `insufficient-stock` problem lists each short SKU with its available quantity in `failures`. The response's `orderToken` lets a guest read the order later.
+         * @description Turns the cart into an order: every SKU is re-held all-or-nothing (quantities of one SKU summed) while the checkout is scored for fraud risk (signals include the client IP, `request.cf` country and ASN, email, addresses and velocity). Risk decides: approve -> the order is `placed` (event `order.placed`); review -> it is placed `on_hold` for an admin (event `order.held`); reject -> a 422 `risk-rejected` problem (`riskScore`, `riskModelVersion`, `riskReasons`) and nothing is written. The order, its lines, its risk assessment and its first event are written in one atomic batch and the holds become sales. At most one order per cart. Requires `Idempotency-Key`; a retry with the same key answers with the same order (`idempotent-replayed: true`), also when the first attempt crashed after writing it, and gives a guest its `orderToken` then too. A line whose variant was deleted or whose product was archived or unpublished is a 409 `lines-unavailable` problem with a pointer per line and `unavailableLines` (the cart shows them with `available: false`). A 409 `insufficient-stock` problem lists each short SKU with its available quantity in `failures`. The response's `orderToken` lets a guest read the order later.
          */
         post: operations["checkoutCart"];
         delete?: never;
@@ -614,6 +614,26 @@ export interface paths {
         get: operations["getEvent"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run an event's handlers again
+         * @description Clears the named handlers' records of having run for this event (all handlers subscribed to its type when `handlers` is omitted) and puts the event back on the queue, so they run again; the others are skipped. Use it when a handler's effect went missing, e.g. `{"handlers":["webhooks.fan-out"]}` creates the webhook deliveries an event never got. Handlers are idempotent: fan-out does not repeat deliveries that exist (redeliver those, or replay the event to one endpoint with `POST /v1/webhook-endpoints/{id}/replay`). An event published but never handled is also sent again by the every-minute reconciler. Scope `events:write`.
+         */
+        post: operations["replayEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2165,7 +2185,10 @@ export interface paths {
         delete: operations["deleteVariant"];
         options?: never;
         head?: never;
-        /** Update a variant */
+        /**
+         * Update a variant
+         * @description Partial update. A SKU whose stock has ever changed (set, held or sold) cannot be renamed: its stock, holds, sales and ledger live under the SKU, so renaming is a 409 with a pointer at `/sku`. Add a variant with the new SKU instead.
+         */
         patch: operations["updateVariant"];
         trace?: never;
     };
@@ -2293,6 +2316,26 @@ export interface paths {
         head?: never;
         /** Update, enable or disable a webhook endpoint */
         patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an event to this endpoint
+         * @description Sends one event (`eventId`) to this endpoint now, whether or not a delivery of it exists (an event whose queue message was lost has none): an existing delivery is re-armed with a fresh retry schedule, otherwise one is created, subscribed or not. `webhook-id` stays the event id. 409 while the endpoint is disabled. To run every handler of an event again, use `POST /v1/events/{id}/replay`.
+         */
+        post: operations["replayEventToWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/webhook-endpoints/{id}/rotate-secret": {
@@ -2544,7 +2587,10 @@ export interface components {
             }[];
         };
         CartLine: {
-            compareAtPrice: components["schemas"]["Money"] & unknown;
+            /** @description False when the line can no longer be bought (see `unavailableReason`): checkout refuses the cart until it is removed. */
+            available: boolean;
+            /** @description The 'was' price to show next to it, if any. */
+            compareAtPrice: components["schemas"]["Money"] | null;
             /** @description Discounts allocated to this line. */
             discounts: components["schemas"]["AppliedDiscount"][];
             /** @example cli_01jd4x... */
@@ -2558,9 +2604,15 @@ export interface components {
             /** @description Basis points (1900 = 19%). */
             taxRate: number;
             title: string;
+            unavailableReason: components["schemas"]["CartLineUnavailableReason"];
             unitPrice: components["schemas"]["Money"] & unknown;
             variantId: string;
         };
+        /**
+         * @description Why a cart line can no longer be bought: its variant was deleted, or its product archived or unpublished.
+         * @enum {string|null}
+         */
+        CartLineUnavailableReason: "variant_deleted" | "product_archived" | "product_draft" | null;
         /** @description The market the cart is priced in: the chosen one, else the shipping country's, else the default. */
         CartMarket: {
             currency: string;
@@ -2895,7 +2947,7 @@ export interface components {
             taxClass: string;
         };
         CreateVariantInput: {
-            compareAtPrice?: components["schemas"]["Money"];
+            compareAtPrice?: components["schemas"]["Money"] | null;
             /**
              * @example {
              *       "size": "M",
@@ -3129,6 +3181,11 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
+             * @description When the consumer had run every handler subscribed to it (webhook fan-out included); null until then, and for events recorded before this was tracked.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            handledAt: string | null;
+            /**
              * @description Also the `webhook-id` of its deliveries.
              * @example evt_01jd…
              */
@@ -3158,6 +3215,11 @@ export interface components {
             has_more: boolean;
             /** @description Pass as `after` to continue. Present even on the last page (null only when there are no events at all), so a receiver can poll from where it stopped. */
             next_cursor: string | null;
+        };
+        EventReplay: {
+            event: components["schemas"]["Event"];
+            /** @description The handlers that run again. */
+            handlers: string[];
         };
         Fulfillment: {
             carrier: string | null;
@@ -3331,7 +3393,6 @@ export interface components {
             /** @description e.g. the bank transfer reference. */
             reference?: string;
         };
-        /** @description What one unit costs in the market read for (base price or a price list for everyone); null when the variant has no price in the market's currency (not sold there). */
         Money: {
             /**
              * @description Amount in minor units (cents).
@@ -3343,7 +3404,7 @@ export interface components {
              * @example EUR
              */
             currency: string;
-        } | null;
+        };
         MyGiftCards: {
             data: components["schemas"]["GiftCard"][];
         };
@@ -3473,7 +3534,7 @@ export interface components {
          */
         OrderFulfillmentStatus: "unfulfilled" | "partially_fulfilled" | "fulfilled";
         OrderLine: {
-            compareAtPrice: components["schemas"]["Money"];
+            compareAtPrice: components["schemas"]["Money"] | null;
             /** @description Discounts allocated to this line (for refunds and returns). */
             discounts: components["schemas"]["AppliedDiscount"][];
             id: string;
@@ -3483,7 +3544,8 @@ export interface components {
             productId: string;
             quantity: number;
             sku: string;
-            tax: components["schemas"]["Money"] & unknown;
+            /** @description Tax of this line (included or on top, per `totals.taxIncluded`); null for orders placed before markets. */
+            tax: components["schemas"]["Money"] | null;
             /** @description Basis points. */
             taxRate: number | null;
             title: string;
@@ -4006,6 +4068,13 @@ export interface components {
                 reference: string;
             };
         };
+        ReplayEventToWebhookEndpointInput: {
+            /**
+             * @description The event to send to this endpoint.
+             * @example evt_01jd…
+             */
+            eventId: string;
+        };
         RequestPasswordResetInput: {
             /**
              * Format: email
@@ -4052,7 +4121,8 @@ export interface components {
             }[];
             orderId: string;
             reason: string | null;
-            refund: components["schemas"]["Money"] & unknown;
+            /** @description The refund made on receipt, if any. */
+            refund: components["schemas"]["Money"] | null;
             requestedBy: string;
             /**
              * @description requested -> approved -> received, or requested -> rejected.
@@ -4724,7 +4794,7 @@ export interface components {
             rate?: number;
         };
         UpdateVariantInput: {
-            compareAtPrice?: components["schemas"]["Money"];
+            compareAtPrice?: components["schemas"]["Money"] | null;
             /**
              * @example {
              *       "size": "M",
@@ -4772,7 +4842,8 @@ export interface components {
         };
         Variant: {
             availability: components["schemas"]["VariantAvailability"];
-            compareAtPrice: components["schemas"]["Money"] & unknown;
+            /** @description The 'was' price to show next to it, if any. */
+            compareAtPrice: components["schemas"]["Money"] | null;
             /**
              * @description RFC 3339 UTC timestamp.
              * @example 2026-11-26T09:30:00.000Z
@@ -4784,7 +4855,8 @@ export interface components {
                 [key: string]: string;
             };
             position: number;
-            price: components["schemas"]["Money"];
+            /** @description What one unit costs in the market read for (base price or a price list for everyone); null when the variant has no price in the market's currency (not sold there). */
+            price: components["schemas"]["Money"] | null;
             /** @description Base prices in every currency, before price lists. */
             prices: {
                 amount: number;
@@ -5373,7 +5445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not enough stock is available. (https://edgeshop.dev/problems/insufficient-stock) / The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) / A request with this idempotency key is still being processed. (https://edgeshop.dev/problems/idempotency-key-in-use) */
+            /** @description Not enough stock is available. (https://edgeshop.dev/problems/insufficient-stock) / Some cart lines can no longer be bought. (https://edgeshop.dev/problems/lines-unavailable) / The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) / A request with this idempotency key is still being processed. (https://edgeshop.dev/problems/idempotency-key-in-use) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7172,6 +7244,85 @@ export interface operations {
             };
             /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replayEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Which handlers run again (e.g. `webhooks.fan-out`); all that subscribe to the event's type when omitted.
+                     * @example [
+                     *       "webhooks.fan-out"
+                     *     ]
+                     */
+                    handlers?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventReplay"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14158,6 +14309,87 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replayEventToWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayEventToWebhookEndpointInput"];
+            };
+        };
+        responses: {
+            /** @description The delivery; its attempt runs right after this response. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
             /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */

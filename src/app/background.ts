@@ -1,9 +1,9 @@
 import { createDb } from "../db/client";
 import type { Env } from "../env";
-import { consumeEvents, EVENTS_DLQ, publishPendingEvents, recordDeadLetters } from "../modules/events";
-import { reconcileOrderStock } from "../modules/orders";
+import { consumeEvents, EVENTS_DLQ, publishPendingEvents, recordDeadLetters, redeliverUnhandledEvents } from "../modules/events";
+import { reconcileOrderStock, releaseAbandonedCheckouts } from "../modules/orders";
 import { rebuildNeighbours } from "../modules/recommendations";
-import { sweepDueDeliveries } from "../modules/webhooks";
+import { resealWebhookSecrets, sweepDueDeliveries } from "../modules/webhooks";
 import "./subscribers";
 import "./wiring";
 
@@ -16,10 +16,16 @@ type CronTask = (env: Env, now: Date) => Promise<unknown>;
 const everyMinute: readonly CronTask[] = [
   // events the per-request relay could not send
   (env) => publishPendingEvents(env),
+  // events the queue accepted but no consumer handled (a lost message): sent again, then dead-lettered
+  (env, now) => redeliverUnhandledEvents(env, now),
   // webhook retries that are due
   (env, now) => sweepDueDeliveries(env, now),
+  // webhook secrets stored before sealing, or sealed with SECRETS_KEY_PREVIOUS after a key rotation
+  (env) => resealWebhookSecrets(env),
   // order stock that a request could not commit or return
   (env, now) => reconcileOrderStock(env, createDb(env.DB), now),
+  // checkouts whose Worker died before writing the order: their holds go back to the cart, the cart reopens
+  (env, now) => releaseAbandonedCheckouts(env, now),
 ];
 const nightly: readonly CronTask[] = [
   // recompute every product's neighbour list (recordPurchase refreshes only the purchased products'

@@ -11,6 +11,7 @@ export const errorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed." },
   CONFLICT: { status: 409, title: "The request conflicts with the current state." },
   INSUFFICIENT_STOCK: { status: 409, title: "Not enough stock is available." },
+  LINES_UNAVAILABLE: { status: 409, title: "Some cart lines can no longer be bought." },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, title: "This operation requires an Idempotency-Key." },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: "The idempotency key was already used with a different request." },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, title: "A request with this idempotency key is still being processed." },

@@ -2,25 +2,9 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { publishPendingEvents, type EventMessage } from "../../src/modules/events/relay";
+import { publishPendingEvents } from "../../src/modules/events/relay";
 import { call } from "../support/helpers";
-import { deliver, eventRow, recordEvent } from "../support/events-helpers";
-
-/** A queue producer that records what it is given (or fails, like an outage). */
-function recordingQueue(options: { fail?: boolean } = {}) {
-  const sent: EventMessage[] = [];
-  const queue = {
-    async send(body: EventMessage) {
-      if (options.fail) throw new Error("Queue send failed: 503");
-      sent.push(body);
-    },
-    async sendBatch(messages: Iterable<{ body: EventMessage }>) {
-      if (options.fail) throw new Error("Queue send failed: 503");
-      for (const m of messages) sent.push(m.body);
-    },
-  } as unknown as Queue;
-  return { queue, sent };
-}
+import { deliver, eventRow, recordEvent, recordingQueue } from "../support/events-helpers";
 
 describe("outbox relay", () => {
   it("publishes a product.created event right after the HTTP write, without delaying the response", async () => {

@@ -282,6 +282,30 @@ describe("velocity counters under concurrent checkouts", () => {
   });
 });
 
+describe("local development is not a fraud signal", () => {
+  it("a loopback client (wrangler dev: one address for everyone, a placeholder location) adds no IP velocity and no country mismatch", async () => {
+    // What `wrangler dev` hands the Worker: CF-Connecting-IP 127.0.0.1 and a request.cf placeholder far from the shipping country.
+    const local = { ip: "127.0.0.1", country: "US", asn: 13335 };
+    const carts = [];
+    for (let i = 0; i < 8; i++) carts.push(await shopperCart({ email: `${unique("tour")}@gmail.com` }));
+    const results = [];
+    for (const cart of carts) results.push(await checkoutFrom(local, cart));
+    expect(results.map((r) => r.status)).toEqual(carts.map(() => 201));
+    for (const res of results) {
+      const asAdmin = await call("GET", `/v1/orders/${res.body.order.id}`, { admin: true });
+      expect(asAdmin.body.risk.reasons.map((r: any) => r.feature)).toEqual(["guestCheckout"]);
+    }
+    expect(await count("SELECT count(*) AS n FROM orders WHERE cart_id IN (SELECT value FROM json_each(?)) AND status = 'placed'", JSON.stringify(carts.map((c) => c.id)))).toBe(8);
+
+    // The same from a real address is a mismatch (and, repeated, velocity): only loopback is exempt.
+    const remote = await shopperCart({ email: `${unique("remote")}@gmail.com` });
+    const res = await checkoutFrom({ ip: randomIp(), country: "US", asn: 3320 }, remote);
+    expect(res.status, res.text).toBe(201);
+    const asAdmin = await call("GET", `/v1/orders/${res.body.order.id}`, { admin: true });
+    expect(asAdmin.body.risk.reasons.map((r: any) => r.feature)).toContain("ipCountryMismatch");
+  });
+});
+
 async function eventMessage(orderId: string, type: string) {
   const { toMessage } = await import("../../src/modules/events/relay");
   const { events } = await import("../../src/modules/events/tables");

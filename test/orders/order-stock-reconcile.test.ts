@@ -54,7 +54,11 @@ describe("order stock reconciliation (every-minute cron)", () => {
 
   it("re-holds and commits when the order's hold expired before the commit could happen", async () => {
     const { variant, cart, order } = await placeWithFailingCommit(4, 3);
-    await releaseStock(env, { sku: variant.sku, owner: `cart:${cart.id}` }); // what the hold's expiry alarm does
+    // What the hold's expiry alarm does. The order's holds belong to its checkout attempt, not to the cart.
+    const { hold_owner: owner } = (await env.DB.prepare("SELECT hold_owner FROM orders WHERE id = ?").bind(order.id).first<{ hold_owner: string }>())!;
+    expect(owner).toMatch(/^checkout:/);
+    await releaseStock(env, { sku: variant.sku, owner });
+    await releaseStock(env, { sku: variant.sku, owner: `cart:${cart.id}` });
     expect(await level(variant.sku)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
     await everyMinuteCron();
     expect(await level(variant.sku)).toEqual({ sku: variant.sku, onHand: 1, reserved: 0, available: 1 });

@@ -7,7 +7,7 @@ import { events } from "../../src/modules/events/tables";
 import { FeedBuffer, type BufferedEvent } from "../../src/modules/orders/feed-buffer";
 import type { OrderFeedObject } from "../../src/modules/orders/order-feed-object";
 import { address, checkoutCart, createVariant, guestCart } from "../support/fixtures";
-import { establishedCustomer as signUp } from "../support/customers-helpers";
+import { PASSWORD, establishedCustomer as signUp, signIn } from "../support/customers-helpers";
 import { adminKeyWith, db, deliver } from "../support/events-helpers";
 import { ADMIN_KEY, BASE, call } from "../support/helpers";
 
@@ -378,5 +378,90 @@ describe("order feed replay buffer", () => {
       expect(count).toBeGreaterThan(0);
       expect(count).toBeLessThanOrEqual(500);
     });
+  });
+});
+
+describe("order feed: revoked credentials", () => {
+  /** The close code once the server closes the socket, or "still open" after 5 s. */
+  function closeCode(socket: WebSocket) {
+    return new Promise<number | string>((resolve) => {
+      const timer = setTimeout(() => resolve("still open"), 5000);
+      socket.addEventListener("close", (event) => {
+        clearTimeout(timer);
+        resolve(event.code);
+      });
+    });
+  }
+
+  it("closes the sockets, streams and unredeemed tickets of a token when the customer signs out, and only those", async () => {
+    const alice = await signUp();
+    const second = await signIn(alice.email, PASSWORD);
+    expect(second.status, second.text).toBe(200);
+    const other = second.body.token as string;
+
+    const revokedSocket = await openSocket({ bearer: alice.token });
+    const revokedClosed = closeCode(revokedSocket.socket);
+    const ticket = await call("POST", "/v1/orders/feed/tickets", { token: alice.token });
+    const viaTicket = await openSocket({ query: `?ticket=${ticket.body.ticket}` });
+    const ticketClosed = closeCode(viaTicket.socket);
+    const unredeemed = await call("POST", "/v1/orders/feed/tickets", { token: alice.token });
+    const stream = await feedRequest({ bearer: alice.token, headers: { accept: "text/event-stream" } });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const kept = await openSocket({ bearer: other });
+
+    const out = await call("POST", "/v1/customers/sign-out", { token: alice.token, body: {} });
+    expect(out.body).toEqual({ revokedTokens: 1 });
+
+    expect(await revokedClosed).toBe(4401);
+    expect(await ticketClosed).toBe(4401);
+    let text = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    expect(text).toContain("event: feed.revoked");
+    const redeem = await feedRequest({ query: `?ticket=${unredeemed.body.ticket}`, headers: { upgrade: "websocket" } });
+    expect(redeem.status).toBe(401);
+
+    // The customer's other token keeps its connection and its events.
+    const order = await placeCustomerOrder(other);
+    await deliverOrderEvents(order.id);
+    await kept.waitFor(() => expect(kept.eventsFor(order.id)).toHaveLength(1));
+    expect(kept.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it("closes the sockets of an admin API key when the key is revoked, and not the sockets of other keys", async () => {
+    const created = await call("POST", "/v1/api-keys", { admin: true, body: { name: "dashboard", scopes: ["orders:read"] } });
+    expect(created.status, created.text).toBe(201);
+    const dashboard = await openSocket({ bearer: created.body.secret });
+    const closed = closeCode(dashboard.socket);
+    const other = await openSocket({ bearer: ADMIN_KEY });
+
+    const revoked = await call("POST", `/v1/api-keys/${created.body.apiKey.id}/revoke`, { admin: true });
+    expect(revoked.status, revoked.text).toBe(200);
+    expect(await closed).toBe(4401);
+
+    const order = await placeGuestOrder();
+    await deliverOrderEvents(order.id);
+    await other.waitFor(() => expect(other.eventsFor(order.id)).toHaveLength(1));
+  });
+
+  it("closes the connections of every other token when the password changes, and keeps the one that changed it", async () => {
+    const alice = await signUp();
+    const second = await signIn(alice.email, PASSWORD);
+    const elsewhere = await openSocket({ bearer: second.body.token });
+    const closed = closeCode(elsewhere.socket);
+    const here = await openSocket({ bearer: alice.token });
+
+    const res = await call("POST", "/v1/me/password", { token: alice.token, body: { currentPassword: PASSWORD, newPassword: "a brand new passphrase 2" } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.revokedTokens).toBe(1);
+    expect(await closed).toBe(4401);
+
+    const order = await placeCustomerOrder(alice.token);
+    await deliverOrderEvents(order.id);
+    await here.waitFor(() => expect(here.eventsFor(order.id)).toHaveLength(1));
   });
 });

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { forgetHotCatalogEntries } from "../../src/modules/protection/catalog-cache";
+import { env } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cacheKey, DEFAULT_MARKET, edgeCache, forgetHotCatalogEntries, graphqlCacheKey } from "../../src/modules/protection/catalog-cache";
 import { deliver, recordEvent } from "../support/events-helpers";
 import { unique } from "../support/helpers";
 import { callWith } from "../support/protection-helpers";
@@ -50,6 +51,8 @@ describe("ETags and conditional requests", () => {
 });
 
 describe("edge cache", () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it("serves repeated public reads from the edge cache and purges them when a product changes", async () => {
     const slug = unique("cached");
     const created = await createProduct(slug);
@@ -118,6 +121,41 @@ describe("edge cache", () => {
     expect(publicList.body.data.some((p: any) => p.id === draft.body.id)).toBe(false);
   });
 
+  it("purges the REST edge copy when the product changes through a GraphQL mutation", async () => {
+    const slug = unique("gql-write");
+    const created = await createProduct(slug);
+    await callWith({}, "GET", `/v1/products/${slug}`);
+    expect((await callWith({}, "GET", `/v1/products/${slug}`)).headers.get("x-edge-cache")).toBe("HIT");
+    const renamed = await callWith({}, "POST", "/graphql", {
+      admin: true,
+      body: { query: `mutation($id: ID!) { updateProduct(id: $id, input: { title: "Brass lamp" }) { title } }`, variables: { id: created.body.id } },
+    });
+    expect(renamed.body.errors).toBeUndefined();
+    const fresh = await callWith({}, "GET", `/v1/products/${slug}`);
+    expect(fresh.headers.get("x-edge-cache")).toBe("MISS");
+    expect(fresh.body.title).toBe("Brass lamp");
+  });
+
+  it("does not rewrite the edge copy for an origin read that returns the same bytes, and refreshes it when they change", async () => {
+    const slug = unique("no-reput");
+    const created = await createProduct(slug);
+    const origin = () => callWith({}, "GET", `/v1/products/${slug}`, { headers: { "cache-control": "no-cache" } });
+    const puts = vi.spyOn(Object.getPrototypeOf(edgeCache()) as Cache, "put");
+    const first = await origin();
+    const productPuts = () => puts.mock.calls.filter(([key]) => String(key instanceof Request ? key.url : key).endsWith(`/products/${slug}`)).length;
+    expect(productPuts()).toBe(1); // the first origin read writes the copy
+    const second = await origin();
+    expect(second.headers.get("x-edge-cache")).toBe("MISS");
+    expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(productPuts()).toBe(1); // the same bytes: no second write
+    // A change the generation does not see (same generation, new bytes: e.g. stock moved) is written.
+    await env.DB.prepare("UPDATE products SET title = ? WHERE id = ?").bind("Quietly renamed", created.body.id).run();
+    const third = await origin();
+    expect(third.body.title).toBe("Quietly renamed");
+    expect(productPuts()).toBe(2);
+    expect((await callWith({}, "GET", `/v1/products/${slug}`)).body.title).toBe("Quietly renamed");
+  });
+
   it("does not cache errors", async () => {
     const slug = unique("missing");
     const first = await callWith({}, "GET", `/v1/products/${slug}`);
@@ -161,5 +199,19 @@ describe("D1 read replication with bookmarks", () => {
   it("ignores a malformed bookmark instead of passing it to D1", async () => {
     const res = await callWith({}, "GET", "/v1/categories", { headers: { "x-d1-bookmark": "not a bookmark; drop table" } });
     expect(res.status).toBe(200);
+  });
+});
+
+describe("cache keys", () => {
+  it("keep each market's entries apart, and one market's query strings in one canonical order", () => {
+    const url = new URL("https://shop.example/v1/products?limit=20&category=cat_1");
+    const permuted = new URL("https://shop.example/v1/products?category=cat_1&limit=20");
+    expect(cacheKey("g1", url)).toBe(cacheKey("g1", permuted));
+    expect(cacheKey("g1", url)).toBe(cacheKey("g1", url, DEFAULT_MARKET));
+    expect(cacheKey("g1", url, "mkt_uk")).not.toBe(cacheKey("g1", url, "mkt_eu"));
+    expect(cacheKey("g1", url, "mkt_uk")).not.toBe(cacheKey("g1", url));
+    expect(cacheKey("g2", url)).not.toBe(cacheKey("g1", url));
+    expect(graphqlCacheKey("g1", "abc", "mkt_uk")).not.toBe(graphqlCacheKey("g1", "abc", "mkt_eu"));
+    expect(graphqlCacheKey("g1", "abc")).not.toBe(graphqlCacheKey("g2", "abc"));
   });
 });

@@ -206,6 +206,7 @@ describe("GraphQL response cache", () => {
         "CurrencyPrice.amount", "CurrencyPrice.compareAtAmount", "CurrencyPrice.currency",
         "ProductMarket.currency", "ProductMarket.handle", "ProductMarket.pricesIncludeTax",
         "PriceRange.max", "PriceRange.min",
+        "ProductImage.alt", "ProductImage.contentType", "ProductImage.height", "ProductImage.id", "ProductImage.position", "ProductImage.url", "ProductImage.width",
         "Product.attributes", "Product.categories", "Product.createdAt", "Product.description", "Product.id", "Product.images", "Product.market", "Product.priceRange", "Product.slug", "Product.status", "Product.taxClass", "Product.title", "Product.updatedAt", "Product.variants",
         "SearchHit.descriptionSnippet", "SearchHit.product", "SearchHit.score", "SearchHit.titleHighlight",
         "Variant.availability", "Variant.compareAtPrice", "Variant.id", "Variant.options", "Variant.position", "Variant.price", "Variant.prices", "Variant.sku", "Variant.title", "Variant.weightGrams",

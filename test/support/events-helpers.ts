@@ -82,3 +82,19 @@ export async function adminKeyWith(scopes: string[]): Promise<string> {
   await db().insert(adminApiKeys).values({ id: newId("apiKey"), name: unique("key"), keyHash: await sha256Hex(key), scopes, createdAt: new Date().toISOString() });
   return key;
 }
+
+/** A queue producer that records what it is given (or fails, like an outage). It delivers nothing: a lost queue. */
+export function recordingQueue(options: { fail?: boolean } = {}) {
+  const sent: EventMessage[] = [];
+  const queue = {
+    async send(body: EventMessage) {
+      if (options.fail) throw new Error("Queue send failed: 503");
+      sent.push(body);
+    },
+    async sendBatch(messages: Iterable<{ body: EventMessage }>) {
+      if (options.fail) throw new Error("Queue send failed: 503");
+      for (const m of messages) sent.push(m.body);
+    },
+  } as unknown as Queue;
+  return { queue, sent };
+}

@@ -5,6 +5,7 @@ import type { Env } from "../../env";
 import { randomToken, sha256Hex, timingSafeEqualStrings } from "../../shared/crypto";
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
+import { listeners } from "../../shared/listeners";
 import { olderThanCursor } from "../../db/keyset";
 import { pageOf, type Page } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
@@ -114,6 +115,14 @@ export async function listApiKeys(ctx: ServiceContext, rawInput: unknown = {}): 
   return { ...page, items: page.items.map(toApiKey) };
 }
 
+const revokedKeys = listeners<{ keyIds: string[] }>("API key revocation");
+
+/**
+ * Long-lived connections opened with a key (the live order feed) close when it is revoked; the root wires the
+ * listener in (src/app/wiring.ts), since orders depends on access and not the reverse.
+ */
+export const onApiKeysRevoked = (listener: (env: Env, revoked: { keyIds: string[] }) => Promise<unknown>): void => revokedKeys.on(listener);
+
 /**
  * Revoke a key: from the next request on it is a 401. Idempotent: revoking a revoked key answers the
  * key as it is, with its first `revokedAt` (the UPDATE is conditional, so concurrent revocations
@@ -127,7 +136,10 @@ export async function revokeApiKey(ctx: ServiceContext, id: string): Promise<Api
     .where(and(eq(adminApiKeys.id, id), isNull(adminApiKeys.revokedAt)))
     .returning()
     .get();
-  if (updated) return toApiKey(updated);
+  if (updated) {
+    await revokedKeys.emit(ctx.env, { keyIds: [updated.id] });
+    return toApiKey(updated);
+  }
   const row = await ctx.db.select().from(adminApiKeys).where(eq(adminApiKeys.id, id)).get();
   if (!row) throw notFound("API key", id);
   return toApiKey(row);

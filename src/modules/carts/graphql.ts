@@ -73,7 +73,7 @@ const CartStatusEnum = builder.enumType("CartStatus", {
 });
 
 /** Cart lines always have these; order lines from before markets may not. */
-type PurchaseLine = Omit<CartLine, "priceSource" | "tax" | "taxRate"> & { priceSource: PriceSource | null; tax: CartLine["tax"] | null; taxRate: number | null };
+type PurchaseLine = Omit<CartLine, "priceSource" | "tax" | "taxRate" | "available" | "unavailableReason"> & { priceSource: PriceSource | null; tax: CartLine["tax"] | null; taxRate: number | null };
 
 /** What cart lines and order lines share; an order line is the cart line frozen at checkout. */
 export const PurchaseLineRef = builder.interfaceRef<PurchaseLine>("PurchaseLine").implement({
@@ -95,10 +95,22 @@ export const PurchaseLineRef = builder.interfaceRef<PurchaseLine>("PurchaseLine"
   }),
 });
 
+const UnavailableReasonEnum = builder.enumType("CartLineUnavailableReason", {
+  description: "Why a cart line can no longer be bought.",
+  values: {
+    VARIANT_DELETED: { value: "variant_deleted", description: "The variant (or its product) was deleted." },
+    PRODUCT_ARCHIVED: { value: "product_archived" },
+    PRODUCT_DRAFT: { value: "product_draft", description: "The product went back to draft." },
+  } as const,
+});
+
 const CartLineRef = builder.objectRef<CartLine>("CartLine").implement({
   description: "A variant and quantity in a cart. Its stock is held for the cart while the hold lasts.",
   interfaces: [PurchaseLineRef],
-  fields: () => ({}),
+  fields: (t) => ({
+    available: t.exposeBoolean("available", { description: "False when the line can no longer be bought: checkout refuses the cart (LINES_UNAVAILABLE) until it is removed." }),
+    unavailableReason: t.field({ type: UnavailableReasonEnum, nullable: true, resolve: (l) => l.unavailableReason }),
+  }),
 });
 
 export const CartMarketRef = builder.objectRef<Cart["market"]>("CartMarket").implement({

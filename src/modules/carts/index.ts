@@ -1,6 +1,19 @@
 // The carts module's public surface: other modules (customers' sign-in, checkout, promotions) use only this.
-export { mergeGuestCart, getCart, loadCart, claimCheckout, releaseCheckout, completeCheckoutStatement, holdOwner, holdTtlMs, pricingInput } from "./service";
-export type { CartRow, CartLineRow } from "./service";
+export {
+  mergeGuestCart,
+  getCart,
+  loadCart,
+  claimCheckout,
+  releaseCheckout,
+  reopenCheckout,
+  abandonedCheckouts,
+  completeCheckoutStatement,
+  holdOwner,
+  holdTtlMs,
+  unavailableLines,
+  pricingInput,
+} from "./service";
+export type { CartRow, CartLineRow, UnavailableLine } from "./service";
 // The cart pricing pipeline (contracts/pricing-and-checkout.md): steps 3 and 6 plug in through the providers.
 export {
   priceCart,

@@ -24,6 +24,9 @@ export type Address = z.infer<typeof Address>;
 const Email = z.email().max(254).openapi({ example: "ada@example.com" });
 const Quantity = z.number().int().min(1).max(999).openapi({ example: 1 });
 
+export const UnavailableReason = z
+  .enum(["variant_deleted", "product_archived", "product_draft"])
+  .openapi("CartLineUnavailableReason", { description: "Why a cart line can no longer be bought: its variant was deleted, or its product archived or unpublished." });
 export const AppliedDiscount = z
   .object({ promotionId: z.string(), code: z.string().nullable(), amount: Money })
   .openapi("AppliedDiscount", { description: "A discount allocated to a line or to shipping, in the prices' tax mode." });
@@ -38,12 +41,14 @@ export const CartLine = z
     title: z.string(),
     quantity: z.number().int(),
     unitPrice: Money.openapi({ description: "The price that applies now in the cart's market (base price or a price list; see priceSource). Gross when the market's prices include tax." }),
-    compareAtPrice: Money.nullable().openapi({ description: "The 'was' price to show next to it, if any." }),
+    compareAtPrice: z.union([Money, z.null()]).openapi({ description: "The 'was' price to show next to it, if any." }),
     priceSource: PriceSource,
     discounts: z.array(AppliedDiscount).openapi({ description: "Discounts allocated to this line." }),
     lineTotal: Money.openapi({ description: "unitPrice x quantity minus the line's discounts." }),
     tax: Money.openapi({ description: "Tax of this line: included in lineTotal when the market's prices include tax, else added on top." }),
     taxRate: z.number().int().openapi({ description: "Basis points (1900 = 19%)." }),
+    available: z.boolean().openapi({ description: "False when the line can no longer be bought (see `unavailableReason`): checkout refuses the cart until it is removed." }),
+    unavailableReason: UnavailableReason.nullable(),
   })
   .openapi("CartLine");
 export type CartLine = z.infer<typeof CartLine>;

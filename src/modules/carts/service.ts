@@ -7,7 +7,7 @@ import { randomToken, sha256Hex, timingSafeEqualStrings } from "../../shared/cry
 import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { parseInput } from "../../shared/validation";
-import { getProductRecord, getVariant } from "../catalog";
+import { getProductRecord, getVariant, unsellableVariants, type UnsellableReason } from "../catalog";
 import { moveCartGiftCardsStatement } from "../gift-cards";
 import { holdStock, releaseStock } from "../inventory";
 import { moveCartCodesStatement } from "../promotions";
@@ -55,9 +55,10 @@ export function pricingInput(row: CartRow, lines: readonly CartLineRow[], overri
   };
 }
 
-function toCartLine(row: CartLineRow, priced: PricedCart): CartLine {
+function toCartLine(row: CartLineRow, priced: PricedCart, unavailable: ReadonlyMap<string, UnsellableReason>): CartLine {
   const line = priced.lines.find((l) => l.lineId === row.id)!;
   const money = (amount: number) => ({ amount, currency: priced.currency });
+  const reason = unavailable.get(row.variantId) ?? null;
   return {
     id: row.id,
     variantId: row.variantId,
@@ -72,10 +73,12 @@ function toCartLine(row: CartLineRow, priced: PricedCart): CartLine {
     lineTotal: money(line.lineTotal),
     tax: money(line.tax),
     taxRate: line.taxRate,
+    available: reason === null,
+    unavailableReason: reason,
   };
 }
 
-export function toCart(env: Env, row: CartRow, lines: CartLineRow[], priced: PricedCart): Cart {
+export function toCart(env: Env, row: CartRow, lines: CartLineRow[], priced: PricedCart, unavailable: ReadonlyMap<string, UnsellableReason> = new Map()): Cart {
   const money = (amount: number) => ({ amount, currency: priced.currency });
   const { market, totals } = priced;
   return {
@@ -87,7 +90,7 @@ export function toCart(env: Env, row: CartRow, lines: CartLineRow[], priced: Pri
     billingAddress: row.billingAddress ?? null,
     market: { id: market.id, handle: market.handle, name: market.name, currency: market.currency, pricesIncludeTax: market.pricesIncludeTax },
     taxExempt: priced.taxExempt,
-    lines: lines.map((l) => toCartLine(l, priced)),
+    lines: lines.map((l) => toCartLine(l, priced, unavailable)),
     shippingMethodId: row.shippingMethodId,
     shippingMethods: priced.shippingMethods,
     shipping: priced.shipping
@@ -149,7 +152,25 @@ export async function loadOpenCart(ctx: ServiceContext, id: string) {
 
 export async function getCart(ctx: ServiceContext, id: string): Promise<Cart> {
   const { row, lines } = await loadCart(ctx, id);
-  return toCart(ctx.env, row, lines, await priceCart(ctx, pricingInput(row, lines)));
+  // A completed cart's lines are history (the order has them); only an active cart says what is gone.
+  const unavailable = row.status === "completed" || row.status === "merged" ? new Map() : await unsellableVariants(ctx.db, lines.map((l) => l.variantId));
+  return toCart(ctx.env, row, lines, await priceCart(ctx, pricingInput(row, lines)), unavailable);
+}
+
+/** A cart line that can no longer be bought, with its position in the cart (for problem pointers). */
+export interface UnavailableLine {
+  index: number;
+  line: CartLineRow;
+  reason: UnsellableReason;
+}
+
+/** The lines whose variant was deleted or whose product was archived or unpublished since they were added. */
+export async function unavailableLines(db: Database, lines: readonly CartLineRow[]): Promise<UnavailableLine[]> {
+  const unavailable = await unsellableVariants(db, lines.map((l) => l.variantId));
+  return lines.flatMap((line, index) => {
+    const reason = unavailable.get(line.variantId);
+    return reason ? [{ index, line, reason }] : [];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,10 +451,32 @@ export async function claimCheckout(ctx: ServiceContext, cartId: string): Promis
 
 /** Give the claim back after a failed checkout, so the customer can fix the cart and retry. */
 export async function releaseCheckout(ctx: ServiceContext, cartId: string, claim: string): Promise<void> {
-  await ctx.db
+  await reopenCheckout(ctx.db, cartId, claim);
+}
+
+/** Reopen the cart if `claim` still holds it; false when another checkout took it over or completed it. */
+export async function reopenCheckout(db: Database, cartId: string, claim: string): Promise<boolean> {
+  const reopened = await db
     .update(carts)
     .set({ status: "open", checkoutClaim: null, checkoutClaimedAt: null })
-    .where(and(eq(carts.id, cartId), eq(carts.checkoutClaim, claim), eq(carts.status, "checking_out")));
+    .where(and(eq(carts.id, cartId), eq(carts.checkoutClaim, claim), eq(carts.status, "checking_out")))
+    .returning({ id: carts.id });
+  return reopened.length > 0;
+}
+
+/**
+ * Checkouts whose Worker died before writing the order: carts still `checking_out` under a claim older than the
+ * lease (a live checkout finishes well within it). Oldest first, with their lines. For the orders reconciler.
+ */
+export async function abandonedCheckouts(db: Database, now: Date, limit = 25): Promise<{ cartId: string; claim: string; lines: CartLineRow[] }[]> {
+  const staleBefore = new Date(now.getTime() - CHECKOUT_LEASE_MS).toISOString();
+  const rows = await db
+    .select({ id: carts.id, claim: carts.checkoutClaim })
+    .from(carts)
+    .where(and(eq(carts.status, "checking_out"), lt(carts.checkoutClaimedAt, staleBefore)))
+    .orderBy(asc(carts.checkoutClaimedAt))
+    .limit(limit);
+  return Promise.all(rows.filter((r) => r.claim !== null).map(async (r) => ({ cartId: r.id, claim: r.claim!, lines: await linesOf(db, r.id) })));
 }
 
 /** The statement that completes the cart, for the checkout batch that writes the order. */

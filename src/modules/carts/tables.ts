@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Address } from "./schemas";
 
@@ -29,7 +30,11 @@ export const carts = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [index("carts_customer_idx").on(t.customerId, t.status, t.updatedAt)],
+  (t) => [
+    index("carts_customer_idx").on(t.customerId, t.status, t.updatedAt),
+    // The orders reconciler's work list: checkouts whose Worker died (src/modules/orders/abandoned.ts).
+    index("carts_checking_out_idx").on(t.checkoutClaimedAt).where(sql`${t.status} = 'checking_out'`),
+  ],
 );
 
 /**

@@ -24,6 +24,7 @@ const ProductSortEnum = builder.enumType("ProductSort", {
 
 const ProductImageRef = builder.objectRef<ProductImage>("ProductImage").implement({
   description: "A product image. Uploaded images are served by this Worker under `/images/…`: add `?w=160|320|640|1280` for a sized variant.",
+  extensions: SHARED,
   fields: (t) => ({
     id: t.exposeID("id", { nullable: true, description: "`img_…` for uploaded images; null for an image linked by URL." }),
     url: t.exposeString("url", { description: "Root-relative for uploaded images, absolute for linked ones." }),

@@ -282,6 +282,32 @@ export function inSubtree(path: string): SQL {
   return sql`(${categories.path} >= ${path} AND ${categories.path} < ${path + "~"})`;
 }
 
+/** Why a variant can no longer be bought. */
+export type UnsellableReason = "variant_deleted" | "product_archived" | "product_draft";
+
+/**
+ * The variants of `variantIds` that can no longer be bought, with the reason: deleted (with their product or on
+ * their own), or their product archived or back in draft. One query; the others are absent from the map.
+ */
+export async function unsellableVariants(db: Database, variantIds: readonly string[]): Promise<Map<string, UnsellableReason>> {
+  const ids = [...new Set(variantIds)];
+  const out = new Map<string, UnsellableReason>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .select({ id: variants.id, status: products.status })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(inArray(variants.id, ids));
+  const status = new Map(rows.map((r) => [r.id, r.status]));
+  for (const id of ids) {
+    const s = status.get(id);
+    if (s === undefined) out.set(id, "variant_deleted");
+    else if (s === "archived") out.set(id, "product_archived");
+    else if (s === "draft") out.set(id, "product_draft");
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Facts other modules price with
 

@@ -208,6 +208,8 @@ export const catalogRoutes = createRouter()
       tags: adminTags,
       security: adminSecurity,
       summary: "Update a variant",
+      description:
+        "Partial update. A SKU whose stock has ever changed (set, held or sold) cannot be renamed: its stock, holds, sales and ledger live under the SKU, so renaming is a 409 with a pointer at `/sku`. Add a variant with the new SKU instead.",
       request: { params: IdParam("var_..."), ...jsonBody(UpdateVariantInput) },
       responses: {
         200: json(Variant, "The updated variant."),

@@ -36,8 +36,8 @@ export const Variant = z
     sku: z.string(),
     title: z.string(),
     options: z.record(z.string(), z.string()),
-    price: Money.nullable().openapi({ description: "What one unit costs in the market read for (base price or a price list for everyone); null when the variant has no price in the market's currency (not sold there)." }),
-    compareAtPrice: Money.nullable().openapi({ description: "The 'was' price to show next to it, if any." }),
+    price: z.union([Money, z.null()]).openapi({ description: "What one unit costs in the market read for (base price or a price list for everyone); null when the variant has no price in the market's currency (not sold there)." }),
+    compareAtPrice: z.union([Money, z.null()]).openapi({ description: "The 'was' price to show next to it, if any." }),
     prices: z
       .array(z.object({ currency: z.string(), amount: z.number().int(), compareAtAmount: z.number().int().nullable() }))
       .openapi({ description: "Base prices in every currency, before price lists." }),

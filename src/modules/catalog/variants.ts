@@ -6,6 +6,7 @@ import { parseInput } from "../../shared/validation";
 import { CreateVariantInput, UpdateVariantInput, type Variant } from "./schemas";
 type ParsedVariantUpdate = ReturnType<typeof UpdateVariantInput.parse>;
 import { products, variants } from "./tables";
+import { hasStockHistory } from "../inventory";
 import { refreshPriceRange, productEvent, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
 import { getProductRecord } from "./products";
 import { pricingOf, unknownMarket } from "./market";
@@ -47,6 +48,14 @@ export async function updateVariant(ctx: ServiceContext, id: string, rawInput: u
   requireAdmin(ctx.actor, "catalog:write");
   const input = parseInput(UpdateVariantInput, rawInput);
   const existing = await getVariantRow(ctx.db, id);
+  if (input.sku !== undefined && input.sku !== existing.sku && (await hasStockHistory(ctx.env, existing.sku))) {
+    // Stock, holds, sales and the ledger live under the SKU (one inventory object per SKU name): a renamed SKU
+    // would start empty while the old name kept units nobody could read or sell.
+    throw new ServiceError("CONFLICT", `SKU '${existing.sku}' has stock history, which stays with the SKU; add a variant with the new SKU instead (and set this one's stock to 0).`, {
+      errors: [{ pointer: "/sku", detail: "A SKU with stock history cannot be renamed." }],
+      extra: { sku: existing.sku },
+    });
+  }
   if (input.price && input.price.currency !== existing.currency) {
     const siblings = await ctx.db.select({ id: variants.id }).from(variants).where(eq(variants.productId, existing.productId)).limit(2);
     if (siblings.length > 1) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
@@ -56,7 +56,9 @@ export async function addressesByCustomerIds(db: Database, customerIds: readonly
  */
 function clearOtherDefaults(db: Database, customerId: string, keepId: string, kind: { shipping: boolean; billing: boolean }): BatchItem<"sqlite">[] {
   const out: BatchItem<"sqlite">[] = [];
-  const others = and(eq(customerAddresses.customerId, customerId), ne(customerAddresses.id, keepId));
+  // Only if `keepId` exists: an address refused by the cap takes no default away.
+  const kept = sql`EXISTS (SELECT 1 FROM ${customerAddresses} WHERE ${customerAddresses.id} = ${keepId})`;
+  const others = and(eq(customerAddresses.customerId, customerId), ne(customerAddresses.id, keepId), kept);
   if (kind.shipping) out.push(db.update(customerAddresses).set({ isDefaultShipping: false }).where(and(others, eq(customerAddresses.isDefaultShipping, true))));
   if (kind.billing) out.push(db.update(customerAddresses).set({ isDefaultBilling: false }).where(and(others, eq(customerAddresses.isDefaultBilling, true))));
   return out;
@@ -68,13 +70,13 @@ export async function listMyAddresses(ctx: ServiceContext): Promise<Address[]> {
   return (await addressesByCustomerIds(ctx.db, [customerId])).get(customerId) ?? [];
 }
 
+const tooManyAddresses = () => new ServiceError("CONFLICT", `A customer keeps at most ${MAX_ADDRESSES_PER_CUSTOMER} addresses; delete one first.`);
+
 export async function addAddress(ctx: ServiceContext, rawInput: unknown): Promise<Address> {
   const { customerId } = requireCustomer(ctx.actor);
   const input = parseInput(AddressInput, rawInput);
   const existing = await ctx.db.select({ id: customerAddresses.id }).from(customerAddresses).where(eq(customerAddresses.customerId, customerId));
-  if (existing.length >= MAX_ADDRESSES_PER_CUSTOMER) {
-    throw new ServiceError("CONFLICT", `A customer keeps at most ${MAX_ADDRESSES_PER_CUSTOMER} addresses; delete one first.`);
-  }
+  if (existing.length >= MAX_ADDRESSES_PER_CUSTOMER) throw tooManyAddresses();
   const first = existing.length === 0;
   const { isDefaultShipping = first, isDefaultBilling = first, ...fields } = input;
   const at = now();
@@ -96,11 +98,20 @@ export async function addAddress(ctx: ServiceContext, rawInput: unknown): Promis
     createdAt: at,
     updatedAt: at,
   };
-  const statements: BatchItem<"sqlite">[] = [
+  // The cap is checked inside the batch that inserts: D1 runs batches one at a time, so concurrent adds cannot
+  // pass it together (a read-then-insert could: ten requests that each saw 49 addresses would all insert). The
+  // row goes in without defaults, comes out again if it made the book too long, and only then takes the defaults.
+  const mine = eq(customerAddresses.id, id);
+  const [, overCap] = await ctx.db.batch([
+    ctx.db.insert(customerAddresses).values({ ...row, isDefaultShipping: false, isDefaultBilling: false }),
+    ctx.db
+      .delete(customerAddresses)
+      .where(and(mine, sql`(SELECT count(*) FROM ${customerAddresses} WHERE ${customerAddresses.customerId} = ${customerId}) > ${MAX_ADDRESSES_PER_CUSTOMER}`))
+      .returning({ id: customerAddresses.id }),
     ...clearOtherDefaults(ctx.db, customerId, id, { shipping: isDefaultShipping, billing: isDefaultBilling }),
-    ctx.db.insert(customerAddresses).values(row),
-  ];
-  await ctx.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    ctx.db.update(customerAddresses).set({ isDefaultShipping, isDefaultBilling }).where(mine),
+  ]);
+  if (overCap.length > 0) throw tooManyAddresses();
   return toAddress(row);
 }
 

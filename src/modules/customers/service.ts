@@ -22,6 +22,7 @@ import {
 } from "./schemas";
 import { customers } from "./tables";
 import { throttlePasswordAttempt } from "./throttle";
+import { tokensRevoked } from "./revocation";
 import { decoyToken, issueToken, revokeTokens } from "./tokens";
 import { requireCustomer, type CustomerActor } from "./actor";
 import { addressesByCustomerIds } from "./addresses";
@@ -143,6 +144,7 @@ export async function signOut(ctx: ServiceContext, rawInput: unknown = {}): Prom
   const input = parseInput(SignOutInput, rawInput ?? {});
   if (!input.everywhere && !actor.tokenId) return { revokedTokens: 0 };
   const revoked = await revokeTokens(ctx.db, actor.customerId, now(), input.everywhere ? {} : { only: actor.tokenId! });
+  await tokensRevoked(ctx.env, actor.customerId, revoked.map((r) => r.id));
   return { revokedTokens: revoked.length };
 }
 
@@ -189,6 +191,7 @@ export async function changePassword(ctx: ServiceContext, rawInput: unknown): Pr
     ctx.db.update(customers).set({ ...passwordColumns(await hashPassword(input.newPassword), at), updatedAt: at }).where(eq(customers.id, row.id)).returning(),
     revokeTokens(ctx.db, row.id, at, actor.tokenId ? { except: actor.tokenId } : {}),
   ]);
+  await tokensRevoked(ctx.env, row.id, revoked.map((r) => r.id));
   return { customer: toCustomer(updated[0]!), revokedTokens: revoked.length };
 }
 

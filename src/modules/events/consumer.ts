@@ -4,7 +4,7 @@ import type { Env } from "../../env";
 import { newId } from "../../shared/ids";
 import { handlersFor } from "./handlers";
 import type { EventMessage } from "./relay";
-import { deadLetters, eventHandlerRuns } from "./tables";
+import { deadLetters, eventHandlerRuns, events } from "./tables";
 import { log } from "../../shared/log";
 
 export const EVENTS_DLQ = "edgeshop-events-dlq";
@@ -64,6 +64,8 @@ export async function dispatchEvent(db: Database, env: Env, event: EventMessage)
       .set({ status: "done", leaseUntil: null, processedAt: new Date().toISOString() })
       .where(and(eq(eventHandlerRuns.eventId, event.id), eq(eventHandlerRuns.handler, handler.name)));
   }
+  // Every handler has run: nothing left for the reconciler to send again.
+  await db.update(events).set({ handledAt: new Date().toISOString(), redeliverAt: null }).where(eq(events.id, event.id));
 }
 
 /** True when this consumer now owns the run; false when it is already done; throws when someone else holds it. */
@@ -98,26 +100,7 @@ export async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env):
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        const body = message.body as Partial<EventMessage> | null;
-        const eventId = body && typeof body.id === "string" ? body.id : null;
-        const at = new Date().toISOString();
-        await db
-          .insert(deadLetters)
-          .values({
-            id: newId("deadLetter"),
-            key: eventId ?? `message:${message.id}`,
-            eventId,
-            eventType: body && typeof body.type === "string" ? body.type : null,
-            body: message.body,
-            attempts: message.attempts,
-            status: "dead",
-            firstDeadAt: at,
-            lastDeadAt: at,
-          })
-          .onConflictDoUpdate({
-            target: deadLetters.key,
-            set: { status: "dead", body: message.body, attempts: message.attempts, lastDeadAt: at, deadCount: sql`${deadLetters.deadCount} + 1` },
-          });
+        await recordDeadLetter(db, message.body, message.attempts, `message:${message.id}`);
         message.ack();
       } catch (error) {
         log.error("could not record dead letter", { message_id: message.id, error: String(error) });
@@ -125,4 +108,28 @@ export async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env):
       }
     }),
   );
+}
+
+/** Keep a message that will not be delivered any more (one row per event) for an admin to see and replay. */
+export async function recordDeadLetter(db: Database, messageBody: unknown, attempts: number, fallbackKey: string): Promise<void> {
+  const body = messageBody as Partial<EventMessage> | null;
+  const eventId = body && typeof body.id === "string" ? body.id : null;
+  const at = new Date().toISOString();
+  await db
+    .insert(deadLetters)
+    .values({
+      id: newId("deadLetter"),
+      key: eventId ?? fallbackKey,
+      eventId,
+      eventType: body && typeof body.type === "string" ? body.type : null,
+      body: messageBody,
+      attempts,
+      status: "dead",
+      firstDeadAt: at,
+      lastDeadAt: at,
+    })
+    .onConflictDoUpdate({
+      target: deadLetters.key,
+      set: { status: "dead", body: messageBody, attempts, lastDeadAt: at, deadCount: sql`${deadLetters.deadCount} + 1` },
+    });
 }

@@ -1,6 +1,6 @@
 import { builder } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
-import type { DeadLetter, Event } from "./schemas";
+import type { DeadLetter, Event, EventReplay } from "./schemas";
 import * as eventsService from "./service";
 
 const EventRef = builder.objectRef<Event>("Event");
@@ -18,6 +18,15 @@ EventRef.implement({
     timestamp: t.exposeString("timestamp"),
     data: t.string({ description: "The event data as JSON text; its shape per type is in /asyncapi.json.", resolve: (e) => JSON.stringify(e.data) }),
     publishedAt: t.exposeString("publishedAt", { nullable: true }),
+    handledAt: t.exposeString("handledAt", { nullable: true, description: "When every subscribed handler had run; null until then." }),
+  }),
+});
+
+const EventReplayRef = builder.objectRef<EventReplay>("EventReplay");
+EventReplayRef.implement({
+  fields: (t) => ({
+    event: t.field({ type: EventRef, resolve: (r) => r.event }),
+    handlers: t.exposeStringList("handlers", { description: "The handlers that run again." }),
   }),
 });
 
@@ -67,6 +76,13 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
+  replayEvent: t.field({
+    type: EventReplayRef,
+    description:
+      "Run an event's handlers again (the named ones, or all subscribed to its type): their records of having run are cleared and the event is queued again. Admin (events:write).",
+    args: { id: t.arg.id({ required: true }), handlers: t.arg.stringList({ description: "e.g. [\"webhooks.fan-out\"]; all when omitted." }) },
+    resolve: (_root, args, ctx) => eventsService.replayEvent(ctx.services, args.id, args.handlers ? { handlers: args.handlers } : {}),
+  }),
   replayDeadLetter: t.field({
     type: DeadLetterRef,
     description: "Put a dead letter back on the events queue. Admin (events:write).",

@@ -10,6 +10,7 @@ export { eventInsert, eventTypes, type EventType, type NewEvent } from "./outbox
 export { publishAfterResponse, publishPendingEvents, type EventMessage } from "./relay";
 export { registerEventHandler, type EventHandler } from "./handlers";
 export { consumeEvents, dispatchEvent, recordDeadLetters, EVENTS_DLQ } from "./consumer";
+export { redeliverUnhandledEvents } from "./reconcile";
 
 /** Events by id, as they travel on the queue (for handlers that only keep ids). */
 export async function loadEvents(db: Database, ids: readonly string[]): Promise<Map<string, EventMessage>> {

@@ -1,4 +1,4 @@
-import { and, asc, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, asc, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { createDb, type Database } from "../../db/client";
 import type { Env } from "../../env";
@@ -16,6 +16,12 @@ export interface EventMessage {
   payload: EventPayload;
   createdAt: string;
 }
+
+/**
+ * How long a published event may go unhandled before the reconciler sends it again (src/modules/events/reconcile.ts).
+ * Queue deliveries take seconds; a consumer holds a handler for at most HANDLER_LEASE_MS.
+ */
+export const EVENT_REDELIVERY_GRACE_MS = 5 * 60_000;
 
 /** How long a relay owns the rows it claimed; a relay that dies mid-send frees them after this. */
 export const RELAY_LEASE_MS = 60_000;
@@ -49,7 +55,16 @@ export async function publishPendingEvents(env: Pick<Env, "DB" | "EVENTS">, opti
       await db.update(events).set({ relayLeaseUntil: null }).where(and(inArray(events.id, ids), isNull(events.publishedAt)));
       break;
     }
-    await db.update(events).set({ publishedAt: new Date().toISOString(), relayLeaseUntil: null }).where(inArray(events.id, ids));
+    const publishedAt = new Date();
+    await db
+      .update(events)
+      .set({
+        publishedAt: publishedAt.toISOString(),
+        relayLeaseUntil: null,
+        // Unless a consumer was quicker than this update, the reconciler checks on it after the grace period.
+        redeliverAt: sql`CASE WHEN ${events.handledAt} IS NULL THEN ${new Date(publishedAt.getTime() + EVENT_REDELIVERY_GRACE_MS).toISOString()} END`,
+      })
+      .where(inArray(events.id, ids));
     result.published += claimed.length;
     if (claimed.length < BATCH_SIZE) break;
   }

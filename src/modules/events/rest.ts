@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { adminSecurity, createRouter, json, listOf, problems } from "../../http/openapi";
-import { DeadLetter, Event, EventFeed, ListDeadLettersInput, ListEventsInput } from "./schemas";
+import { DeadLetter, Event, EventFeed, EventReplay, ListDeadLettersInput, ListEventsInput, ReplayEventInput } from "./schemas";
 import * as eventsService from "./service";
 
 const tags = ["Events"];
@@ -38,6 +38,24 @@ export const eventRoutes = createRouter()
       responses: { 200: json(Event, "The event."), ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND") },
     }),
     async (c) => c.json(await eventsService.getEvent(c.get("services"), c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/events/{id}/replay",
+      operationId: "replayEvent",
+      tags,
+      security: adminSecurity,
+      summary: "Run an event's handlers again",
+      description:
+        "Clears the named handlers' records of having run for this event (all handlers subscribed to its type when `handlers` is omitted) and puts the event back on the queue, so they run again; the others are skipped. Use it when a handler's effect went missing, e.g. `{\"handlers\":[\"webhooks.fan-out\"]}` creates the webhook deliveries an event never got. Handlers are idempotent: fan-out does not repeat deliveries that exist (redeliver those, or replay the event to one endpoint with `POST /v1/webhook-endpoints/{id}/replay`). An event published but never handled is also sent again by the every-minute reconciler. Scope `events:write`.",
+      request: { params: IdParam("evt_..."), body: { content: { "application/json": { schema: ReplayEventInput } }, required: false } },
+      responses: { 202: json(EventReplay, "Queued."), ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
+    }),
+    async (c) => {
+      const body = c.req.header("content-type") ? c.req.valid("json") : {};
+      return c.json(await eventsService.replayEvent(c.get("services"), c.req.valid("param").id, body), 202);
+    },
   )
   .openapi(
     createRoute({

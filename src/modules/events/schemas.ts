@@ -13,9 +13,31 @@ export const Event = z
     timestamp: Timestamp,
     data: z.record(z.string(), z.unknown()).openapi({ description: "Shape per type: see /asyncapi.json." }),
     publishedAt: Timestamp.nullable().openapi({ description: "When the relay handed it to the queue; null while still in the outbox." }),
+    handledAt: Timestamp.nullable().openapi({
+      description: "When the consumer had run every handler subscribed to it (webhook fan-out included); null until then, and for events recorded before this was tracked.",
+    }),
   })
   .openapi("Event");
 export type Event = z.infer<typeof Event>;
+
+export const ReplayEventInput = z
+  .object({
+    handlers: z
+      .array(z.string().min(1).max(100))
+      .min(1)
+      .max(20)
+      .optional()
+      .openapi({ description: "Which handlers run again (e.g. `webhooks.fan-out`); all that subscribe to the event's type when omitted.", example: ["webhooks.fan-out"] }),
+  })
+  .strict();
+
+export const EventReplay = z
+  .object({
+    event: Event,
+    handlers: z.array(z.string()).openapi({ description: "The handlers that run again." }),
+  })
+  .openapi("EventReplay");
+export type EventReplay = z.infer<typeof EventReplay>;
 
 export const ListEventsInput = z.object({
   after: z.string().min(1).max(512).optional().openapi({ description: "Resume after this cursor (`next_cursor` of an earlier call). Omit to start from the oldest event." }),

@@ -4,8 +4,11 @@ import { conflict, notFound, ServiceError } from "../../shared/errors";
 import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
 import { eventTypes } from "./outbox";
-import { DeadLetter, ListDeadLettersInput, ListEventsInput, type Event } from "./schemas";
-import { deadLetters, events } from "./tables";
+import { DeadLetter, ListDeadLettersInput, ListEventsInput, ReplayEventInput, type Event, type EventReplay } from "./schemas";
+import { deadLetters, eventHandlerRuns, events } from "./tables";
+import { handlersFor } from "./handlers";
+import { EVENT_REDELIVERY_GRACE_MS, toMessage } from "./relay";
+import { log } from "../../shared/log";
 
 type EventRow = typeof events.$inferSelect;
 
@@ -18,6 +21,7 @@ function toEvent(row: EventRow): Event {
     timestamp: row.payload.timestamp,
     data: row.payload.data,
     publishedAt: row.publishedAt,
+    handledAt: row.handledAt,
   };
 }
 
@@ -110,4 +114,39 @@ export async function replayDeadLetter(ctx: ServiceContext, id: string): Promise
     throw error;
   }
   return toDeadLetter(claimed);
+}
+
+/**
+ * Run an event's handlers again: the named ones, or every handler subscribed to its type. Their records of
+ * having run are cleared and the event goes back on the queue; handlers not named keep theirs and are skipped.
+ * Handlers are idempotent by design (webhook fan-out creates only the deliveries that are missing: to send an
+ * existing delivery again, redeliver it; to send the event to one endpoint, POST /v1/webhook-endpoints/{id}/replay).
+ * The reconciler watches the replay like any published event, so a lost message is sent again.
+ */
+export async function replayEvent(ctx: ServiceContext, id: string, rawInput: unknown = {}): Promise<EventReplay> {
+  requireAdmin(ctx.actor, "events:write");
+  const input = parseInput(ReplayEventInput, rawInput);
+  const row = await ctx.db.select().from(events).where(eq(events.id, id)).get();
+  if (!row) throw notFound("Event", id);
+  const subscribed = handlersFor(row.type).map((h) => h.name);
+  if (subscribed.length === 0) throw conflict(`No handler reacts to ${row.type} events; there is nothing to run again.`);
+  const chosen = [...new Set(input.handlers ?? subscribed)];
+  const unknown = (input.handlers ?? []).flatMap((name, i) => (subscribed.includes(name) ? [] : [{ pointer: `/handlers/${i}`, detail: `Not a handler of ${row.type}; use one of ${subscribed.join(", ")}.` }]));
+  if (unknown.length > 0) throw new ServiceError("VALIDATION_FAILED", "Unknown handler for this event.", { errors: unknown });
+  const now = new Date();
+  const [, updated] = await ctx.db.batch([
+    ctx.db.delete(eventHandlerRuns).where(and(eq(eventHandlerRuns.eventId, id), inArray(eventHandlerRuns.handler, chosen), eq(eventHandlerRuns.status, "done"))),
+    ctx.db
+      .update(events)
+      .set({ handledAt: null, redeliveries: 0, redeliverAt: new Date(now.getTime() + EVENT_REDELIVERY_GRACE_MS).toISOString() })
+      .where(eq(events.id, id))
+      .returning(),
+  ]);
+  try {
+    await ctx.env.EVENTS.send(toMessage(row), { contentType: "json" });
+  } catch (error) {
+    // Not lost: redeliver_at is set, so the reconciler sends it within a few minutes.
+    log.warn("event replay could not reach the queue; the reconciler will send it", { event_id: id, error: String(error) });
+  }
+  return { event: toEvent(updated[0]!), handlers: chosen };
 }

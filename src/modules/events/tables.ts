@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
@@ -26,11 +27,21 @@ export const events = sqliteTable(
     position: integer("position"),
     /** While set and in the future, one relay owns this row; a crashed relay's lease simply expires. */
     relayLeaseUntil: text("relay_lease_until"),
+    /** When the consumer finished every handler subscribed to the event (null: not yet, or before this was recorded). */
+    handledAt: text("handled_at"),
+    /**
+     * End-to-end reconciliation: set when the event is handed to the queue; if no consumer has handled it by
+     * then, the cron sends it again (the queue may have lost it). Null once handled, or after the last try.
+     */
+    redeliverAt: text("redeliver_at"),
+    /** How many times the reconciler has sent it again. */
+    redeliveries: integer("redeliveries").notNull().default(0),
   },
   (t) => [
     uniqueIndex("events_resource_sequence_idx").on(t.resourceId, t.sequence),
     index("events_unpublished_idx").on(t.publishedAt, t.createdAt),
     uniqueIndex("events_position_idx").on(t.position),
+    index("events_redeliver_idx").on(t.redeliverAt).where(sql`${t.redeliverAt} IS NOT NULL`),
   ],
 );
 

@@ -3,14 +3,14 @@ import { createDb } from "../../db/client";
 import type { Env } from "../../env";
 import { publishPendingEvents } from "../events";
 import { lowStockThreshold, projectionStatements } from "./projection";
-import { StockBook, type AdminAdjustment, type AdminWriteOutcome, type HoldState, type LedgerEntry, type StockSnapshot } from "./stock-book";
+import { StockBook, type AbsorbedHold, type AdminAdjustment, type AdminWriteOutcome, type HoldState, type LedgerEntry, type StockSnapshot } from "./stock-book";
 import { log } from "../../shared/log";
 
 /** How long to wait before retrying a failed projection write. */
 const PROJECTION_RETRY_MS = 5_000;
 
 export type HoldOutcome =
-  | { ok: true; sku: string; quantity: number; available: number; expiresAt: string | null; previous: HoldState | null }
+  | { ok: true; sku: string; quantity: number; available: number; expiresAt: string | null; previous: HoldState | null; absorbed: AbsorbedHold[] }
   | { ok: false; sku: string; requested: number; available: number };
 
 /**
@@ -44,28 +44,35 @@ export class InventoryObject extends DurableObject<Env> {
     return this.book.snapshot();
   }
 
-  /** Set owner's hold to exactly `quantity` (0 releases); see `holdStock` in index.ts. */
-  async hold(sku: string, owner: string, quantity: number, ttlMs: number | null, now = Date.now()): Promise<HoldOutcome> {
+  /** Set owner's hold to exactly `quantity` (0 releases), taking over `absorb`'s holds; see `holdStock` in index.ts. */
+  async hold(sku: string, owner: string, quantity: number, ttlMs: number | null, now = Date.now(), absorb: string[] = []): Promise<HoldOutcome> {
     assertCount(quantity, "quantity");
     if (ttlMs !== null) assertCount(ttlMs, "ttlMs");
     this.prepare(sku, now);
     const expiresAt = quantity > 0 && ttlMs !== null ? now + ttlMs : null;
-    const result = this.book.setHold(owner, quantity, expiresAt, now);
+    const result = this.book.setHold(owner, quantity, expiresAt, now, absorb);
     await this.settle();
     if (!result.ok) return { ok: false, sku, requested: quantity, available: result.couldHold };
-    return { ok: true, sku, quantity, available: result.available, expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(), previous: result.previous };
+    return {
+      ok: true,
+      sku,
+      quantity,
+      available: result.available,
+      expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+      previous: result.previous,
+      absorbed: result.absorbed,
+    };
   }
 
   /**
-   * Put owner's hold back to what it was before a `hold` (holdAll's rollback). Lowering always
-   * succeeds; raising back can fail if the units were taken meanwhile, reported as false.
+   * Put owner's hold, and the holds it absorbed, back to what they were before a `hold` (holdAll's
+   * rollback). Lowering always succeeds; raising back can fail if the units were taken meanwhile, reported as false.
    */
-  async restoreHold(sku: string, owner: string, previous: HoldState | null, now = Date.now()): Promise<boolean> {
+  async restoreHold(sku: string, owner: string, previous: HoldState | null, now = Date.now(), absorbed: AbsorbedHold[] = []): Promise<boolean> {
     this.prepare(sku, now);
-    const live = previous && (previous.expiresAt === null || previous.expiresAt > now) ? previous : null;
-    const result = this.book.setHold(owner, live?.quantity ?? 0, live?.expiresAt ?? null, now);
+    const result = this.book.restoreHold(owner, previous, absorbed, now);
     await this.settle();
-    return result.ok;
+    return result;
   }
 
   async release(sku: string, owner: string, now = Date.now()): Promise<void> {

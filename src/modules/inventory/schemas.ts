@@ -17,12 +17,15 @@ const TtlMs = z.number().int().min(1).max(30 * 24 * 3600 * 1000).nullable();
 
 // ---------------------------------------------------------------------------------- contract
 
-export const HoldStockInput = z.object({ sku: SkuParam, owner: Owner, quantity: Count, ttlMs: TtlMs });
+/** `absorb`: owners whose holds this one takes over in the same transaction (see StockBook.setHold). */
+const Absorb = z.array(Owner).max(4).default([]);
+export const HoldStockInput = z.object({ sku: SkuParam, owner: Owner, quantity: Count, ttlMs: TtlMs, absorb: Absorb });
 export const ReleaseStockInput = z.object({ sku: SkuParam, owner: Owner });
 export const HoldAllInput = z.object({
   owner: Owner,
   lines: z.array(z.object({ sku: SkuParam, quantity: Count })).max(250),
   ttlMs: TtlMs,
+  absorb: Absorb,
 });
 export const CommitHoldsInput = z.object({
   owner: Owner,

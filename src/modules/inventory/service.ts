@@ -40,10 +40,13 @@ const stockOf = (env: Pick<Env, "INVENTORY">, sku: string) => env.INVENTORY.get(
 // ------------------------------------------------------------------------------------------
 // What other modules call (exported by index.ts): carts and checkout, with trusted owners.
 
-/** Set owner's hold on sku to exactly `quantity` (0 releases); refused, changing nothing, beyond what it could hold. */
-export async function holdStock(env: Env, rawInput: { sku: string; owner: string; quantity: number; ttlMs: number | null }): Promise<HoldResult> {
+/**
+ * Set owner's hold on sku to exactly `quantity` (0 releases); refused, changing nothing, beyond what it could hold.
+ * `absorb` names owners whose holds this one takes over in the same transaction (their units count as available).
+ */
+export async function holdStock(env: Env, rawInput: { sku: string; owner: string; quantity: number; ttlMs: number | null; absorb?: string[] }): Promise<HoldResult> {
   const input = parseInput(HoldStockInput, rawInput);
-  return withoutPrevious(await stockOf(env, input.sku).hold(input.sku, input.owner, input.quantity, input.ttlMs));
+  return withoutPrevious(await stockOf(env, input.sku).hold(input.sku, input.owner, input.quantity, input.ttlMs, undefined, input.absorb));
 }
 
 /**
@@ -70,14 +73,14 @@ export async function releaseStock(env: Env, rawInput: { sku: string; owner: str
  */
 export async function holdAll(
   env: Env,
-  rawInput: { owner: string; lines: { sku: string; quantity: number }[]; ttlMs: number | null },
+  rawInput: { owner: string; lines: { sku: string; quantity: number }[]; ttlMs: number | null; absorb?: string[] },
 ): Promise<{ ok: true } | { ok: false; failures: HoldFailure[] }> {
   const input = parseInput(HoldAllInput, rawInput);
   const lines = new Map<string, number>();
   for (const line of input.lines) lines.set(line.sku, (lines.get(line.sku) ?? 0) + line.quantity);
 
   const settled = await Promise.allSettled(
-    [...lines].map(([sku, quantity]) => stockOf(env, sku).hold(sku, input.owner, quantity, input.ttlMs)),
+    [...lines].map(([sku, quantity]) => stockOf(env, sku).hold(sku, input.owner, quantity, input.ttlMs, undefined, input.absorb)),
   );
   const changed: Extract<HoldOutcome, { ok: true }>[] = [];
   const failures: HoldFailure[] = [];
@@ -89,7 +92,7 @@ export async function holdAll(
   }
   if (failures.length === 0 && !crashed) return { ok: true };
 
-  const restored = await Promise.allSettled(changed.map((h) => stockOf(env, h.sku).restoreHold(h.sku, input.owner, h.previous)));
+  const restored = await Promise.allSettled(changed.map((h) => stockOf(env, h.sku).restoreHold(h.sku, input.owner, h.previous, undefined, h.absorbed)));
   restored.forEach((r, i) => {
     // Only a hold this call LOWERED can fail to come back (its units were taken meanwhile); say so.
     if (r.status === "rejected" || !r.value) log.warn("holdAll could not restore a hold", { sku: changed[i]!.sku, owner: input.owner });
@@ -122,6 +125,15 @@ export async function returnSale(env: Env, rawInput: { sku: string; orderId: str
 }
 
 /**
+ * Whether a SKU's stock has ever changed (on hand set, held, sold: its ledger is not empty). Its stock lives under
+ * the SKU (one object per SKU name), so the catalog refuses to rename such a SKU.
+ */
+export async function hasStockHistory(env: Env, rawSku: string): Promise<boolean> {
+  const sku = parseInput(SkuParam, rawSku);
+  return (await stockOf(env, sku).levels(sku)).version > 0;
+}
+
+/**
  * A return's units back on hand, exactly once per `key` (one return line): a repeat returns 0.
  * Refused (CONFLICT) beyond what the order bought of this SKU and has not returned yet.
  */
@@ -141,7 +153,7 @@ export async function getStockLevels(env: Env, skus: string[]): Promise<Map<stri
 
 function withoutPrevious(outcome: HoldOutcome): HoldResult {
   if (!outcome.ok) return outcome;
-  const { previous: _previous, ...result } = outcome;
+  const { previous: _previous, absorbed: _absorbed, ...result } = outcome;
   return result;
 }
 

@@ -50,6 +50,12 @@ export interface HoldState {
   expiresAt: number | null;
 }
 
+/** Another owner's hold that a `setHold` took over (see `absorb`). */
+export interface AbsorbedHold {
+  owner: string;
+  hold: HoldState;
+}
+
 interface Change {
   reason: LedgerReason;
   quantity: number;
@@ -210,30 +216,65 @@ export class StockBook {
   /**
    * Set `owner`'s hold to exactly `quantity` (0 releases). Refused, with nothing changed, when the
    * owner could not hold that many: `couldHold` = available + what the owner already holds.
+   *
+   * `absorb` moves other owners' holds into this one in the same transaction: their units count as
+   * available to `owner` and their holds are released (checkout takes over the cart's holds under its own
+   * attempt, and gives them back the same way). The absorbed holds are returned, for a rollback.
    */
-  setHold(owner: string, quantity: number, expiresAt: number | null, now: number):
-    | { ok: true; previous: HoldState | null; available: number }
+  setHold(owner: string, quantity: number, expiresAt: number | null, now: number, absorb: readonly string[] = []):
+    | { ok: true; previous: HoldState | null; absorbed: AbsorbedHold[]; available: number }
     | { ok: false; couldHold: number } {
     return this.transaction(() => {
       const previous = this.holdOf(owner);
-      const held = previous?.quantity ?? 0;
-      const couldHold = this.snapshot().available + held;
+      const absorbed = absorb.filter((other) => other !== owner).flatMap((other) => {
+        const hold = this.holdOf(other);
+        return hold ? [{ owner: other, hold }] : [];
+      });
+      const couldHold = this.snapshot().available + (previous?.quantity ?? 0) + absorbed.reduce((n, a) => n + a.hold.quantity, 0);
       if (quantity > couldHold) return { ok: false as const, couldHold };
-      const delta = quantity - held;
-      if (quantity === 0) this.sql.exec("DELETE FROM holds WHERE owner = ?", owner);
-      else {
-        this.sql.exec(
-          `INSERT INTO holds (owner, quantity, expires_at, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (owner) DO UPDATE SET quantity = excluded.quantity, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
-          owner,
-          quantity,
-          expiresAt,
-          iso(now),
-        );
-      }
-      if (delta !== 0) this.apply({ reason: delta > 0 ? "reservation" : "release", quantity: delta, reservedDelta: delta, owner }, now);
-      return { ok: true as const, previous, available: this.snapshot().available };
+      for (const a of absorbed) this.writeHold(a.owner, 0, null, now);
+      this.writeHold(owner, quantity, expiresAt, now);
+      return { ok: true as const, previous, absorbed, available: this.snapshot().available };
     });
+  }
+
+  /**
+   * Undo a `setHold`: `owner`'s hold back to `previous` and the holds it absorbed back to their owners (those
+   * not expired meanwhile), in one transaction, so the units it frees are the units they get back.
+   * False when a hold could not be raised back (its units were taken in between: only for a lowered hold).
+   */
+  restoreHold(owner: string, previous: HoldState | null, absorbed: readonly AbsorbedHold[], now: number): boolean {
+    return this.transaction(() => {
+      const live = (state: HoldState | null) => (state && (state.expiresAt === null || state.expiresAt > now) ? state : null);
+      const back = live(previous);
+      let ok = true;
+      for (const [who, state] of [[owner, back] as const, ...absorbed.map((a) => [a.owner, live(a.hold)] as const)]) {
+        const quantity = state?.quantity ?? 0;
+        if (quantity > this.snapshot().available + (this.holdOf(who)?.quantity ?? 0)) {
+          ok = false;
+          continue;
+        }
+        this.writeHold(who, quantity, state?.expiresAt ?? null, now);
+      }
+      return ok;
+    });
+  }
+
+  /** Write a hold (0 deletes it) and its ledger entry; the caller has checked it fits, inside a transaction. */
+  private writeHold(owner: string, quantity: number, expiresAt: number | null, now: number): void {
+    const delta = quantity - (this.holdOf(owner)?.quantity ?? 0);
+    if (quantity === 0) this.sql.exec("DELETE FROM holds WHERE owner = ?", owner);
+    else {
+      this.sql.exec(
+        `INSERT INTO holds (owner, quantity, expires_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (owner) DO UPDATE SET quantity = excluded.quantity, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
+        owner,
+        quantity,
+        expiresAt,
+        iso(now),
+      );
+    }
+    if (delta !== 0) this.apply({ reason: delta > 0 ? "reservation" : "release", quantity: delta, reservedDelta: delta, owner }, now);
   }
 
   release(owner: string, now: number): void {

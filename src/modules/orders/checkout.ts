@@ -15,6 +15,7 @@ import {
   priceCart,
   pricingInput,
   releaseCheckout,
+  unavailableLines,
   type Address,
   type CartLineRow,
   type PricedCart,
@@ -23,13 +24,14 @@ import { CheckoutInput } from "../carts";
 import { accountCreatedAt } from "../customers";
 import { eventInsert, publishAfterResponse } from "../events";
 import { assertGiftCardsPay, chargeStatements, giftCardProblem } from "../gift-cards";
-import { holdAll, holdStock } from "../inventory";
+import { holdAll, holdStock, releaseStock } from "../inventory";
 import { configuredProvider, startPayment } from "../payments";
 import { assertCodesStillApply, customerKeyOf, redemptionStatements, usageLimitProblem } from "../promotions";
 import { assessmentInsert, riskMode, riskRejected, scoreCheckout, type RiskAssessment } from "../risk";
 import type { PlacedOrder } from "./schemas";
 import { getOrder, orderEventData, toOrder } from "./service";
-import { CHECKOUT_HOLD_MS, inventoryStock, settleOrTellTheCron, type StockPort } from "./stock";
+import { replayable, replayCheckout } from "./checkout-replay";
+import { attemptOwner, CHECKOUT_HOLD_MS, inventoryStock, settleOrTellTheCron, type StockPort } from "./stock";
 import { orderLines, orders } from "./tables";
 
 export const ORDER_TOKEN_PREFIX = "otok_";
@@ -41,20 +43,28 @@ function orderNumber(): string {
   return "ES-" + [...bytes].map((b) => NUMBER_ALPHABET[b % 32]).join("");
 }
 
-/** Seams for tests; production passes nothing. */
 export interface CheckoutOptions {
-  /** The inventory calls that settle the order's stock after its batch (tests make them fail). */
+  /**
+   * The request's Idempotency-Key. Stored (hashed, with the cart id) on the order: a retry with the same key
+   * after a crash, when the key's stored response is gone, gets the order back as a replay (checkout-replay.ts).
+   */
+  idempotencyKey?: string | undefined;
+  /** Seam for tests: the inventory calls that settle the order's stock after its batch (tests make them fail). */
   stock?: StockPort;
 }
 
 /**
  * Turn a cart into an order.
  *
- * 1. Claim the cart (open -> checking_out): one checkout per cart at a time, others get 409.
+ * 0. A cart already checked out with the same Idempotency-Key answers with its order (a replay after a crash).
+ * 1. Claim the cart (open -> checking_out): one checkout per cart at a time, others get 409. Every line must
+ *    still be sellable (variant not deleted, product active), or LINES_UNAVAILABLE names the lines.
  *    Price it with the pricing pipeline (priceForCheckout): what the order stores and charges.
- * 2. In parallel: hold every SKU (quantities of one SKU summed) all-or-nothing for the cart's
- *    owner, re-held now whatever the cart's own holds did meanwhile; and score the checkout's risk
- *    (which records it in the velocity counters). Short stock wins over a risk decision.
+ * 2. In parallel: hold every SKU (quantities of one SKU summed) all-or-nothing for this checkout attempt,
+ *    taking over the cart's holds (and those of an attempt whose lease expired) in the same inventory
+ *    transaction; and score the checkout's risk (which records it in the velocity counters). Short stock wins
+ *    over a risk decision. If the Worker dies before the order is written, the cron gives the attempt's holds
+ *    back to the cart and reopens it (abandoned.ts) once the claim's lease has expired.
  * 3. Risk: reject -> RISK_REJECTED, nothing written; review -> the order is written `on_hold`
  *    (event order.held) for an admin; approve -> `placed` (event order.placed).
  * 4. Write the order, its lines, its risk assessment, its first event, its promotion redemptions
@@ -66,14 +76,19 @@ export interface CheckoutOptions {
 export async function checkout(ctx: ServiceContext, cartId: string, rawInput: unknown = {}, options: CheckoutOptions = {}): Promise<PlacedOrder> {
   const input = parseInput(CheckoutInput, rawInput);
   const { row: cart, lines } = await loadCart(ctx, cartId);
+  const replayed = await replayCheckout(ctx, cart, options.idempotencyKey);
+  if (replayed) return replayed;
   const ready = readiness(cartId, cart, lines, input);
 
   const claim = await claimCheckout(ctx, cartId);
-  const stock: HeldStock = { owner: holdOwner(cartId), quantities: quantitiesBySku(lines), held: false };
+  // A claim that was taken over (its Worker died) may still hold stock under its attempt: take that over too.
+  const previousAttempt = cart.status === "checking_out" && cart.checkoutClaim ? [attemptOwner(cart.checkoutClaim)] : [];
+  const stock: HeldStock = { owner: attemptOwner(claim), from: [holdOwner(cartId), ...previousAttempt], quantities: quantitiesBySku(lines), held: false };
   const orderToken = ORDER_TOKEN_PREFIX + randomToken(24);
   let orderId: string;
   let codes: string[] = [];
   try {
+    await assertSellable(ctx, lines);
     const priced = await priceForCheckout(ctx, cart, lines, ready);
     codes = priced.discounts.applied.flatMap((a) => (a.code ? [a.code] : []));
     const pricedLines = lines.map((l, i) => ({ ...l, unitPrice: priced.lines[i]!.unitPrice, currency: priced.currency }));
@@ -85,7 +100,8 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
     }
     const status = mode === "enforce" && assessment.decision === "review" ? ("on_hold" as const) : ("placed" as const);
     const at = new Date().toISOString();
-    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, priced, status, orderToken, at, paymentProvider: configuredProvider(ctx.env) });
+    const forReplay = await replayable(ctx, cartId, orderToken, options.idempotencyKey);
+    const { orderRow, lineRows } = await orderRows({ cartId, cart, lines, ready, priced, status, orderToken, at, paymentProvider: configuredProvider(ctx.env), extra: { holdOwner: stock.owner, ...forReplay } });
     orderId = orderRow.id;
     const placed = toOrder(orderRow, lineRows, null);
     // A held order is announced as order.held; order.placed follows when an admin approves it, so
@@ -173,11 +189,26 @@ function spendingStatements(ctx: ServiceContext, args: { orderId: string; custom
   ];
 }
 
-/** The checkout's stock holds: quantities of one SKU summed, and whether they are held (for the rollback). */
+/**
+ * The checkout's stock holds: owned by the attempt (`owner`), taken over from the cart and any abandoned attempt
+ * (`from`); quantities of one SKU summed, and whether they are held (for the rollback).
+ */
 interface HeldStock {
   owner: string;
+  from: string[];
   quantities: Map<string, number>;
   held: boolean;
+}
+
+/** 1b. Every line can still be bought: a deleted variant or an archived product is refused, naming the lines. */
+async function assertSellable(ctx: ServiceContext, lines: readonly CartLineRow[]): Promise<void> {
+  const unavailable = await unavailableLines(ctx.db, lines);
+  if (unavailable.length === 0) return;
+  const why = { variant_deleted: "its variant was deleted", product_archived: "its product was archived", product_draft: "its product is no longer published" };
+  throw new ServiceError("LINES_UNAVAILABLE", `${unavailable.map((u) => `'${u.line.title}' (${u.line.sku})`).join(", ")} can no longer be bought; remove ${unavailable.length === 1 ? "it" : "them"} from the cart.`, {
+    errors: unavailable.map((u) => ({ pointer: `/lines/${u.index}`, detail: `Line ${u.line.id} (${u.line.sku}): ${why[u.reason]}.` })),
+    extra: { unavailableLines: unavailable.map((u) => ({ lineId: u.line.id, variantId: u.line.variantId, sku: u.line.sku, title: u.line.title, reason: u.reason })) },
+  });
 }
 
 function quantitiesBySku(lines: readonly CartLineRow[]): Map<string, number> {
@@ -196,7 +227,7 @@ async function holdAndScore(
   checkout: Readiness & { customerId: string | null; lines: CartLineRow[]; total: { amount: number; currency: string } },
 ): Promise<RiskAssessment> {
   const lines = [...stock.quantities].map(([sku, quantity]) => ({ sku, quantity }));
-  const [holding, scoring] = await Promise.allSettled([holdAll(ctx.env, { owner: stock.owner, lines, ttlMs: CHECKOUT_HOLD_MS }), assessCheckout(ctx, checkout)]);
+  const [holding, scoring] = await Promise.allSettled([holdAll(ctx.env, { owner: stock.owner, lines, ttlMs: CHECKOUT_HOLD_MS, absorb: stock.from }), assessCheckout(ctx, checkout)]);
   if (holding.status === "rejected") throw holding.reason;
   const hold = holding.value;
   stock.held = hold.ok;
@@ -222,6 +253,8 @@ async function orderRows(args: {
   status: "placed" | "on_hold";
   orderToken: string;
   at: string;
+  /** Who holds the stock, and what a replay of this checkout needs. */
+  extra: { holdOwner: string; checkoutKeyHash: string | null; orderTokenSealed: string | null };
   paymentProvider: string;
 }) {
   const { cart, ready, priced, at } = args;
@@ -265,6 +298,7 @@ async function orderRows(args: {
     updatedAt: at,
     stockCommittedAt: null,
     stockReturnedAt: null,
+    ...args.extra,
   };
   const lineRows = args.lines.map((l, position) => {
     const p = priced.lines[position]!;
@@ -295,15 +329,19 @@ async function orderRows(args: {
  * holds and the claim. Returns the error to throw.
  */
 async function rollback(ctx: ServiceContext, cartId: string, claim: Awaited<ReturnType<typeof claimCheckout>>, stock: HeldStock, error: unknown): Promise<unknown> {
-  // Another checkout of this cart committed first (only after a lease takeover): its order owns
-  // the holds now, so they must stay.
+  // Another checkout of this cart committed first (only after a lease takeover): its order has its own
+  // holds, so this attempt's go.
   const lostRace = isUniqueViolation(error, "orders.cart_id");
-  // Checkout held the cart's own quantities for longer: give the cart back its ordinary holds
-  // (same quantities, the cart's expiry) rather than dropping them, so a declined or failed
-  // checkout does not cost the shopper the units in the cart.
-  if (stock.held && !lostRace) {
+  // Checkout held the cart's own quantities for longer, under its attempt: give the cart back its ordinary
+  // holds (same quantities, the cart's expiry) rather than dropping them, so a declined or failed checkout
+  // does not cost the shopper the units in the cart. Failing that, the cron does it (abandoned.ts).
+  if (stock.held) {
     await Promise.all(
-      [...stock.quantities].map(([sku, quantity]) => holdStock(ctx.env, { sku, owner: stock.owner, quantity, ttlMs: holdTtlMs(ctx.env) }).catch(() => undefined)),
+      [...stock.quantities].map(([sku, quantity]) =>
+        (lostRace ? releaseStock(ctx.env, { sku, owner: stock.owner }) : holdStock(ctx.env, { sku, owner: holdOwner(cartId), quantity, ttlMs: holdTtlMs(ctx.env), absorb: [stock.owner] })).catch(
+          () => undefined,
+        ),
+      ),
     );
   }
   await releaseCheckout(ctx, cartId, claim);

@@ -10,8 +10,11 @@ export interface FeedMessage {
   data: Record<string, unknown>;
 }
 
-/** Who a connection is for: admins see every order, a customer only orders with their id. */
-export type FeedAudience = { kind: "admin" } | { kind: "customer"; customerId: string };
+/**
+ * Who a connection is for: admins see every order, a customer only orders with their id. The credential it was
+ * opened with (`keyId`, `tokenId`) lets a revocation close it (OrderFeedObject.revoke).
+ */
+export type FeedAudience = { kind: "admin"; keyId?: string } | { kind: "customer"; customerId: string; tokenId?: string };
 
 export interface BufferedEvent {
   message: FeedMessage;

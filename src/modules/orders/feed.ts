@@ -41,15 +41,23 @@ export async function feedAudience(ctx: ServiceContext, ticket?: string): Promis
     if (!hasAnyScope(actor, ORDER_READ_SCOPES)) {
       throw new ServiceError("FORBIDDEN", "This API key lacks the 'orders:read' scope.");
     }
-    return { kind: "admin" };
+    return { kind: "admin", keyId: actor.keyId };
   }
-  if (actor.kind === "customer") return { kind: "customer", customerId: actor.customerId };
+  if (actor.kind === "customer") return { kind: "customer", customerId: actor.customerId, ...(actor.tokenId && { tokenId: actor.tokenId }) };
   if (ticket) {
     const audience = await orderFeed(ctx.env).redeemTicket(ticket);
     if (audience) return audience;
     throw new ServiceError("UNAUTHENTICATED", "The feed ticket is unknown, used or expired. Get a new one from POST /v1/orders/feed/tickets.");
   }
   throw new ServiceError("UNAUTHENTICATED", "Open the order feed with an admin API key, a customer token or a feed ticket.");
+}
+
+/**
+ * Close the feed connections (and unredeemed tickets) opened with these credentials: customer tokens revoked by
+ * sign-out or a password change (wired in src/app/wiring.ts), admin API keys revoked by the admin API.
+ */
+export async function revokeFeedAccess(env: Pick<Env, "ORDER_FEED">, credentials: { tokenIds?: string[]; keyIds?: string[] }): Promise<number> {
+  return orderFeed(env).revoke(credentials);
 }
 
 /** A single-use ticket for clients that cannot send `Authorization` (browser WebSocket, EventSource). */

@@ -152,7 +152,7 @@ builder.mutationFields((t) => ({
   checkout: t.field({
     type: CheckoutPayloadRef,
     description:
-      "Turn a cart into an order, all or nothing across SKUs; at most one order per cart. Not enough stock: INSUFFICIENT_STOCK with `failures` (sku, requested, available) in extensions. Every checkout is scored for fraud risk first: a review decision places the order ON_HOLD for an admin; a reject fails with RISK_REJECTED (`riskScore`, `riskModelVersion`, `riskReasons` in extensions) and writes nothing.",
+      "Turn a cart into an order, all or nothing across SKUs; at most one order per cart. Not enough stock: INSUFFICIENT_STOCK with `failures` (sku, requested, available) in extensions. Every checkout is scored for fraud risk first: a review decision places the order ON_HOLD for an admin; a reject fails with RISK_REJECTED (`riskScore`, `riskModelVersion`, `riskReasons` in extensions) and writes nothing. A line whose variant was deleted or whose product was archived fails with LINES_UNAVAILABLE (`unavailableLines` in extensions). Retrying with the same idempotencyKey returns the same order, with its orderToken, also after a crash.",
     args: {
       cartId: t.arg.id({ required: true }),
       idempotencyKey: t.arg.string({ description: KEY_REQUIRED }),
@@ -166,7 +166,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => {
       const input = dropNulls({ email: args.email, shippingAddress: addressInput(args.shippingAddress), billingAddress: addressInput(args.billingAddress), deviceId: args.deviceId });
       return withIdempotency(ctx.services, { operation: `checkout:${args.cartId}`, key: args.idempotencyKey, input }, () =>
-        checkout(ctx.services, args.cartId, input),
+        checkout(ctx.services, args.cartId, input, { idempotencyKey: args.idempotencyKey ?? undefined }),
       );
     },
   }),

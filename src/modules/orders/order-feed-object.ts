@@ -16,6 +16,16 @@ export const FEED_AFTER_HEADER = "x-feed-after";
 
 const ADMIN_TAG = "admin";
 const customerTag = (customerId: string) => `customer:${customerId}`;
+const tokenTag = (tokenId: string) => `token:${tokenId}`;
+const keyTag = (keyId: string) => `key:${keyId}`;
+/** Close code for a socket whose credential was revoked (4000-4999: the application's own). */
+export const CLOSE_REVOKED = 4401;
+
+/** Tags of a socket: who it is for, and the credential it was opened with. */
+function tagsOf(audience: FeedAudience): string[] {
+  if (audience.kind === "admin") return [ADMIN_TAG, ...(audience.keyId ? [keyTag(audience.keyId)] : [])];
+  return [customerTag(audience.customerId), ...(audience.tokenId ? [tokenTag(audience.tokenId)] : [])];
+}
 const encoder = new TextEncoder();
 
 /** A control frame (never an order event): its type starts with `feed.`. */
@@ -101,6 +111,36 @@ export class OrderFeedObject extends DurableObject<Env> {
     return row && row.expires_at > now ? (JSON.parse(row.audience) as FeedAudience) : null;
   }
 
+  /**
+   * Close every connection opened with one of these credentials (revoked customer tokens, admin API keys), and
+   * drop unredeemed tickets issued to them. Returns how many connections were closed.
+   */
+  revoke(credentials: { tokenIds?: string[]; keyIds?: string[] }): number {
+    const tokenIds = new Set(credentials.tokenIds ?? []);
+    const keyIds = new Set(credentials.keyIds ?? []);
+    const tags = [...[...tokenIds].map(tokenTag), ...[...keyIds].map(keyTag)];
+    let closed = 0;
+    for (const socket of new Set(tags.flatMap((tag) => this.ctx.getWebSockets(tag)))) {
+      try {
+        socket.close(CLOSE_REVOKED, "credential revoked");
+        closed++;
+      } catch {
+        // Already closing.
+      }
+    }
+    const revoked = (audience: FeedAudience) => (audience.kind === "admin" ? keyIds.has(audience.keyId ?? "") : tokenIds.has(audience.tokenId ?? ""));
+    for (const [writer, audience] of this.streams) {
+      if (!revoked(audience)) continue;
+      this.write(writer, `event: feed.revoked\ndata: {"type":"feed.revoked"}\n\n`);
+      this.dropStream(writer, "close");
+      closed++;
+    }
+    for (const row of this.ctx.storage.sql.exec<{ hash: string; audience: string }>("SELECT hash, audience FROM feed_tickets").toArray()) {
+      if (revoked(JSON.parse(row.audience) as FeedAudience)) this.ctx.storage.sql.exec("DELETE FROM feed_tickets WHERE hash = ?", row.hash);
+    }
+    return closed;
+  }
+
   /** How many clients are connected, by transport (for tests and diagnostics). */
   connections(): { webSockets: number; streams: number } {
     return { webSockets: this.ctx.getWebSockets().length, streams: this.streams.size };
@@ -120,7 +160,7 @@ export class OrderFeedObject extends DurableObject<Env> {
 
   private openSocket(audience: FeedAudience, after: number | null): Response {
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [audience.kind === "admin" ? ADMIN_TAG : customerTag(audience.customerId)]);
+    this.ctx.acceptWebSocket(server, tagsOf(audience));
     // Nothing runs between accepting and replaying, so no live event can slip in between or twice.
     const { replay, ready } = this.replay(audience, after);
     for (const event of replay) server.send(JSON.stringify(event.message));
@@ -170,9 +210,10 @@ export class OrderFeedObject extends DurableObject<Env> {
     writer.write(encoder.encode(text)).catch(() => this.dropStream(writer));
   }
 
-  private dropStream(writer: WritableStreamDefaultWriter<Uint8Array>): void {
+  /** Forget a stream: `abort` when its client went away, `close` to end it cleanly after what was written. */
+  private dropStream(writer: WritableStreamDefaultWriter<Uint8Array>, how: "abort" | "close" = "abort"): void {
     if (!this.streams.delete(writer)) return;
-    writer.abort().catch(() => undefined);
+    (how === "close" ? writer.close() : writer.abort()).catch(() => undefined);
     if (this.streams.size === 0 && this.heartbeat !== null) {
       clearInterval(this.heartbeat);
       this.heartbeat = null;

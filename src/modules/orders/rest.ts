@@ -4,6 +4,7 @@ import { idempotent } from "../protection/rest";
 import { adminSecurity, createRouter, customerOrAdminSecurity, guestCustomerOrAdminSecurity, json, jsonBody, listOf, optionalCustomerSecurity, problems } from "../../http/openapi";
 import { CheckoutInput } from "../carts";
 import { checkout } from "./checkout";
+import { isReplay } from "./checkout-replay";
 import { orderFeedRoutes } from "./feed-rest";
 import { ListOrdersInput, MarkPaidInput, Order, OrderNote, OrderNoteInput, PlacedOrder, TimelineEntry } from "./schemas";
 import * as orders from "./service";
@@ -75,7 +76,7 @@ export const orderRoutes = createRouter()
       tags,
       summary: "Check out a cart",
       description:
-        "Turns the cart into an order: every SKU is re-held all-or-nothing (quantities of one SKU summed) while the checkout is scored for fraud risk (signals include the client IP, `request.cf` country and ASN, email, addresses and velocity). Risk decides: approve -> the order is `placed` (event `order.placed`); review -> it is placed `on_hold` for an admin (event `order.held`); reject -> a 422 `risk-rejected` problem (`riskScore`, `riskModelVersion`, `riskReasons`) and nothing is written. The order, its lines, its risk assessment and its first event are written in one atomic batch and the holds become sales. At most one order per cart. Requires `Idempotency-Key`. A 409 `insufficient-stock` problem lists each short SKU with its available quantity in `failures`. The response's `orderToken` lets a guest read the order later.",
+        "Turns the cart into an order: every SKU is re-held all-or-nothing (quantities of one SKU summed) while the checkout is scored for fraud risk (signals include the client IP, `request.cf` country and ASN, email, addresses and velocity). Risk decides: approve -> the order is `placed` (event `order.placed`); review -> it is placed `on_hold` for an admin (event `order.held`); reject -> a 422 `risk-rejected` problem (`riskScore`, `riskModelVersion`, `riskReasons`) and nothing is written. The order, its lines, its risk assessment and its first event are written in one atomic batch and the holds become sales. At most one order per cart. Requires `Idempotency-Key`; a retry with the same key answers with the same order (`idempotent-replayed: true`), also when the first attempt crashed after writing it, and gives a guest its `orderToken` then too. A line whose variant was deleted or whose product was archived or unpublished is a 409 `lines-unavailable` problem with a pointer per line and `unavailableLines` (the cart shows them with `available: false`). A 409 `insufficient-stock` problem lists each short SKU with its available quantity in `failures`. The response's `orderToken` lets a guest read the order later.",
       middleware: [idempotent({ required: true })],
       request: { params: CartParam, headers: keyRequired.extend({ "x-cart-token": CartTokenHeader }), ...jsonBody(CheckoutInput) },
       responses: {
@@ -85,6 +86,7 @@ export const orderRoutes = createRouter()
           "IDEMPOTENCY_KEY_REQUIRED",
           "NOT_FOUND",
           "INSUFFICIENT_STOCK",
+          "LINES_UNAVAILABLE",
           "CONFLICT",
           "RISK_REJECTED",
           "IDEMPOTENCY_KEY_IN_USE",
@@ -93,7 +95,10 @@ export const orderRoutes = createRouter()
         ),
       },
     }),
-    async (c) => c.json(await checkout(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 201),
+    async (c) => {
+      const placed = await checkout(c.get("services"), c.req.valid("param").id, c.req.valid("json"), { idempotencyKey: c.req.header("idempotency-key") });
+      return c.json(placed, 201, isReplay(placed) ? { "idempotent-replayed": "true" } : {});
+    },
   )
   .openapi(
     createRoute({

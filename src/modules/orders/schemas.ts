@@ -37,7 +37,7 @@ export const OrderLine = z
     priceSource: z.union([PriceSource, z.null()]).openapi({ description: "Why this price; null for orders placed before markets." }),
     discounts: z.array(AppliedDiscount).openapi({ description: "Discounts allocated to this line (for refunds and returns)." }),
     lineTotal: Money.openapi({ description: "unitPrice x quantity minus the line's discounts." }),
-    tax: Money.nullable().openapi({ description: "Tax of this line (included or on top, per `totals.taxIncluded`); null for orders placed before markets." }),
+    tax: z.union([Money, z.null()]).openapi({ description: "Tax of this line (included or on top, per `totals.taxIncluded`); null for orders placed before markets." }),
     taxRate: z.number().int().nullable().openapi({ description: "Basis points." }),
   })
   .openapi("OrderLine");

@@ -27,10 +27,17 @@ export interface StockPort {
 }
 export const inventoryStock: StockPort = { commitHolds, holdStock, releaseStock, returnSale };
 
+/** The inventory owner of one checkout attempt's holds (the attempt is the cart's checkout claim). */
+export const attemptOwner = (claim: string) => `checkout:${claim}`;
+
+/** Who holds an order's stock: its checkout attempt; orders from before attempts owned holds used the cart. */
+const ownerOf = (order: Pick<SettlementRow, "cartId" | "holdOwner">) => order.holdOwner ?? holdOwner(order.cartId);
+
 /**
  * How long checkout holds stock for its order. Long enough for the cron to retry a failed commit
- * many times before the hold could expire (it also re-holds a lost hold, see below); a checkout
- * that dies before writing its order keeps the units that long unless the cart is checked out again.
+ * many times before the hold could expire (it also re-holds a lost hold, see below). A checkout that
+ * dies before writing its order does not keep them that long: its attempt owns them, and the cron gives them
+ * back to the cart once the attempt's lease has expired (abandoned.ts).
  */
 export const CHECKOUT_HOLD_MS = 60 * 60_000;
 
@@ -38,7 +45,7 @@ export const CHECKOUT_HOLD_MS = 60 * 60_000;
 const RECONCILE_GRACE_MS = 60_000;
 const RECONCILE_BATCH = 50;
 
-type SettlementRow = Pick<typeof orders.$inferSelect, "id" | "cartId" | "status" | "stockCommittedAt" | "stockReturnedAt">;
+type SettlementRow = Pick<typeof orders.$inferSelect, "id" | "cartId" | "holdOwner" | "status" | "stockCommittedAt" | "stockReturnedAt">;
 
 async function quantitiesOf(db: Database, orderId: string): Promise<Map<string, number>> {
   const rows = await db.select({ sku: orderLines.sku, quantity: orderLines.quantity }).from(orderLines).where(eq(orderLines.orderId, orderId));
@@ -54,7 +61,7 @@ async function quantitiesOf(db: Database, orderId: string): Promise<Map<string, 
  * cron keeps trying, e.g. after a restock).
  */
 async function commitOrder(env: Env, stock: StockPort, order: SettlementRow, quantities: Map<string, number>): Promise<void> {
-  const owner = holdOwner(order.cartId);
+  const owner = ownerOf(order);
   const skus = [...quantities.keys()];
   try {
     // Exactly what the order bought: a cart edit racing the checkout may have changed the hold.
@@ -76,7 +83,7 @@ async function commitOrder(env: Env, stock: StockPort, order: SettlementRow, qua
 
 /** A cancelled order: whatever it still holds is released and whatever it bought goes back, once. */
 async function returnOrder(env: Env, stock: StockPort, order: SettlementRow, quantities: Map<string, number>): Promise<void> {
-  const owner = holdOwner(order.cartId);
+  const owner = ownerOf(order);
   await Promise.all(
     [...quantities.keys()].map(async (sku) => {
       await stock.releaseStock(env, { sku, owner });
@@ -89,7 +96,7 @@ async function returnOrder(env: Env, stock: StockPort, order: SettlementRow, qua
 export async function settleOrderStock(env: Env, db: Database, orderId: string, stock: StockPort = inventoryStock): Promise<void> {
   const read = () =>
     db
-      .select({ id: orders.id, cartId: orders.cartId, status: orders.status, stockCommittedAt: orders.stockCommittedAt, stockReturnedAt: orders.stockReturnedAt })
+      .select({ id: orders.id, cartId: orders.cartId, holdOwner: orders.holdOwner, status: orders.status, stockCommittedAt: orders.stockCommittedAt, stockReturnedAt: orders.stockReturnedAt })
       .from(orders)
       .where(eq(orders.id, orderId))
       .get();

@@ -84,6 +84,15 @@ export const orders = sqliteTable(
     updatedAt: text("updated_at").notNull(),
     stockCommittedAt: text("stock_committed_at"),
     stockReturnedAt: text("stock_returned_at"),
+    /**
+     * The inventory owner of the order's holds: its checkout attempt (`checkout:<claim>`), which took the cart's
+     * holds over. Null for orders placed before attempts owned their holds: those held as `cart:<cart id>`.
+     */
+    holdOwner: text("hold_owner"),
+    /** SHA-256 of the cart id and the checkout's Idempotency-Key: a retry with the same key gets this order back. */
+    checkoutKeyHash: text("checkout_key_hash"),
+    /** The order token, sealed (src/shared/secret-box.ts), so that such a retry can hand it to a guest again. */
+    orderTokenSealed: text("order_token_sealed"),
   },
   (t) => [
     index("orders_placed_idx").on(t.placedAt, t.id),

@@ -23,7 +23,7 @@ export const OrderReturn = z
     reason: z.string().nullable(),
     requestedBy: z.string(),
     lines: z.array(z.object({ id: z.string(), orderLineId: z.string(), sku: z.string(), quantity: z.number().int(), restockedAt: Timestamp.nullable() })),
-    refund: Money.nullable().openapi({ description: "The refund made on receipt, if any." }),
+    refund: z.union([Money, z.null()]).openapi({ description: "The refund made on receipt, if any." }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -13,9 +13,25 @@ import { CheckoutRiskInput, collectRiskSignals } from "./signals";
  * burst of attempts, placed or not.
  */
 export async function scoreCheckout(ctx: ServiceContext, rawInput: CheckoutRiskInput): Promise<RiskAssessment> {
-  const input = parseInput(CheckoutRiskInput, rawInput);
+  const input = withoutLocalNetwork(parseInput(CheckoutRiskInput, rawInput));
   const { features } = await collectRiskSignals(ctx.env, input);
   return assessRisk(features);
+}
+
+/**
+ * A loopback client (127.0.0.0/8, ::1) never came through Cloudflare's edge: it is `wrangler dev` or a test on
+ * this machine, where every shopper shares one address and `request.cf` is wrangler's placeholder location. Its
+ * network is unknown, not a signal: no IP velocity and no country mismatch, so local runs (the README tour, the
+ * storefront in a browser) do not pile up into a fraud pattern. In production CF-Connecting-IP is never loopback.
+ */
+function isLoopbackIp(ip: string | null | undefined): boolean {
+  if (!ip) return false;
+  const v4 = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || ip === "::1";
+}
+
+function withoutLocalNetwork<T extends { ip: string | null; cf?: unknown }>(input: T): T {
+  return isLoopbackIp(input.ip) ? { ...input, ip: null, cf: null } : input;
 }
 
 /**

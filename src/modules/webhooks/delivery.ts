@@ -5,6 +5,7 @@ import { newId } from "../../shared/ids";
 import { loadEvents, type EventMessage } from "../events";
 import { webhookConfig } from "./config";
 import { parseRetryAfter, retryDelayMs } from "./schedule";
+import { signingSecrets } from "./secrets";
 import { signatureHeaders } from "./signing";
 import { checkWebhookUrl } from "./url-policy";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "./tables";
@@ -38,7 +39,7 @@ export async function attemptDelivery(env: Env, deliveryId: string, now = new Da
     ? unsent("The event no longer exists.")
     : !verdict.ok
       ? unsent(`URL refused by the outbound policy: ${verdict.reason}`)
-      : await send(verdict.url, endpoint, event, requestId, now, config.timeoutMs);
+      : await send(verdict.url, await signingSecrets(env, endpoint, now), event, requestId, now, config.timeoutMs);
   const latencyMs = Date.now() - started;
   const outcome = classify(sent, event !== undefined && verdict.ok, delivery.retryStep);
   await recordAttempt(db, delivery, endpoint, { requestId, sent, outcome, latencyMs, now, disableAfterMs: config.disableAfterMs });
@@ -78,10 +79,8 @@ export interface SendResult {
 const unsent = (error: string): SendResult => ({ statusCode: null, excerpt: null, retryAfter: null, error });
 
 /** Sign and POST the event to the endpoint; network trouble and timeouts come back as `error`. */
-async function send(url: URL, endpoint: EndpointRow, event: EventMessage, requestId: string, now: Date, timeoutMs: number): Promise<SendResult> {
+async function send(url: URL, secrets: string[], event: EventMessage, requestId: string, now: Date, timeoutMs: number): Promise<SendResult> {
   const body = JSON.stringify(event.payload);
-  const secrets = [endpoint.secret];
-  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now.toISOString()) secrets.push(endpoint.previousSecret);
   const headers = {
     ...(await signatureHeaders(secrets, event.id, Math.floor(now.getTime() / 1000), body)),
     "content-type": "application/json",

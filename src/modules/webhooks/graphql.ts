@@ -167,4 +167,10 @@ builder.mutationFields((t) => ({
     args: { deliveryId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => webhooks.redeliverWebhook(ctx.services, args.deliveryId),
   }),
+  replayEventToWebhookEndpoint: t.field({
+    type: WebhookDeliveryRef,
+    description: "Send one event to one endpoint now, creating the delivery if the event never got one (or re-arming it).",
+    args: { endpointId: t.arg.id({ required: true }), eventId: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => webhooks.replayEventToEndpoint(ctx.services, args.endpointId, { eventId: args.eventId }),
+  }),
 }));

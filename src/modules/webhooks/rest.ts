@@ -4,6 +4,7 @@ import {
   CreateWebhookEndpointInput,
   ListDeliveriesInput,
   ListEndpointsInput,
+  ReplayToEndpointInput,
   RotateSecretInput,
   UpdateWebhookEndpointInput,
   WebhookDelivery,
@@ -160,4 +161,22 @@ export const webhookRoutes = createRouter()
       responses: { 202: json(WebhookDelivery, "Queued; the attempt runs right after this response."), ...problems("UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT") },
     }),
     async (c) => c.json(await webhooks.redeliverWebhook(c.get("services"), c.req.valid("param").id), 202),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/webhook-endpoints/{id}/replay",
+      operationId: "replayEventToWebhookEndpoint",
+      tags,
+      security: adminSecurity,
+      summary: "Send an event to this endpoint",
+      description:
+        "Sends one event (`eventId`) to this endpoint now, whether or not a delivery of it exists (an event whose queue message was lost has none): an existing delivery is re-armed with a fresh retry schedule, otherwise one is created, subscribed or not. `webhook-id` stays the event id. 409 while the endpoint is disabled. To run every handler of an event again, use `POST /v1/events/{id}/replay`.",
+      request: { params: IdParam("whep_..."), ...jsonBody(ReplayToEndpointInput) },
+      responses: {
+        202: json(WebhookDelivery, "The delivery; its attempt runs right after this response."),
+        ...problems("VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNSUPPORTED_MEDIA_TYPE"),
+      },
+    }),
+    async (c) => c.json(await webhooks.replayEventToEndpoint(c.get("services"), c.req.valid("param").id, c.req.valid("json")), 202),
   );

@@ -37,6 +37,11 @@ export const RotateSecretInput = z
   .strict()
   .openapi("RotateWebhookSecretInput");
 
+export const ReplayToEndpointInput = z
+  .object({ eventId: z.string().min(1).max(64).openapi({ example: "evt_01jd…", description: "The event to send to this endpoint." }) })
+  .strict()
+  .openapi("ReplayEventToWebhookEndpointInput");
+
 export const WebhookEndpoint = z
   .object({
     id: z.string().openapi({ example: "whep_01jd…" }),

@@ -10,14 +10,17 @@ import {
   CreateWebhookEndpointInput,
   ListDeliveriesInput,
   ListEndpointsInput,
+  ReplayToEndpointInput,
   RotateSecretInput,
   UpdateWebhookEndpointInput,
   type WebhookAttempt,
   type WebhookDelivery,
   type WebhookEndpoint,
 } from "./schemas";
+import { sealSecret } from "./secrets";
 import { generateWebhookSecret } from "./signing";
 import { checkWebhookUrl } from "./url-policy";
+import { loadEvents } from "../events";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "./tables";
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -64,15 +67,16 @@ export async function createWebhookEndpoint(ctx: ServiceContext, rawInput: unkno
   const input = parseInput(CreateWebhookEndpointInput, rawInput);
   assertAllowedUrl(ctx, input.url);
   const at = new Date().toISOString();
+  const id = newId("webhookEndpoint");
   const secret = generateWebhookSecret();
   const [row] = await ctx.db
     .insert(webhookEndpoints)
     .values({
-      id: newId("webhookEndpoint"),
+      id,
       url: input.url,
       description: input.description ?? "",
       eventTypes: normaliseTypes(input.eventTypes),
-      secret,
+      secret: await sealSecret(ctx.env, id, secret),
       status: "enabled",
       createdAt: at,
       updatedAt: at,
@@ -143,7 +147,7 @@ export async function rotateWebhookSecret(ctx: ServiceContext, id: string, rawIn
   const [row] = await ctx.db
     .update(webhookEndpoints)
     .set({
-      secret,
+      secret: await sealSecret(ctx.env, id, secret),
       previousSecret: input.overlapSeconds > 0 ? existing.secret : null,
       previousSecretExpiresAt: input.overlapSeconds > 0 ? new Date(now.getTime() + input.overlapSeconds * 1000).toISOString() : null,
       updatedAt: now.toISOString(),
@@ -206,5 +210,28 @@ export async function redeliverWebhook(ctx: ServiceContext, id: string): Promise
     .where(eq(webhookDeliveries.id, id))
     .returning();
   ctx.waitUntil(attemptDelivery(ctx.env, id));
+  return toDelivery(row!);
+}
+
+/**
+ * Send one event to one endpoint now, whether or not a delivery exists: the admin's "replay this event" for
+ * receivers (a lost queue message leaves no delivery row to redeliver). An existing delivery of the event to the
+ * endpoint is re-armed with a fresh retry schedule, as a redelivery; otherwise one is created. Endpoints receive
+ * it even if they do not subscribe to its type: the admin asked for it. `webhook-id` stays the event id.
+ */
+export async function replayEventToEndpoint(ctx: ServiceContext, endpointId: string, rawInput: unknown): Promise<WebhookDelivery> {
+  requireAdmin(ctx.actor, "webhooks:write");
+  const input = parseInput(ReplayToEndpointInput, rawInput);
+  const endpoint = await endpointRow(ctx, endpointId);
+  if (endpoint.status !== "enabled") throw conflict("The endpoint is disabled; enable it before replaying to it.", { endpointId });
+  const event = (await loadEvents(ctx.db, [input.eventId])).get(input.eventId);
+  if (!event) throw new ServiceError("VALIDATION_FAILED", `Event '${input.eventId}' does not exist.`, { errors: [{ pointer: "/eventId", detail: "Unknown event." }] });
+  const at = new Date().toISOString();
+  const [row] = await ctx.db
+    .insert(webhookDeliveries)
+    .values({ id: newId("webhookDelivery"), endpointId, eventId: event.id, eventType: event.type, status: "pending", nextAttemptAt: at, createdAt: at, updatedAt: at })
+    .onConflictDoUpdate({ target: [webhookDeliveries.endpointId, webhookDeliveries.eventId], set: { status: "pending", retryStep: 0, nextAttemptAt: at, updatedAt: at } })
+    .returning();
+  ctx.waitUntil(attemptDelivery(ctx.env, row!.id));
   return toDelivery(row!);
 }

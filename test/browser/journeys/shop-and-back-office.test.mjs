@@ -1,10 +1,11 @@
 // The issue's main journey, in a real browser: staff signs in and creates a product with an image and
-// stock; a shopper finds it, buys it as a guest; staff sees the order arrive live, marks it paid and
-// fulfilled; the shopper's order page follows along. Screenshots of every page go to test-results/.
+// stock; a shopper finds it, buys it as a guest; staff sees the order arrive live, marks it paid, ships
+// it with a tracking number (seen in the timeline), refunds part of it and takes a return back; the
+// shopper's order page follows along. Screenshots of every page go to test-results/.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { deflateSync } from "node:zlib";
-import { adminSignIn, BASE, checkAccessibility, launch, shot, shots, watch } from "../support.mjs";
+import { adminSignIn, api, BASE, checkAccessibility, launch, shot, shots, watch } from "../support.mjs";
 
 const stamp = Date.now().toString(36);
 const product = { title: `Journey Linen Apron ${stamp}`, sku: `JOURNEY-APRON-${stamp}`.toUpperCase(), price: "39.90" };
@@ -112,7 +113,8 @@ test("a shopper finds the product and buys it as a guest", async () => {
   await shots(shop, "store-05-order-placed");
 });
 
-test("staff sees the order arrive live, marks it paid and fulfilled", async () => {
+const tracking = `00340434${Date.now().toString().slice(-12)}`;
+test("staff sees the order arrive live, marks it paid and ships it with tracking", async () => {
   await admin.getByRole("link", { name: "Orders", exact: true }).click();
   await admin.getByTestId("feed-state").getByText("Live").waitFor();
   // The order was placed before this page opened; a second one shows the live path: place it now.
@@ -122,15 +124,72 @@ test("staff sees the order arrive live, marks it paid and fulfilled", async () =
   await row.getByRole("link", { name: orderNumber }).click();
   await admin.getByRole("heading", { name: `Order ${orderNumber}` }).waitFor();
   assert.deepEqual(await checkAccessibility(admin), []);
+  await admin.getByTestId("payment-status").getByText("pending", { exact: true }).waitFor();
   await admin.getByLabel("Payment reference (optional)").fill("bank transfer 42");
   await admin.getByRole("button", { name: "Mark paid" }).click();
-  await admin.getByRole("button", { name: "Mark fulfilled" }).waitFor();
-  await admin.getByRole("button", { name: "Mark fulfilled" }).click();
-  await admin.getByText("This order is closed.").waitFor();
+  await admin.getByTestId("payment-status").getByText("paid", { exact: true }).waitFor();
+
+  // A shipment through the fulfilment form. First a refusal: more units than were bought; the
+  // problem's pointer (/lines/0/quantity) lands on that line's field, which gets the focus.
+  const fulfilments = admin.getByRole("region", { name: "Fulfilments" });
+  const quantity = fulfilments.getByLabel(`(${product.sku})`);
+  assert.equal(await quantity.inputValue(), "2");
+  await quantity.fill("3");
+  await fulfilments.getByLabel("Carrier").fill("DHL");
+  await fulfilments.getByLabel("Tracking number").fill(tracking);
+  await fulfilments.getByLabel("Tracking URL").fill(`https://www.dhl.de/track?piececode=${tracking}`);
+  assert.deepEqual(await checkAccessibility(admin), []);
+  await fulfilments.getByRole("button", { name: "Create fulfilment" }).click();
+  await fulfilments.locator(".field .error").getByText("Only 2 of this line are left to fulfil.").waitFor();
+  assert.equal(await quantity.getAttribute("aria-invalid"), "true");
+  assert.equal(await quantity.evaluate((el) => el === document.activeElement), true, "focus moves to the refused field");
+  await shot(admin, "admin-06-order-fulfilment-refused-laptop");
+
+  await quantity.fill("2");
+  await fulfilments.getByRole("button", { name: "Create fulfilment" }).click();
+  const timeline = admin.getByRole("region", { name: "Timeline" });
+  await timeline.getByText(`DHL, tracking ${tracking}`, { exact: false }).waitFor();
+  await admin.getByTestId("fulfillment-status").getByText("fulfilled", { exact: true }).waitFor();
+  await fulfilments.getByRole("link", { name: tracking }).waitFor();
+  assert.equal(await admin.evaluate(() => document.activeElement?.textContent?.trim()), "Fulfilments", "focus moves to the card that changed");
+  assert.deepEqual(await checkAccessibility(admin), []);
   await shots(admin, "admin-06-order-fulfilled");
   // The shopper's order page follows by itself.
   await shop.getByText("Status: fulfilled").waitFor({ timeout: 20_000 });
   await shot(shop, "store-06-order-fulfilled-laptop");
+});
+
+test("staff refunds part of the order and takes a return back", async () => {
+  const timeline = admin.getByRole("region", { name: "Timeline" });
+  const payments = admin.getByRole("region", { name: "Payments" });
+  // A refund by amount: a typo is caught before anything is sent, then 5.00 goes back.
+  await payments.getByLabel(/Amount to refund/).fill("5,001");
+  await payments.getByRole("button", { name: "Refund", exact: true }).click();
+  await payments.getByText(/Enter an amount in EUR/).first().waitFor();
+  admin.once("dialog", (dialog) => dialog.accept());
+  await payments.getByLabel(/Amount to refund/).fill("5.00");
+  await payments.getByLabel("Reason (optional)").fill("Scuffed box");
+  await payments.getByRole("button", { name: "Refund", exact: true }).click();
+  await admin.getByTestId("payment-status").getByText("partially refunded", { exact: true }).waitFor();
+  await timeline.getByText(/refund €5\.00/).waitFor();
+
+  // The shopper asks for a return of one unit (through the API, as a storefront would); staff
+  // approves it and receives it with a refund in the admin.
+  const orderId = new URL(admin.url()).pathname.split("/").pop();
+  const order = await api("GET", `/v1/orders/${orderId}`);
+  const requested = await api("POST", `/v1/orders/${orderId}/returns`, { lines: [{ lineId: order.body.lines[0].id, quantity: 1 }], reason: "Too small" });
+  assert.equal(requested.status, 201, JSON.stringify(requested.body));
+  await admin.reload();
+  const returns = admin.getByRole("region", { name: "Returns" });
+  await returns.getByRole("button", { name: "Approve return 1" }).click();
+  await returns.getByText("approved", { exact: true }).waitFor();
+  await returns.getByLabel("Refund the returned lines of return 1").check();
+  await returns.getByRole("button", { name: "Mark received return 1" }).click();
+  await returns.getByText("received", { exact: true }).waitFor();
+  await returns.getByText(/refunded €/).waitFor();
+  await timeline.getByText(/return received/).waitFor();
+  assert.deepEqual(await checkAccessibility(admin), []);
+  await shots(admin, "admin-08-order-after-sale");
 });
 
 test("a new order appears in the admin without a reload", async () => {

@@ -2,7 +2,6 @@
 // Two ways to authenticate: a staff session (HttpOnly cookie + CSRF token, the normal way) or, in
 // development only, an admin API key kept in sessionStorage (the bootstrap key, for set-up).
 import { ApiError, createEdgeshopClient, unwrap, type Problem, type Schemas } from "../../../clients/rest";
-import type { ApiKey, AuditEntry, Staff } from "./contract";
 
 export { ApiError, unwrap };
 export type { Problem, Schemas };
@@ -37,77 +36,77 @@ export const api = createEdgeshopClient({
   csrfToken: () => (session?.kind === "staff" ? session.csrfToken : undefined),
 });
 
-/**
- * Calls for the staff, API key, audit log and image endpoints of the browser contract
- * (coord/contracts/staff-and-browser.md). They go through the same client's fetch, with types
- * from ./contract until those routes are in the generated schema.
- */
-export async function call<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-  const headers = new Headers(init.headers);
-  const key = session?.kind === "key" ? sessionStorage.getItem(KEY_STORAGE) : null;
-  if (key) headers.set("authorization", `Bearer ${key}`);
-  if (session?.kind === "staff" && method !== "GET") headers.set("x-csrf-token", session.csrfToken);
-  let payload: BodyInit | undefined;
-  if (body instanceof Blob) payload = body;
-  else if (body !== undefined) {
-    headers.set("content-type", "application/json");
-    payload = JSON.stringify(body);
-  }
-  const response = await fetch(path, { ...init, method, headers, body: payload, credentials: "same-origin" });
-  const text = await response.text();
-  const data = text ? JSON.parse(text) : undefined;
-  if (!response.ok) unwrap({ error: data, response });
-  return data as T;
-}
+export type Staff = Schemas["Staff"];
+export type ApiKey = Schemas["ApiKey"];
+export type AuditEntry = Schemas["AuditEntry"];
+export type Role = Staff["role"];
+export type Scope = Schemas["CreateApiKeyInput"]["scopes"][number];
+
+/** Every role and scope the API knows, in the order people read them (the compiler checks they are all there). */
+export const ROLES = ["owner", "catalog", "orders", "support", "read_only"] as const satisfies readonly Role[];
+export const SCOPES = [
+  "admin:*",
+  "catalog:read",
+  "catalog:write",
+  "inventory:read",
+  "inventory:write",
+  "pricing:read",
+  "pricing:write",
+  "promotions:write",
+  "gift_cards:write",
+  "orders:read",
+  "orders:write",
+  "customers:read",
+  "webhooks:read",
+  "webhooks:write",
+  "events:read",
+  "events:write",
+  "staff:read",
+  "staff:write",
+  "keys:read",
+  "keys:write",
+  "audit:read",
+] as const satisfies readonly Scope[];
+/** Fails to compile when the API gains a role or a scope these lists miss. */
+type Complete<All, Listed extends All> = [Exclude<All, Listed>] extends [never] ? true : false;
+type Expect<T extends true> = T;
+export type ListsAreComplete = [Expect<Complete<Role, (typeof ROLES)[number]>>, Expect<Complete<Scope, (typeof SCOPES)[number]>>];
+
+const id = (value: string) => ({ params: { path: { id: value } } });
 
 export const staffApi = {
-  me: () => call<{ staff: Staff; csrfToken: string }>("GET", "/v1/staff/me"),
-  signIn: (email: string, password: string) => call<{ staff: Staff; csrfToken: string; expiresAt: string }>("POST", "/v1/staff/sign-in", { email, password }),
-  signOut: () => call<unknown>("POST", "/v1/staff/sign-out"),
-  signOutEverywhere: () => call<unknown>("POST", "/v1/staff/sign-out-everywhere"),
-  list: (cursor?: string) => call<Page<Staff>>("GET", `/v1/staff${query({ limit: 50, cursor })}`),
-  create: (input: { email: string; name: string; role: string; password: string }) => call<{ staff: Staff } | Staff>("POST", "/v1/staff", input),
-  update: (id: string, input: { name?: string; role?: string; disabled?: boolean }) => call<{ staff: Staff } | Staff>("PATCH", `/v1/staff/${encodeURIComponent(id)}`, input),
+  me: async () => unwrap(await api.GET("/v1/staff/me")),
+  signIn: async (email: string, password: string) => unwrap(await api.POST("/v1/staff/sign-in", { body: { email, password } })),
+  signOut: async () => unwrap(await api.POST("/v1/staff/sign-out")),
+  signOutEverywhere: async () => unwrap(await api.POST("/v1/staff/sign-out-everywhere")),
+  list: async (cursor?: string) => unwrap(await api.GET("/v1/staff", { params: { query: { limit: 50, cursor } } })),
+  create: async (body: Schemas["CreateStaffInput"]) => unwrap(await api.POST("/v1/staff", { body })),
+  update: async (staffId: string, body: Schemas["UpdateStaffInput"]) => unwrap(await api.PATCH("/v1/staff/{id}", { ...id(staffId), body })),
 };
 
 export const keysApi = {
-  list: (cursor?: string) => call<Page<ApiKey>>("GET", `/v1/api-keys${query({ limit: 50, cursor })}`),
-  create: (input: { name: string; scopes: string[]; expiresAt?: string }) => call<{ apiKey: ApiKey; secret: string }>("POST", "/v1/api-keys", input),
-  revoke: (id: string) => call<unknown>("POST", `/v1/api-keys/${encodeURIComponent(id)}/revoke`),
+  list: async (cursor?: string) => unwrap(await api.GET("/v1/api-keys", { params: { query: { limit: 50, cursor } } })),
+  create: async (body: Schemas["CreateApiKeyInput"]) => unwrap(await api.POST("/v1/api-keys", { body })),
+  revoke: async (keyId: string) => unwrap(await api.POST("/v1/api-keys/{id}/revoke", id(keyId))),
 };
 
 export const auditApi = {
-  list: (filter: { actor?: string; action?: string; cursor?: string }) => call<Page<AuditEntry>>("GET", `/v1/audit-log${query({ limit: 50, ...filter })}`),
+  list: async (filter: { actor?: string; action?: string; cursor?: string }) => unwrap(await api.GET("/v1/audit-log", { params: { query: { limit: 50, ...filter } } })),
 };
 
 export const imagesApi = {
-  upload: (productId: string, file: File, alt: string) =>
-    call<{ image: { id: string; url: string } }>("POST", `/v1/products/${encodeURIComponent(productId)}/images${query({ alt })}`, file, {
-      headers: { "content-type": file.type },
-    }),
-  remove: (productId: string, imageId: string) => call<unknown>("DELETE", `/v1/products/${encodeURIComponent(productId)}/images/${encodeURIComponent(imageId)}`),
+  // The body is the file itself: the generated type says `string` (binary), the browser sends the Blob as is.
+  upload: async (productId: string, file: File, alt: string) =>
+    unwrap(
+      await api.POST("/v1/products/{idOrSlug}/images", {
+        params: { path: { idOrSlug: productId }, query: { alt } },
+        body: file as unknown as string,
+        bodySerializer: (body: unknown) => body as Blob,
+        headers: { "content-type": file.type },
+      }),
+    ),
+  remove: async (productId: string, imageId: string) => unwrap(await api.DELETE("/v1/products/{idOrSlug}/images/{imageId}", { params: { path: { idOrSlug: productId, imageId } } })),
 };
-
-/** A page of any list endpoint: the contract allows `items` or the resource's plural, plus `data`. */
-export interface Page<T> {
-  data?: T[];
-  items?: T[];
-  next_cursor: string | null;
-  [plural: string]: unknown;
-}
-export function itemsOf<T>(page: Page<T>): T[] {
-  if (page.data) return page.data;
-  if (page.items) return page.items;
-  const list = Object.values(page).find(Array.isArray);
-  return (list as T[] | undefined) ?? [];
-}
-
-export function query(params: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") search.set(k, String(v));
-  const s = search.toString();
-  return s ? `?${s}` : "";
-}
 
 /** Restore a session on load: a staff cookie first, then (development) a stored API key. */
 export async function restoreSession(): Promise<void> {

@@ -75,7 +75,7 @@ export function ProblemAlert(props: { error: unknown; fieldLabels?: Record<strin
   const problem = problemOf(props.error);
   if (!problem) return null;
   return (
-    <div class="alert" role="alert">
+    <div class="alert" role="alert" tabIndex={-1}>
       <p>
         <strong>{problem.status === 403 ? "Not allowed" : problem.title}</strong>
         {problem.status ? <span class="muted"> ({problem.status})</span> : null}

@@ -1,12 +1,11 @@
 import { useState } from "preact/hooks";
-import { itemsOf, keysApi } from "../api";
-import { SCOPES, type ApiKey } from "../contract";
+import { keysApi, SCOPES, type ApiKey, type Scope } from "../api";
 import { Field, fieldError, ListFooter, Page, ProblemAlert, Table, Time, useAction, usePages } from "../ui";
 
 export function ApiKeysPage() {
   const list = usePages<ApiKey>(async (cursor) => {
     const page = await keysApi.list(cursor);
-    return { items: itemsOf(page), next: page.next_cursor };
+    return { items: page.data, next: page.next_cursor };
   }, []);
   const action = useAction();
   const [secret, setSecret] = useState<string>();
@@ -16,7 +15,7 @@ export function ApiKeysPage() {
       const expires = String(data.get("expiresAt") || "");
       const created = await keysApi.create({
         name: String(data.get("name")).trim(),
-        scopes: data.getAll("scopes").map(String),
+        scopes: data.getAll("scopes").map(String) as Scope[],
         ...(expires ? { expiresAt: new Date(`${expires}T23:59:59Z`).toISOString() } : {}),
       });
       setSecret(created.secret);

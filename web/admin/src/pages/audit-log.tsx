@@ -1,6 +1,5 @@
 import { useState } from "preact/hooks";
-import { auditApi, itemsOf } from "../api";
-import type { AuditEntry } from "../contract";
+import { auditApi, type AuditEntry } from "../api";
 import { BASE, navigate, useLocation } from "../router";
 import { ListFooter, Page, ProblemAlert, Table, Time, usePages } from "../ui";
 
@@ -11,7 +10,7 @@ export function AuditLogPage() {
   const [form, setForm] = useState({ actor, action });
   const list = usePages<AuditEntry>(async (cursor) => {
     const page = await auditApi.list({ actor: actor || undefined, action: action || undefined, cursor });
-    return { items: itemsOf(page), next: page.next_cursor };
+    return { items: page.data, next: page.next_cursor };
   }, [actor, action]);
   return (
     <Page title="Audit log">

@@ -21,11 +21,11 @@ export function OrdersPage(props: { review?: boolean }) {
   useEffect(
     () =>
       openOrderFeed((event) => {
-        const data = event.data as { id: string; number?: string; status?: Status };
+        const data = event.data as { id: string; number?: string; status?: Status } & Partial<Pick<Order, "paymentStatus" | "fulfillmentStatus">>;
         if (!data?.id) return;
         list.setItems((orders) => {
           const known = orders.find((o) => o.id === data.id);
-          if (known) return orders.map((o) => (o.id === data.id && data.status ? { ...o, status: data.status, updatedAt: event.timestamp } : o));
+          if (known) return orders.map((o) => (o.id === data.id && data.status ? { ...o, status: data.status, paymentStatus: data.paymentStatus ?? o.paymentStatus, fulfillmentStatus: data.fulfillmentStatus ?? o.fulfillmentStatus, updatedAt: event.timestamp } : o));
           if (status && data.status !== status) return orders;
           // A new order: fetch it whole so the row shows email and total.
           void api.GET("/v1/orders/{id}", { params: { path: { id: data.id } } }).then(({ data: order }) => {
@@ -79,6 +79,8 @@ export function OrdersPage(props: { review?: boolean }) {
         columns={[
           { label: "Order", rowHeader: true, render: (o) => <Link href={`${BASE}/orders/${o.id}`}>{o.number}</Link> },
           { label: "Status", render: (o) => <Badge value={o.status} /> },
+          { label: "Payment", render: (o) => <Badge value={o.paymentStatus} /> },
+          { label: "Fulfilment", render: (o) => <Badge value={o.fulfillmentStatus} /> },
           { label: "Customer", render: (o) => o.email },
           { label: "Total", num: true, render: (o) => formatMoney(o.totals?.total) },
           { label: "Placed", render: (o) => <Time value={o.placedAt} /> },

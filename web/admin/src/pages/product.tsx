@@ -16,7 +16,6 @@ function basePrice(v: Variant): { amount: number; currency: string } {
   return { amount: v.prices.find((p) => p.currency === currency)?.amount ?? 0, currency };
 }
 
-type ProductImage = string | { id: string; url: string; alt?: string | null; width?: number; height?: number };
 
 function flatten(nodes: CategoryNode[], depth = 0): { id: string; name: string; depth: number }[] {
   return nodes.flatMap((n) => [{ id: n.id, name: n.name, depth }, ...flatten((n.children ?? []) as CategoryNode[], depth + 1)]);
@@ -331,7 +330,7 @@ function Variants(props: { product: Product; onChange: () => void }) {
 function Images(props: { product: Product; onChange: () => void }) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const images = props.product.images as unknown as ProductImage[];
+  const images = props.product.images;
   const upload = async (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -358,17 +357,16 @@ function Images(props: { product: Product; onChange: () => void }) {
       {images.length ? (
         <ul class="thumbs">
           {images.map((image, i) => {
-            const url = typeof image === "string" ? image : image.url;
-            const alt = typeof image === "string" ? "" : (image.alt ?? "");
+            const { id: imageId, url, alt } = image;
             return (
               <li key={url}>
                 <img src={url.startsWith("/images/") ? `${url}${url.includes("?") ? "&" : "?"}w=160` : url} alt={alt || `Image ${i + 1} of ${props.product.title}`} width={96} height={96} loading="lazy" />
-                {typeof image !== "string" ? (
+                {imageId ? (
                   <button
                     type="button"
                     class="link danger small"
                     onClick={() =>
-                      imagesApi.remove(props.product.id, image.id).then(
+                      imagesApi.remove(props.product.id, imageId).then(
                         () => (announce("Image removed."), props.onChange()),
                         (e) => setError(e),
                       )

@@ -1,5 +1,4 @@
-import { itemsOf, staffApi } from "../api";
-import { ROLES, type Staff } from "../contract";
+import { ROLES, staffApi, type Role, type Staff } from "../api";
 import { Badge, Field, fieldError, ListFooter, Page, ProblemAlert, Table, Time, useAction, usePages } from "../ui";
 
 const ROLE_HELP: Record<string, string> = {
@@ -13,15 +12,15 @@ const ROLE_HELP: Record<string, string> = {
 export function StaffPage() {
   const list = usePages<Staff>(async (cursor) => {
     const page = await staffApi.list(cursor);
-    return { items: itemsOf(page), next: page.next_cursor };
+    return { items: page.data, next: page.next_cursor };
   }, []);
   const action = useAction();
   const create = action.submit(
-    (data) => staffApi.create({ email: String(data.get("email")).trim(), name: String(data.get("name")).trim(), role: String(data.get("role")), password: String(data.get("password")) }),
+    (data) => staffApi.create({ email: String(data.get("email")).trim(), name: String(data.get("name")).trim(), role: String(data.get("role")) as Role, password: String(data.get("password")) }),
     "Staff member added.",
     list.reload,
   );
-  const update = (member: Staff, change: { role?: string; disabled?: boolean }) => action.run(() => staffApi.update(member.id, change), `${member.name || member.email} updated.`, list.reload);
+  const update = (member: Staff, change: { role?: Role; disabled?: boolean }) => action.run(() => staffApi.update(member.id, change), `${member.name || member.email} updated.`, list.reload);
 
   return (
     <Page title="Staff">
@@ -51,7 +50,7 @@ export function StaffPage() {
                     <label class="visually-hidden" for={`role-${m.id}`}>
                       Role of {m.name || m.email}
                     </label>
-                    <select id={`role-${m.id}`} value={m.role} onChange={(e) => update(m, { role: (e.currentTarget as HTMLSelectElement).value })}>
+                    <select id={`role-${m.id}`} value={m.role} onChange={(e) => update(m, { role: (e.currentTarget as HTMLSelectElement).value as Role })}>
                       {ROLES.map((r) => (
                         <option key={r} value={r}>
                           {r.replace("_", "-")}
