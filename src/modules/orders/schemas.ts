@@ -79,13 +79,13 @@ export const Order = z
     giftCards: z.array(z.object({ giftCardId: z.string(), last4: z.string(), amount: Money })).openapi({ description: "Gift cards and store credit applied at checkout." }),
     amountDue: Money.openapi({ description: "What the customer pays through the payment provider (the total, less gift cards and store credit)." }),
     shippingAddress: Address,
-    billingAddress: Address.nullable(),
+    billingAddress: z.union([Address, z.null()]),
     paymentProvider: z.string(),
     payments: z.array(Payment).openapi({ description: "Captures and refunds (the shape before payment attempts existed); see `paymentAttempts` for everything." }),
     paymentAttempts: z.array(PaymentAttempt).openapi({
       description: "One per payment attempt (a Stripe PaymentIntent, or a manual payment) with its history. The storefront confirms with the newest attempt's `clientSecret` and finishes `requires_action` with Stripe.js.",
     }),
-    risk: OrderRisk.nullable(),
+    risk: z.union([OrderRisk, z.null()]),
     stockCommittedAt: Timestamp.nullable().openapi({
       description: "When the order's stock holds became sales. Null for a moment after checkout, or until the every-minute reconciliation finishes a commit that failed.",
     }),
