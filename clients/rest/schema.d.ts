@@ -2384,7 +2384,7 @@ export interface components {
             phone?: string;
             postalCode: string;
             region?: string;
-        } | null;
+        };
         AdjustedGiftCard: {
             giftCard: components["schemas"]["GiftCard"];
             transaction: components["schemas"]["GiftCardTransaction"];
@@ -2540,7 +2540,7 @@ export interface components {
             amount?: number;
         };
         Cart: {
-            billingAddress: components["schemas"]["Address"];
+            billingAddress: components["schemas"]["Address"] | null;
             /**
              * @description RFC 3339 UTC timestamp.
              * @example 2026-11-26T09:30:00.000Z
@@ -2558,8 +2558,9 @@ export interface components {
             market: components["schemas"]["CartMarket"];
             /** @description The order this cart became, once checked out. */
             orderId: string | null;
-            shipping: components["schemas"]["CartShipping"];
-            shippingAddress: components["schemas"]["Address"];
+            /** @description Null for an empty cart or when no method ships there. */
+            shipping: components["schemas"]["CartShipping"] | null;
+            shippingAddress: components["schemas"]["Address"] | null;
             /** @description The shipping method the shopper chose, if any. */
             shippingMethodId: string | null;
             /** @description Every method that can ship this cart to its destination in its market, cheapest first. */
@@ -2567,7 +2568,8 @@ export interface components {
             status: components["schemas"]["CartStatus"];
             /** @description The shopper is in a tax-exempt customer group: no tax, and prices without the tax they include. */
             taxExempt: boolean;
-            totals: components["schemas"]["Totals"];
+            /** @description Null while the cart is empty. */
+            totals: components["schemas"]["Totals"] | null;
             /**
              * @description RFC 3339 UTC timestamp.
              * @example 2026-11-26T09:30:00.000Z
@@ -2604,15 +2606,15 @@ export interface components {
             /** @description Basis points (1900 = 19%). */
             taxRate: number;
             title: string;
-            unavailableReason: components["schemas"]["CartLineUnavailableReason"];
+            unavailableReason: components["schemas"]["CartLineUnavailableReason"] | null;
             unitPrice: components["schemas"]["Money"] & unknown;
             variantId: string;
         };
         /**
          * @description Why a cart line can no longer be bought: its variant was deleted, or its product archived or unpublished.
-         * @enum {string|null}
+         * @enum {string}
          */
-        CartLineUnavailableReason: "variant_deleted" | "product_archived" | "product_draft" | null;
+        CartLineUnavailableReason: "variant_deleted" | "product_archived" | "product_draft";
         /** @description The market the cart is priced in: the chosen one, else the shipping country's, else the default. */
         CartMarket: {
             currency: string;
@@ -2621,7 +2623,7 @@ export interface components {
             name: string;
             pricesIncludeTax: boolean;
         };
-        /** @description Null for an empty cart or when no method ships there. */
+        /** @description The shipping method the cart is priced with: the chosen one when it applies, else the cheapest. */
         CartShipping: {
             amount: components["schemas"]["Money"];
             discount: components["schemas"]["Money"];
@@ -2631,7 +2633,7 @@ export interface components {
             name: string;
             tax: components["schemas"]["Money"];
             taxRate: number;
-        } | null;
+        };
         /** @enum {string} */
         CartStatus: "open" | "checking_out" | "completed" | "merged";
         Category: {
@@ -2696,7 +2698,7 @@ export interface components {
             scopes: ("admin:*" | "catalog:read" | "catalog:write" | "inventory:read" | "inventory:write" | "orders:read" | "orders:write" | "customers:read" | "webhooks:read" | "webhooks:write" | "events:read" | "events:write" | "pricing:read" | "pricing:write" | "promotions:write" | "gift_cards:write" | "staff:read" | "staff:write" | "keys:read" | "keys:write" | "audit:read")[];
         };
         CreateCartInput: {
-            billingAddress?: components["schemas"]["Address"];
+            billingAddress?: components["schemas"]["Address"] | null;
             /**
              * Format: email
              * @example ada@example.com
@@ -2712,7 +2714,7 @@ export interface components {
              * @example eu
              */
             market?: string | null;
-            shippingAddress?: components["schemas"]["Address"];
+            shippingAddress?: components["schemas"]["Address"] | null;
             /** @description Ship with this method (one of the cart's `shippingMethods`); null: the cheapest. */
             shippingMethodId?: string | null;
         };
@@ -3410,7 +3412,7 @@ export interface components {
         };
         Order: {
             amountDue: components["schemas"]["Money"] & unknown;
-            billingAddress: components["schemas"]["Address"];
+            billingAddress: components["schemas"]["Address"] | null;
             cartId: string;
             customerId: string | null;
             /** @description Promotions applied at checkout. */
@@ -3457,7 +3459,7 @@ export interface components {
              * @example 2026-11-26T09:30:00.000Z
              */
             placedAt: string;
-            risk: components["schemas"]["OrderRisk"];
+            risk: components["schemas"]["OrderRisk"] | null;
             /** @description The shipping method it was priced with; null for orders placed before markets. */
             shipping: {
                 amount: components["schemas"]["Money"];
@@ -3601,10 +3603,11 @@ export interface components {
             modelVersion: string;
             /** @description The signals that raised the score, largest contribution first (at most five). */
             reasons: components["schemas"]["RiskReason"][];
-            review: components["schemas"]["RiskReview"];
+            /** @description The admin decision on a held order; null until an admin approves or cancels it. */
+            review: components["schemas"]["RiskReview"] | null;
             /** @description 0-100: round(100 x sigmoid(intercept + sum of contributions)). */
             score: number;
-        } | null;
+        };
         /**
          * @description on_hold -> placed (an admin approves after risk review); placed -> paid -> fulfilled; on_hold, placed or paid -> cancelled; paid -> refunded. Checkout creates `placed` orders, or `on_hold` ones when the risk score asks for a review.
          * @enum {string}
@@ -3790,11 +3793,10 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
-        /** @description Lowest and highest variant price in the market; null without variants priced there. */
         PriceRange: {
             max: components["schemas"]["Money"];
             min: components["schemas"]["Money"];
-        } | null;
+        };
         /** @description Why a line costs what it costs. */
         PriceSource: {
             /**
@@ -3846,8 +3848,10 @@ export interface components {
             id: string;
             /** @description Uploaded images first (in upload order), then images linked by URL. */
             images: components["schemas"]["ProductImage"][];
-            market: components["schemas"]["ProductMarket"];
-            priceRange: components["schemas"]["PriceRange"];
+            /** @description Null only on products embedded in recommendations, whose priceRange is the variants' own prices. */
+            market: components["schemas"]["ProductMarket"] | null;
+            /** @description Lowest and highest variant price in the market; null without variants priced there. */
+            priceRange: components["schemas"]["PriceRange"] | null;
             slug: string;
             status: components["schemas"]["ProductStatus"];
             /** @description Tax class handle (`standard`, `reduced`, `zero` or your own): which rate applies at checkout. */
@@ -3885,12 +3889,12 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
-        /** @description Null only on products embedded in recommendations, whose priceRange is the variants' own prices. */
+        /** @description The market the prices are for: `?market=`, `X-Market`, or the default market. */
         ProductMarket: {
             currency: string;
             handle: string;
             pricesIncludeTax: boolean;
-        } | null;
+        };
         /**
          * @default newest
          * @enum {string}
@@ -4045,7 +4049,8 @@ export interface components {
             id: string;
             /** @description Uploaded images first (in upload order), then images linked by URL. */
             images: components["schemas"]["ProductImage"][];
-            priceRange: components["schemas"]["PriceRange"];
+            /** @description Lowest and highest variant price in the market; null without variants priced there. */
+            priceRange: components["schemas"]["PriceRange"] | null;
             slug: string;
             title: string;
         };
@@ -4151,7 +4156,6 @@ export interface components {
             /** @description The signal's scaled value (1 = clearly present; log-scaled counts can exceed 1). */
             value: number;
         };
-        /** @description The admin decision on a held order; null until an admin approves or cancels it. */
         RiskReview: {
             /**
              * @description RFC 3339 UTC timestamp.
@@ -4165,7 +4169,7 @@ export interface components {
             by: string;
             /** @enum {string} */
             outcome: "approved" | "cancelled";
-        } | null;
+        };
         RotateWebhookSecretInput: {
             /**
              * @description How long the old secret keeps signing next to the new one (default one day, at most seven).
@@ -4549,7 +4553,6 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
-        /** @description Null while the cart is empty. */
         Totals: {
             amountDue: components["schemas"]["Money"] & unknown;
             discount: components["schemas"]["Money"] & unknown;
@@ -4560,9 +4563,9 @@ export interface components {
             /** @description true: prices include tax (the market's setting, unless the shopper is tax exempt) and total does not add it again. */
             taxIncluded: boolean;
             total: components["schemas"]["Money"] & unknown;
-        } | null;
+        };
         UpdateCartInput: {
-            billingAddress?: components["schemas"]["Address"];
+            billingAddress?: components["schemas"]["Address"] | null;
             /**
              * Format: email
              * @example ada@example.com
@@ -4573,7 +4576,7 @@ export interface components {
              * @example eu
              */
             market?: string | null;
-            shippingAddress?: components["schemas"]["Address"];
+            shippingAddress?: components["schemas"]["Address"] | null;
             /** @description Ship with this method (one of the cart's `shippingMethods`); null: the cheapest. */
             shippingMethodId?: string | null;
         };

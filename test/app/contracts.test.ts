@@ -94,6 +94,17 @@ describe("API contracts that tools and SDK generators accept", () => {
     expect(JSON.stringify(asyncapi)).not.toMatch(/"(\$defs|definitions)"/);
   });
 
+  it("never makes a shared component nullable: a nullable use is anyOf [ref, null] at the use", async () => {
+    const doc = (await call("GET", "/openapi.json")).body;
+    const schemas = doc.components.schemas as Record<string, { type?: unknown; nullable?: boolean }>;
+    const nullable = Object.entries(schemas)
+      .filter(([, s]) => (Array.isArray(s.type) && s.type.includes("null")) || s.nullable === true)
+      .map(([name]) => name);
+    expect(nullable).toEqual([]);
+    // The shapes that were once re-registered as nullable are still referenced, nullable only where used so.
+    expect(schemas.Order && JSON.stringify((schemas.Order as { properties: Record<string, unknown> }).properties.totals)).toBe(JSON.stringify({ $ref: "#/components/schemas/Totals" }));
+  });
+
   it("takes an id or a slug on every product and category path, as the one parameter name says", async () => {
     const slug = unique("by-slug");
     const category = await call("POST", "/v1/categories", { admin: true, body: { name: "By slug", slug } });

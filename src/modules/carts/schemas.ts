@@ -48,7 +48,7 @@ export const CartLine = z
     tax: Money.openapi({ description: "Tax of this line: included in lineTotal when the market's prices include tax, else added on top." }),
     taxRate: z.number().int().openapi({ description: "Basis points (1900 = 19%)." }),
     available: z.boolean().openapi({ description: "False when the line can no longer be bought (see `unavailableReason`): checkout refuses the cart until it is removed." }),
-    unavailableReason: UnavailableReason.nullable(),
+    unavailableReason: z.union([UnavailableReason, z.null()]),
   })
   .openapi("CartLine");
 export type CartLine = z.infer<typeof CartLine>;
@@ -108,17 +108,17 @@ export const Cart = z
     status: CartStatus,
     customerId: z.string().nullable(),
     email: z.string().nullable(),
-    shippingAddress: Address.nullable(),
-    billingAddress: Address.nullable(),
+    shippingAddress: z.union([Address, z.null()]),
+    billingAddress: z.union([Address, z.null()]),
     market: CartMarket,
     taxExempt: z.boolean().openapi({ description: "The shopper is in a tax-exempt customer group: no tax, and prices without the tax they include." }),
     lines: z.array(CartLine),
     shippingMethodId: z.string().nullable().openapi({ description: "The shipping method the shopper chose, if any." }),
     shippingMethods: z.array(ShippingOption).openapi({ description: "Every method that can ship this cart to its destination in its market, cheapest first." }),
-    shipping: CartShipping.nullable().openapi({ description: "Null for an empty cart or when no method ships there." }),
+    shipping: z.union([CartShipping, z.null()]).openapi({ description: "Null for an empty cart or when no method ships there." }),
     discounts: CartDiscounts,
     giftCards: z.array(AppliedGiftCard),
-    totals: Totals.nullable().openapi({ description: "Null while the cart is empty." }),
+    totals: z.union([Totals, z.null()]).openapi({ description: "Null while the cart is empty." }),
     orderId: z.string().nullable().openapi({ description: "The order this cart became, once checked out." }),
     holdMinutes: z.number().int().openapi({ description: "How long each line holds its stock after the last change." }),
     createdAt: Timestamp,
@@ -141,8 +141,8 @@ export type CreatedCart = z.infer<typeof CreatedCart>;
 export const UpdateCartInput = z
   .object({
     email: Email.nullable().optional(),
-    shippingAddress: Address.nullable().optional(),
-    billingAddress: Address.nullable().optional(),
+    shippingAddress: z.union([Address, z.null()]).optional(),
+    billingAddress: z.union([Address, z.null()]).optional(),
     market: MarketSelector.nullable().optional().openapi({ description: "Price the cart in this market (handle or id); null: the shipping country's market, else the default." }),
     shippingMethodId: z.string().min(1).max(64).nullable().optional().openapi({ description: "Ship with this method (one of the cart's `shippingMethods`); null: the cheapest." }),
   })

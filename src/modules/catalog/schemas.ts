@@ -105,8 +105,8 @@ export const Product = z
     taxClass: z.string().openapi({ description: "Tax class handle (`standard`, `reduced`, `zero` or your own): which rate applies at checkout." }),
     categoryIds: z.array(z.string()),
     variants: z.array(Variant),
-    priceRange: PriceRange.nullable().openapi({ description: "Lowest and highest variant price in the market; null without variants priced there." }),
-    market: ProductMarket.nullable().openapi({ description: "Null only on products embedded in recommendations, whose priceRange is the variants' own prices." }),
+    priceRange: z.union([PriceRange, z.null()]).openapi({ description: "Lowest and highest variant price in the market; null without variants priced there." }),
+    market: z.union([ProductMarket, z.null()]).openapi({ description: "Null only on products embedded in recommendations, whose priceRange is the variants' own prices." }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

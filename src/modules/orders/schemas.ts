@@ -81,13 +81,13 @@ export const Order = z
       .openapi({ description: "Gift cards and store credit that paid part of the order, in the order applied (totals.amountDue is what is left for the payment)." }),
     amountDue: Money.openapi({ description: "What the customer pays through the payment provider: the total less gift cards and store credit (the same as totals.amountDue)." }),
     shippingAddress: Address,
-    billingAddress: Address.nullable(),
+    billingAddress: z.union([Address, z.null()]),
     paymentProvider: z.string(),
     payments: z.array(Payment).openapi({ description: "Captures and refunds (the shape before payment attempts existed); see `paymentAttempts` for everything." }),
     paymentAttempts: z.array(PaymentAttempt).openapi({
       description: "One per payment attempt (a Stripe PaymentIntent, or a manual payment) with its history. The storefront confirms with the newest attempt's `clientSecret` and finishes `requires_action` with Stripe.js.",
     }),
-    risk: OrderRisk.nullable(),
+    risk: z.union([OrderRisk, z.null()]),
     stockCommittedAt: Timestamp.nullable().openapi({
       description: "When the order's stock holds became sales. Null for a moment after checkout, or until the every-minute reconciliation finishes a commit that failed.",
     }),

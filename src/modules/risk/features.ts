@@ -97,8 +97,8 @@ export const CheckoutRiskInput = z.object({
   deviceId: z.string().min(1).max(200).nullish(),
   /** `request.cf` (country, asn) when present. */
   cf: z.object({ country: z.string().nullish(), asn: z.number().nullish() }).passthrough().nullish(),
-  shippingAddress: Address.nullable(),
-  billingAddress: Address.nullable(),
+  shippingAddress: z.union([Address, z.null()]),
+  billingAddress: z.union([Address, z.null()]),
   lines: z.array(z.object({ sku: z.string(), productId: z.string().nullish(), quantity: z.number().int().min(1), unitPrice: Money })).min(1),
   total: Money,
   /** The customer account's creation time, when checkout knows it (customers module). */

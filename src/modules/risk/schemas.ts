@@ -27,7 +27,7 @@ export const OrderRisk = z
     reasons: z.array(RiskReasonView).openapi({ description: "The signals that raised the score, largest contribution first (at most five)." }),
     modelVersion: z.string().openapi({ example: "risk-2025-01-v1" }),
     assessedAt: Timestamp,
-    review: RiskReview.nullable().openapi({ description: "The admin decision on a held order; null until an admin approves or cancels it." }),
+    review: z.union([RiskReview, z.null()]).openapi({ description: "The admin decision on a held order; null until an admin approves or cancels it." }),
   })
   .openapi("OrderRisk", {
     description:
