@@ -54,3 +54,8 @@ export const demoSales = [
   { name: "Winter sale", market: "eu", currency: "EUR", percentOff: 20 },
   { name: "Holiday sale", market: "us", currency: "USD", percentOff: 25 },
 ];
+
+/** The discount code of the README tour: 10% off the sale's t-shirts, in every market, on top of the sale prices. */
+export const demoPromotions = [
+  { title: "10% off men's t-shirts", trigger: "code", codes: ["SHIRTS10"], category: SALE_CATEGORY, percent: 10 },
+];

@@ -2,7 +2,7 @@
 // Idempotent: categories and products are looked up by slug first and only created when missing;
 // stock is only set for SKUs that were never stocked. Set SEED_URL to seed an already running server.
 import { demoCategories, demoProducts } from "./catalog-data.mjs";
-import { demoMarkets, demoSales, demoShipping, demoTaxRates, SALE_CATEGORY } from "./pricing-data.mjs";
+import { demoMarkets, demoPromotions, demoSales, demoShipping, demoTaxRates, SALE_CATEGORY } from "./pricing-data.mjs";
 // Imported lazily by the CLI below so that tests can import seed() inside workerd.
 const local = () => import("./local.mjs");
 
@@ -112,9 +112,26 @@ export async function seed(
     stockedSkus += res.body.data.filter((r) => r.status === "updated").length;
   }
   const pricing = await seedPricing(api, products, variantIds, unpriced);
+  const createdPromotions = await seedPromotions(api, categoryIds);
   log(`seed: ${createdCategories} categories, ${createdProducts} products and stock for ${stockedSkus} SKUs created (${demoCategories().length}, ${products.length} and ${variants.length} stocked SKUs in the demo catalog)`);
   log(`seed: ${pricing.createdMarkets} markets, ${pricing.createdTaxRates} tax rates, ${pricing.createdShippingMethods} shipping methods, ${pricing.createdPriceLists} price lists created; ${pricing.pricedVariants} variants given GBP and USD prices`);
-  return { createdCategories, createdProducts, stockedSkus, pricing };
+  log(`seed: ${createdPromotions} discount codes created (${demoPromotions.map((p) => p.codes.join(", ")).join(", ")})`);
+  return { createdCategories, createdProducts, stockedSkus, pricing, createdPromotions };
+}
+
+/** The tour's discount code (docs/pricing.md), looked up by code first so a second run creates nothing. */
+async function seedPromotions(api, categoryIds) {
+  let created = 0;
+  for (const { category, percent, ...promotion } of demoPromotions) {
+    const existing = await api("GET", `/v1/promotions?code=${encodeURIComponent(promotion.codes[0])}`);
+    if (existing.status !== 200) throw new Error(`promotions: ${existing.status} ${JSON.stringify(existing.body)}`);
+    if (existing.body.data.length > 0) continue;
+    const rule = { type: "lines", match: { categoryIds: [categoryIds.get(category)] }, value: { type: "percentage", percent } };
+    const res = await api("POST", "/v1/promotions", { ...promotion, rule });
+    if (res.status !== 201) throw new Error(`promotion ${promotion.title}: ${res.status} ${JSON.stringify(res.body)}`);
+    created++;
+  }
+  return created;
 }
 
 /**

@@ -35,6 +35,8 @@ export type AdminScope =
   | "webhooks:write"
   | "events:read"
   | "events:write"
+  | "promotions:write"
+  | "gift_cards:write"
   | "pricing:read"
   | "pricing:write"
   | "staff:write"
@@ -63,6 +65,8 @@ export const ADMIN_SCOPES: readonly AdminScope[] = [
   "events:write",
   "pricing:read",
   "pricing:write",
+  "promotions:write",
+  "gift_cards:write",
   "staff:read",
   "staff:write",
   "keys:read",

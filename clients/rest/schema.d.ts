@@ -128,6 +128,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/carts/{id}/discount-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enter a discount code on a cart
+         * @description An unknown code is a 400 (nothing stored). A known code stays on the cart (at most 5) and applies whenever the cart qualifies; until then the cart lists it under `discounts.rejectedCodes` with the reason. Entering it again changes nothing. Guests send the cart token as `X-Cart-Token`; signed-in customers reach their own carts. Anyone else gets a 404.
+         */
+        post: operations["applyCartDiscountCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/carts/{id}/discount-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a discount code from a cart
+         * @description Guests send the cart token as `X-Cart-Token`; signed-in customers reach their own carts. Anyone else gets a 404.
+         */
+        delete: operations["removeCartDiscountCode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/carts/{id}/frequently-bought-together": {
         parameters: {
             query?: never;
@@ -143,6 +183,46 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/carts/{id}/gift-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay part of a cart with a gift card or store credit
+         * @description By `code` (anyone holding it), or by `giftCardId` for a signed-in customer's own card or store credit. Cards pay the total last, in the order applied, each up to its balance; `totals.amountDue` is what is left. Nothing is taken until checkout, which spends the balance in the order's own write. An unknown, disabled, expired or empty card, or one in another currency, is a 400. At most 5 cards per cart. Guests send the cart token as `X-Cart-Token`; signed-in customers reach their own carts. Anyone else gets a 404.
+         */
+        post: operations["applyCartGiftCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/carts/{id}/gift-cards/{giftCardId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a gift card off a cart
+         * @description Guests send the cart token as `X-Cart-Token`; signed-in customers reach their own carts. Anyone else gets a 404.
+         */
+        delete: operations["removeCartGiftCard"];
         options?: never;
         head?: never;
         patch?: never;
@@ -560,6 +640,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/gift-card-balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a gift card's balance
+         * @description Anyone with the code may read its balance, status and expiry (a POST, so that the code stays out of URLs and logs). Unknown codes: 404.
+         */
+        post: operations["checkGiftCardBalance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gift-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List gift cards and store credit
+         * @description Newest first; filter by customer, kind or status. Scope `gift_cards:write`.
+         */
+        get: operations["listGiftCards"];
+        put?: never;
+        /**
+         * Issue a gift card or store credit
+         * @description A gift card gets a code (yours, or 16 random characters) shown only in this response; store credit belongs to a customer and has no code. Scope `gift_cards:write`.
+         */
+        post: operations["issueGiftCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gift-cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a gift card
+         * @description Its balance, status and expiry; never its code. Scope `gift_cards:write`.
+         */
+        get: operations["getGiftCard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Disable, re-enable or re-date a gift card
+         * @description A disabled or expired card can be neither applied to a cart nor charged by a checkout. Scope `gift_cards:write`.
+         */
+        patch: operations["updateGiftCard"];
+        trace?: never;
+    };
+    "/v1/gift-cards/{id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add to or take from a balance (refunds to the card)
+         * @description A positive amount with an `orderId` is a refund of that order credited to the card; otherwise an adjustment. Once per `reference`: a repeat changes nothing and returns the first entry. The balance never goes below 0 (409). Scope `gift_cards:write`.
+         */
+        post: operations["adjustGiftCardBalance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gift-cards/{id}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A gift card's ledger
+         * @description Every balance change, newest first: issue, charge (an order), return (a cancelled order), refund, adjustment; each with the balance after it. Scope `gift_cards:write`.
+         */
+        get: operations["listGiftCardTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/inventory": {
         parameters: {
             query?: never;
@@ -757,6 +945,26 @@ export interface paths {
          * @description Partial update of one of your addresses. Another customer's address id is a 404, like one that does not exist.
          */
         patch: operations["updateMyAddress"];
+        trace?: never;
+    };
+    "/v1/me/gift-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My gift cards and store credit
+         * @description The signed-in customer's store credit and the gift cards issued to them (newest first, at most 100). Apply one to a cart with its id.
+         */
+        get: operations["listMyGiftCards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/me/password": {
@@ -1427,6 +1635,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List promotions
+         * @description Newest first. Filter by trigger, status, or the promotion a code belongs to. Scope `promotions:write`.
+         */
+        get: operations["listPromotions"];
+        put?: never;
+        /**
+         * Create a promotion
+         * @description An automatic promotion (applies to every eligible cart) or a code promotion (applies to carts that entered one of its `codes`). The `rule` says what it takes off: a percentage or fixed amount off the order or off matching lines, free shipping, or buy X get Y; conditions narrow who gets it (minimum subtotal per currency, customer groups, markets, a time window), limits cap how often (in total and per customer). Order of application: docs/pricing.md. Scope `promotions:write`.
+         */
+        post: operations["createPromotion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/promotions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a promotion
+         * @description With its codes, its derived `state` (scheduled, active, expired, disabled, used_up) and `timesRedeemed`. Scope `promotions:write`.
+         */
+        get: operations["getPromotion"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a promotion that was never redeemed
+         * @description Deletes the promotion and its codes (carts that entered them lose them). A promotion with redemptions is kept for its orders: 409, disable it instead. Scope `promotions:write`.
+         */
+        delete: operations["deletePromotion"];
+        options?: never;
+        head?: never;
+        /**
+         * Update, schedule, disable or re-enable a promotion
+         * @description Only the fields sent change (null clears a time or a limit); the trigger and codes change through their own operations. A usage limit below the redemptions so far is refused. Emits promotion.updated with the changed fields. Scope `promotions:write`.
+         */
+        patch: operations["updatePromotion"];
+        trace?: never;
+    };
+    "/v1/promotions/{id}/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add discount codes to a code promotion
+         * @description Codes are case-insensitive and unique across promotions (409 naming any taken). They share the promotion's usage limits. Scope `promotions:write`.
+         */
+        post: operations["addDiscountCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/promotions/{id}/codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a discount code
+         * @description Carts that entered it lose it; orders that used it keep it in their redemptions. The last code cannot go (disable the promotion instead). Scope `promotions:write`.
+         */
+        delete: operations["removeDiscountCode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/promotions/{id}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a promotion's redemptions
+         * @description One per order that used it, newest first, with the amount it took off and whether the order's cancellation returned it. Scope `promotions:write`.
+         */
+        get: operations["listPromotionRedemptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/recommendations": {
         parameters: {
             query?: never;
@@ -2048,6 +2368,9 @@ export interface components {
             /** @example var_01jd4x... */
             variantId: string;
         };
+        AddDiscountCodesInput: {
+            codes: string[];
+        };
         Address: {
             city: string;
             /**
@@ -2061,6 +2384,19 @@ export interface components {
             phone?: string;
             postalCode: string;
             region?: string;
+        };
+        AdjustedGiftCard: {
+            giftCard: components["schemas"]["GiftCard"];
+            transaction: components["schemas"]["GiftCardTransaction"];
+        };
+        AdjustGiftCardBalanceInput: {
+            /** @description Minor units to add (positive) or remove (negative); the balance never goes below 0 (409). */
+            amount: number;
+            note?: string;
+            /** @description A refund of this order to the card (with a positive amount). */
+            orderId?: string;
+            /** @description Your reference for this change (e.g. a refund id). Once per card: a repeat with the same reference and amount changes nothing and returns the same entry. */
+            reference: string;
         };
         AdjustStockInput: {
             /**
@@ -2124,10 +2460,31 @@ export interface components {
             code: string | null;
             promotionId: string;
         };
+        /** @description A gift card or store credit paying part of the cart: last, after discounts, shipping and tax, in the order applied. */
         AppliedGiftCard: {
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["Money"] & unknown;
             giftCardId: string;
+            /** @enum {string} */
+            kind: "gift_card" | "store_credit";
             last4: string;
+            /**
+             * @description Why it pays nothing now (checkout refuses a cart with such a card until it is removed).
+             * @enum {string|null}
+             */
+            reason: "currency_mismatch" | "disabled" | "expired" | "empty" | null;
+        };
+        ApplyDiscountCodeInput: {
+            /**
+             * @description Case-insensitive; stored upper-case.
+             * @example SUMMER15
+             */
+            code: string;
+        };
+        ApplyGiftCardInput: {
+            /** @example GC7K-3M9Q-PX2A-84TD */
+            code?: string;
+            /** @description Signed-in customers: one of their own cards or store credit, by id. */
+            giftCardId?: string;
         };
         AuditActor: {
             /** @description `bootstrap`, a `key_…` id or a `stf_…` id. */
@@ -2270,6 +2627,8 @@ export interface components {
         CartShipping: {
             amount: components["schemas"]["Money"];
             discount: components["schemas"]["Money"];
+            /** @description The shipping discounts (free shipping) that make up `discount`. */
+            discounts: components["schemas"]["AppliedDiscount"][];
             methodId: string;
             name: string;
             tax: components["schemas"]["Money"];
@@ -2336,7 +2695,7 @@ export interface components {
             expiresAt?: string;
             /** @example ERP sync */
             name: string;
-            scopes: ("admin:*" | "catalog:read" | "catalog:write" | "inventory:read" | "inventory:write" | "orders:read" | "orders:write" | "customers:read" | "webhooks:read" | "webhooks:write" | "events:read" | "events:write" | "pricing:read" | "pricing:write" | "staff:read" | "staff:write" | "keys:read" | "keys:write" | "audit:read")[];
+            scopes: ("admin:*" | "catalog:read" | "catalog:write" | "inventory:read" | "inventory:write" | "orders:read" | "orders:write" | "customers:read" | "webhooks:read" | "webhooks:write" | "events:read" | "events:write" | "pricing:read" | "pricing:write" | "promotions:write" | "gift_cards:write" | "staff:read" | "staff:write" | "keys:read" | "keys:write" | "audit:read")[];
         };
         CreateCartInput: {
             billingAddress?: components["schemas"]["Address"] | null;
@@ -2469,6 +2828,48 @@ export interface components {
             title: string;
             variants?: components["schemas"]["CreateVariantInput"][];
         };
+        CreatePromotionInput: {
+            /** @description Required for `code` promotions (at least one); none for automatic ones. */
+            codes?: string[];
+            /** @description Default true. false: applies only alone, when it beats every combination (docs/pricing.md). */
+            combinable?: boolean;
+            /** @description Only customers in one of these groups; anyone if empty. */
+            customerGroupIds?: string[];
+            description?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339; applies until just before then (null: no end).
+             */
+            endsAt?: string | null;
+            /** @description Only carts in one of these markets; every market if empty. */
+            marketIds?: string[];
+            /** @description Minimum cart subtotal (before discounts) per currency. When given, carts in a currency without an entry are not eligible. */
+            minimumSubtotal?: components["schemas"]["Money"][];
+            /** @description Default 100. Lower applies first within its phase. */
+            priority?: number;
+            rule: components["schemas"]["PromotionRule"];
+            /**
+             * Format: date-time
+             * @description RFC 3339; applies from then on (null: already).
+             */
+            startsAt?: string | null;
+            /**
+             * @description Default `active`. A disabled promotion applies to nothing and its codes are refused.
+             * @enum {string}
+             */
+            status?: "active" | "disabled";
+            /** @example Summer sale: 15 % off apparel */
+            title: string;
+            /**
+             * @description `automatic`: applies to every eligible cart. `code`: only to carts that entered one of its codes.
+             * @enum {string}
+             */
+            trigger: "automatic" | "code";
+            /** @description Redemptions in total (across all its codes); null for no limit. */
+            usageLimit?: number | null;
+            /** @description Redemptions per customer (per email for guests); null for no limit. */
+            usageLimitPerCustomer?: number | null;
+        };
         CreateShippingMethodInput: {
             active?: boolean;
             amount?: number | null;
@@ -2592,7 +2993,7 @@ export interface components {
              *       "order.paid"
              *     ]
              */
-            eventTypes: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "price.changed" | "price_list.created" | "price_list.updated" | "price_list.deleted" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
+            eventTypes: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "promotion.created" | "promotion.updated" | "promotion.deleted" | "price.changed" | "price_list.created" | "price_list.updated" | "price_list.deleted" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
             /**
              * @description Public https URL (private, loopback and link-local addresses are refused).
              * @example https://erp.example.com/hooks/edgeshop
@@ -2761,6 +3162,21 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor: string | null;
         };
+        /** @description `percentage` of the matched amount, or a `fixed` amount per currency (never more than the matched amount). */
+        DiscountValue: {
+            /**
+             * @description Percent off, 0.01 to 100, at most two decimals.
+             * @example 15
+             */
+            percent: number;
+            /** @enum {string} */
+            type: "percentage";
+        } | {
+            /** @description The amount off in each currency the promotion is for; carts in other currencies are not eligible. */
+            amounts: components["schemas"]["Money"][];
+            /** @enum {string} */
+            type: "fixed";
+        };
         Event: {
             /** @description Shape per type: see /asyncapi.json. */
             data: {
@@ -2793,7 +3209,7 @@ export interface components {
              */
             timestamp: string;
             /** @enum {string} */
-            type: "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "price.changed" | "price_list.created" | "price_list.updated" | "price_list.deleted" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received";
+            type: "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "promotion.created" | "promotion.updated" | "promotion.deleted" | "price.changed" | "price_list.created" | "price_list.updated" | "price_list.deleted" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received";
         };
         EventFeed: {
             data: components["schemas"]["Event"][];
@@ -2828,6 +3244,117 @@ export interface components {
         };
         FulfillmentList: {
             data: components["schemas"]["Fulfillment"][];
+        };
+        GiftCard: {
+            balance: components["schemas"]["Money"];
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            customerId: string | null;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            expiresAt: string | null;
+            /** @example gc_01jd4x... */
+            id: string;
+            initialAmount: components["schemas"]["Money"];
+            /** @enum {string} */
+            kind: "gift_card" | "store_credit";
+            /** @description The code's last four characters (store credit: of its id). */
+            last4: string;
+            note: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        GiftCardBalance: {
+            balance: components["schemas"]["Money"];
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            expiresAt: string | null;
+            last4: string;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** @description Active, not expired and with a balance above 0. */
+            usable: boolean;
+        };
+        GiftCardBalanceQuery: {
+            /** @example GC7K-3M9Q-PX2A-84TD */
+            code: string;
+        };
+        GiftCardList: {
+            data: components["schemas"]["GiftCard"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        GiftCardTransaction: {
+            actor: string;
+            /** @description Signed minor units. */
+            amount: number;
+            balanceAfter: number;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            currency: string;
+            id: string;
+            /**
+             * @description issue; charge (an order spent it); return (the order was cancelled); refund (an order's refund credited to it); adjustment (an admin).
+             * @enum {string}
+             */
+            kind: "issue" | "charge" | "return" | "refund" | "adjustment";
+            note: string;
+            orderId: string | null;
+            reference: string;
+        };
+        GiftCardTransactionList: {
+            data: components["schemas"]["GiftCardTransaction"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        IssuedGiftCard: {
+            /** @description Gift cards: the code, shown only here (only its hash is stored). Null for store credit. */
+            code: string | null;
+            giftCard: components["schemas"]["GiftCard"];
+        };
+        IssueGiftCardInput: {
+            amount: components["schemas"]["Money"] & unknown;
+            /**
+             * @description Gift cards: your own code (e.g. printed on a physical card). Default: 16 random characters (80 bits).
+             * @example GC7K-3M9Q-PX2A-84TD
+             */
+            code?: string;
+            /** @description The owner: required for store credit; optional for gift cards (it then shows in the customer's account). */
+            customerId?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339; unusable from then on.
+             */
+            expiresAt?: string;
+            /**
+             * @description `store_credit` belongs to `customerId` and has no code; the customer applies it from their account.
+             * @default gift_card
+             * @enum {string}
+             */
+            kind: "gift_card" | "store_credit";
+            note?: string;
+        };
+        /** @description A line matches when its product is in one of the categories, is one of the products, or has one of the SKUs. */
+        LineMatch: {
+            /** @description Products in these categories or their descendants. */
+            categoryIds?: string[];
+            productIds?: string[];
+            skus?: string[];
         };
         Market: {
             /**
@@ -2880,6 +3407,9 @@ export interface components {
              */
             currency: string;
         };
+        MyGiftCards: {
+            data: components["schemas"]["GiftCard"][];
+        };
         Order: {
             amountDue: components["schemas"]["Money"] & unknown;
             billingAddress: components["schemas"]["Address"] | null;
@@ -2894,10 +3424,12 @@ export interface components {
             }[];
             email: string;
             fulfillmentStatus: components["schemas"]["OrderFulfillmentStatus"];
-            /** @description Gift cards and store credit applied at checkout. */
+            /** @description Gift cards and store credit that paid part of the order, in the order applied (totals.amountDue is what is left for the payment). */
             giftCards: {
-                amount: components["schemas"]["Money"];
+                amount: components["schemas"]["Money"] & unknown;
                 giftCardId: string;
+                /** @enum {string} */
+                kind: "gift_card" | "store_credit";
                 last4: string;
             }[];
             /** @example ord_01jd4x... */
@@ -2932,6 +3464,7 @@ export interface components {
             shipping: {
                 amount: components["schemas"]["Money"];
                 discount: components["schemas"]["Money"];
+                discounts: components["schemas"]["AppliedDiscount"][];
                 methodId: string;
                 name: string;
                 tax: components["schemas"]["Money"];
@@ -3372,6 +3905,120 @@ export interface components {
          * @enum {string}
          */
         ProductStatus: "draft" | "active" | "archived";
+        Promotion: {
+            codes: string[];
+            combinable: boolean;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            createdAt: string;
+            customerGroupIds: string[];
+            description: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            endsAt: string | null;
+            /** @example promo_01jd4x... */
+            id: string;
+            marketIds: string[];
+            minimumSubtotal: components["schemas"]["Money"][];
+            priority: number;
+            rule: components["schemas"]["PromotionRule"];
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            startsAt: string | null;
+            state: components["schemas"]["PromotionState"];
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** @description Redemptions by placed orders; a cancelled order gives its redemption back. */
+            timesRedeemed: number;
+            title: string;
+            /** @enum {string} */
+            trigger: "automatic" | "code";
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            updatedAt: string;
+            usageLimit: number | null;
+            usageLimitPerCustomer: number | null;
+        };
+        PromotionList: {
+            data: components["schemas"]["Promotion"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        PromotionRedemption: {
+            amount: components["schemas"]["Money"];
+            code: string | null;
+            /** @description `customer:<id>`, or `email:<address>` for guests. */
+            customerKey: string;
+            /** @example rdm_01jd4x... */
+            id: string;
+            orderId: string;
+            promotionId: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            redeemedAt: string;
+            /**
+             * @description RFC 3339 UTC timestamp.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            returnedAt: string | null;
+            /**
+             * @description `returned` once the order was cancelled (the use counts again).
+             * @enum {string}
+             */
+            status: "redeemed" | "returned";
+        };
+        PromotionRedemptionList: {
+            data: components["schemas"]["PromotionRedemption"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        PromotionRule: {
+            /** @enum {string} */
+            type: "order";
+            value: components["schemas"]["DiscountValue"];
+        } | {
+            match: components["schemas"]["LineMatch"];
+            /** @enum {string} */
+            type: "lines";
+            value: components["schemas"]["DiscountValue"];
+        } | {
+            /** @enum {string} */
+            type: "free_shipping";
+        } | {
+            buy: {
+                match: components["schemas"]["LineMatch"];
+                quantity: number;
+            };
+            get: {
+                match: components["schemas"]["LineMatch"];
+                /**
+                 * @description Percent off each `get` unit; 100 (default) makes it free.
+                 * @default 100
+                 * @example 15
+                 */
+                percent: number;
+                quantity: number;
+            };
+            /** @description How many times one order may use it; unlimited if absent. */
+            maxApplications?: number;
+            /** @enum {string} */
+            type: "buy_x_get_y";
+        };
+        /**
+         * @description Derived now: `disabled` by an admin, `scheduled` before startsAt, `expired` from endsAt, `used_up` at its usage limit, else `active`.
+         * @enum {string}
+         */
+        PromotionState: "scheduled" | "active" | "expired" | "disabled" | "used_up";
         ReceiveReturnInput: {
             /** @description Refund the returned lines (price and tax share) on receipt. Default false. */
             refund?: boolean;
@@ -3982,6 +4629,16 @@ export interface components {
             name?: string;
             taxExempt?: boolean;
         };
+        UpdateGiftCardInput: {
+            /** Format: date-time */
+            expiresAt?: string | null;
+            note?: string;
+            /**
+             * @description A disabled card can be neither applied nor charged.
+             * @enum {string}
+             */
+            status?: "active" | "disabled";
+        };
         UpdateMarketInput: {
             /** @description Replaces the whole list. */
             countries?: string[];
@@ -4052,6 +4709,42 @@ export interface components {
              * @example +4915123456789
              */
             phone?: string | null;
+        };
+        /** @description Only the fields sent change; null clears a time or a limit. */
+        UpdatePromotionInput: {
+            /** @description Default true. false: applies only alone, when it beats every combination (docs/pricing.md). */
+            combinable?: boolean;
+            /** @description Only customers in one of these groups; anyone if empty. */
+            customerGroupIds?: string[];
+            description?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339; applies until just before then (null: no end).
+             */
+            endsAt?: string | null;
+            /** @description Only carts in one of these markets; every market if empty. */
+            marketIds?: string[];
+            /** @description Minimum cart subtotal (before discounts) per currency. When given, carts in a currency without an entry are not eligible. */
+            minimumSubtotal?: components["schemas"]["Money"][];
+            /** @description Default 100. Lower applies first within its phase. */
+            priority?: number;
+            rule?: components["schemas"]["PromotionRule"];
+            /**
+             * Format: date-time
+             * @description RFC 3339; applies from then on (null: already).
+             */
+            startsAt?: string | null;
+            /**
+             * @description Default `active`. A disabled promotion applies to nothing and its codes are refused.
+             * @enum {string}
+             */
+            status?: "active" | "disabled";
+            /** @example Summer sale: 15 % off apparel */
+            title?: string;
+            /** @description Redemptions in total (across all its codes); null for no limit. */
+            usageLimit?: number | null;
+            /** @description Redemptions per customer (per email for guests); null for no limit. */
+            usageLimitPerCustomer?: number | null;
         };
         UpdateShippingMethodInput: {
             active?: boolean;
@@ -4144,7 +4837,7 @@ export interface components {
             description?: string;
             /** @description true re-enables a disabled endpoint (its pending deliveries resume); false disables it. */
             enabled?: boolean;
-            eventTypes?: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "price.changed" | "price_list.created" | "price_list.updated" | "price_list.deleted" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
+            eventTypes?: ("*" | "order.placed" | "order.held" | "order.paid" | "order.fulfilled" | "order.cancelled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "promotion.created" | "promotion.updated" | "promotion.deleted" | "price.changed" | "price_list.created" | "price_list.updated" | "price_list.deleted" | "customer.password_reset_requested" | "payment.authorized" | "payment.requires_action" | "payment.captured" | "payment.refunded" | "payment.voided" | "payment.failed" | "payment.disputed" | "fulfillment.created" | "return.requested" | "return.approved" | "return.rejected" | "return.received")[];
             url?: string;
         };
         UploadedProductImage: {
@@ -4784,6 +5477,116 @@ export interface operations {
             };
         };
     };
+    applyCartDiscountCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyDiscountCodeInput"];
+            };
+        };
+        responses: {
+            /** @description The cart, priced with the code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeCartDiscountCode: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+            };
+            path: {
+                code: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cart, priced without the code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCartFrequentlyBoughtTogether: {
         parameters: {
             query?: {
@@ -4821,6 +5624,116 @@ export interface operations {
             };
             /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    applyCartGiftCard: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyGiftCardInput"];
+            };
+        };
+        responses: {
+            /** @description The cart with the card applied. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeCartGiftCard: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Guest carts: the `cartToken` returned when the cart was created. */
+                "x-cart-token"?: string;
+            };
+            path: {
+                giftCardId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cart without the card. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6422,6 +7335,466 @@ export interface operations {
             };
         };
     };
+    checkGiftCardBalance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GiftCardBalanceQuery"];
+            };
+        };
+        responses: {
+            /** @description The balance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GiftCardBalance"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listGiftCards: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+                customerId?: string;
+                kind?: "gift_card" | "store_credit";
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                status?: "active" | "disabled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of cards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GiftCardList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueGiftCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueGiftCardInput"];
+            };
+        };
+        responses: {
+            /** @description The card and, for gift cards, its code. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedGiftCard"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGiftCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The card. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GiftCard"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateGiftCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGiftCardInput"];
+            };
+        };
+        responses: {
+            /** @description The card. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GiftCard"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adjustGiftCardBalance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustGiftCardBalanceInput"];
+            };
+        };
+        responses: {
+            /** @description The card and the ledger entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdjustedGiftCard"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listGiftCardTransactions: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ledger entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GiftCardTransactionList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     setStockLevels: {
         parameters: {
             query?: never;
@@ -7377,6 +8750,35 @@ export interface operations {
             };
             /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyGiftCards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer's cards. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyGiftCards"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10000,6 +11402,530 @@ export interface operations {
             };
             /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPromotions: {
+        parameters: {
+            query?: {
+                /** @description The promotion a code belongs to. */
+                code?: string;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                status?: "active" | "disabled";
+                trigger?: "automatic" | "code";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of promotions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePromotionInput"];
+            };
+        };
+        responses: {
+            /** @description The promotion. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The promotion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePromotionInput"];
+            };
+        };
+        responses: {
+            /** @description The updated promotion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addDiscountCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON body. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddDiscountCodesInput"];
+            };
+        };
+        responses: {
+            /** @description The promotion with its codes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request content type is not supported. (https://edgeshop.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeDiscountCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The promotion with its remaining codes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. (https://edgeshop.dev/problems/conflict) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPromotionRedemptions: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of redemptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionRedemptionList"];
+                };
+            };
+            /** @description Your request parameters didn't validate. (https://edgeshop.dev/problems/validation-failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is required. (https://edgeshop.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You are not allowed to do this. (https://edgeshop.dev/problems/forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource does not exist. (https://edgeshop.dev/problems/not-found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,8 @@ import "../modules/tax/graphql";
 import "../modules/shipping/graphql";
 import "../modules/carts/graphql";
 import "../modules/orders/graphql";
+import "../modules/promotions/graphql";
+import "../modules/gift-cards/graphql";
 import "../modules/payments/graphql";
 import "../modules/fulfillments/graphql";
 import "../modules/returns/graphql";

@@ -17,17 +17,19 @@ import { cartRoutes } from "../modules/carts/rest";
 import { catalogRoutes, deliverImageRoute, isImageUpload, MAX_IMAGE_BYTES } from "../modules/catalog/rest";
 import { customerRoutes } from "../modules/customers/rest";
 import { asyncApiDocument, eventRoutes } from "../modules/events/rest";
+import { giftCardRoutes } from "../modules/gift-cards/rest";
 import { inventoryRoutes } from "../modules/inventory/rest";
 import { fulfillmentRoutes } from "../modules/fulfillments/rest";
 import { orderRoutes } from "../modules/orders/rest";
 import { pricingRoutes } from "../modules/pricing/rest";
+import { paymentRoutes } from "../modules/payments/rest";
+import { returnRoutes } from "../modules/returns/rest";
 import { protectionLimits } from "../modules/protection";
 import { catalogReadCache, limitJson, restRateLimit } from "../modules/protection/rest";
+import { promotionRoutes } from "../modules/promotions/rest";
 import { recommendationRoutes } from "../modules/recommendations/rest";
 import { shippingRoutes } from "../modules/shipping/rest";
 import { taxRoutes } from "../modules/tax/rest";
-import { paymentRoutes } from "../modules/payments/rest";
-import { returnRoutes } from "../modules/returns/rest";
 import { staffRoutes } from "../modules/staff/rest";
 import { webhookRoutes } from "../modules/webhooks/rest";
 import { ServiceError } from "../shared/errors";
@@ -69,7 +71,7 @@ export function createApp() {
     app.use(path, catalogReadCache());
   }
   // Each module's REST surface is one router; the order is the order of the OpenAPI document.
-  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, pricingRoutes, taxRoutes, shippingRoutes, paymentRoutes, fulfillmentRoutes, returnRoutes, webhookRoutes, eventRoutes, recommendationRoutes, staffRoutes, accessRoutes, auditRoutes]) {
+  for (const routes of [catalogRoutes, customerRoutes, inventoryRoutes, cartRoutes, orderRoutes, paymentRoutes, fulfillmentRoutes, returnRoutes, pricingRoutes, taxRoutes, shippingRoutes, promotionRoutes, giftCardRoutes, webhookRoutes, eventRoutes, recommendationRoutes, staffRoutes, accessRoutes, auditRoutes]) {
     app.route("/v1", routes);
   }
 

@@ -2,12 +2,14 @@
 // needs from another. Imported by every entry of the root (src/app/http.ts, src/app/background.ts).
 import { onApiKeysRevoked } from "../modules/access";
 import { existingSkus, variantProductIds } from "../modules/catalog";
-import { accountCreatedAt, onCustomerTokensRevoked } from "../modules/customers";
+import { provideDiscountStep, provideGiftCardStep } from "../modules/carts";
+import { giftCardsForCart } from "../modules/gift-cards";
 import { provideKnownSkus } from "../modules/inventory";
-import { revokeFeedAccess } from "../modules/orders";
+import { discountsForCart } from "../modules/promotions";
+import { accountCreatedAt, onCustomerTokensRevoked } from "../modules/customers";
 import { marketCacheSlot, provideCustomerExists, provideVariantProducts } from "../modules/pricing";
 import { provideMarketSlots } from "../modules/protection";
-import { amountDue, changeOrder, orderLinesOf, orderRow, readableRow } from "../modules/orders";
+import { amountDue, changeOrder, orderLinesOf, orderRow, readableRow, revokeFeedAccess } from "../modules/orders";
 import { provideOrdersToPayments } from "../modules/payments";
 
 // Inventory sets stock only for SKUs the catalog knows; the catalog reads inventory for availability.
@@ -16,6 +18,9 @@ provideKnownSkus(existingSkus);
 provideVariantProducts(variantProductIds);
 // Customer groups take only customers that exist; customers reach pricing through carts (sign-in merge).
 provideCustomerExists(async (db, customerId) => (await accountCreatedAt(db, customerId)) !== null);
+// The cart pricing pipeline's steps 3 and 6 (contracts/pricing-and-checkout.md): promotions and gift cards.
+provideDiscountStep(discountsForCart);
+provideGiftCardStep(giftCardsForCart);
 // Cached catalog reads are keyed by the market they resolve to; markets are pricing's (pricing already imports protection).
 provideMarketSlots(marketCacheSlot);
 

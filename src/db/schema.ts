@@ -11,6 +11,8 @@ export * from "../modules/webhooks/tables";
 export * from "../modules/recommendations/tables";
 export * from "../modules/protection/tables";
 export * from "../modules/risk/tables";
+export * from "../modules/promotions/tables";
+export * from "../modules/gift-cards/tables";
 export * from "../modules/pricing/tables";
 export * from "../modules/tax/tables";
 export * from "../modules/shipping/tables";

@@ -61,6 +61,9 @@ describe("API contracts that tools and SDK generators accept", () => {
       "deleteWebhookEndpoint", "rotateWebhookEndpointSecret", "listWebhookDeliveries", "getWebhookDelivery", "redeliverWebhookDelivery",
       "listEvents", "getEvent", "listDeadLetters", "replayDeadLetter", "listProductRecommendations", "listRecommendationsForProducts",
       "listCartRecommendations", "listMyRecommendations",
+      "createPromotion", "listPromotions", "getPromotion", "updatePromotion", "deletePromotion", "addDiscountCodes", "removeDiscountCode",
+      "listPromotionRedemptions", "applyCartDiscountCode", "removeCartDiscountCode", "issueGiftCard", "listGiftCards", "checkGiftCardBalance",
+      "getGiftCard", "updateGiftCard", "adjustGiftCardBalance", "listGiftCardTransactions", "listMyGiftCards", "applyCartGiftCard", "removeCartGiftCard",
     ];
     expect(published.filter((id) => !ids.has(id))).toEqual([]);
   });

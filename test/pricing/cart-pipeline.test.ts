@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { provideDiscountStep, provideGiftCardStep } from "../../src/modules/carts";
+import { giftCardsForCart } from "../../src/modules/gift-cards";
+import { discountsForCart } from "../../src/modules/promotions";
 import { call } from "../support/helpers";
 import { signUp } from "../support/customers-helpers";
 import { admin, berlin, cartHeaders, sanFrancisco, workedExample } from "../support/pricing-fixtures";
@@ -17,9 +19,10 @@ beforeAll(async () => {
   ex = await workedExample({ stock: 100 });
 });
 
+// These tests replace steps 3 and 6 with fakes; afterwards the real ones (src/app/wiring.ts) come back.
 afterEach(() => {
-  provideDiscountStep(null);
-  provideGiftCardStep(null);
+  provideDiscountStep(discountsForCart);
+  provideGiftCardStep(giftCardsForCart);
 });
 
 const eur = (amount: number) => ({ amount, currency: "EUR" });
@@ -57,7 +60,7 @@ describe("the worked example: one cart, two markets", () => {
     });
     // 3.2 kg: the 1-5 kg band of DHL Paket; Express is the other choice.
     expect(cart.shippingMethods.map((m: any) => [m.name, m.amount.amount])).toEqual([["DHL Paket", 690], ["Express", 1490]]);
-    expect(cart.shipping).toEqual({ methodId: ex.dhl.id, name: "DHL Paket", amount: eur(690), discount: eur(0), tax: eur(110), taxRate: 1900 });
+    expect(cart.shipping).toEqual({ methodId: ex.dhl.id, name: "DHL Paket", amount: eur(690), discount: eur(0), discounts: [], tax: eur(110), taxRate: 1900 });
     expect(cart.totals).toEqual({
       subtotal: eur(7500),
       discount: eur(0),
@@ -144,7 +147,7 @@ describe("the worked example: one cart, two markets", () => {
     const order = res.body.order;
     expect(order.totals).toEqual({ subtotal: eur(7500), discount: eur(0), shipping: eur(690), tax: eur(969), taxIncluded: true, total: eur(8190), giftCards: eur(0), amountDue: eur(8190) });
     expect(order.market).toMatchObject({ handle: ex.euMarket.handle, pricesIncludeTax: true });
-    expect(order.shipping).toEqual({ methodId: ex.dhl.id, name: "DHL Paket", amount: eur(690), discount: eur(0), tax: eur(110), taxRate: 1900 });
+    expect(order.shipping).toEqual({ methodId: ex.dhl.id, name: "DHL Paket", amount: eur(690), discount: eur(0), discounts: [], tax: eur(110), taxRate: 1900 });
     expect(order.lines.map((l: any) => [l.unitPrice.amount, l.priceSource.kind, l.tax.amount, l.taxRate, l.lineTotal.amount])).toEqual([
       [1800, "base", 236, 700, 3600],
       [3900, "price_list", 623, 1900, 3900],
@@ -237,7 +240,7 @@ describe("hook points for promotions (steps 3 and 6)", () => {
         rejectedCodes: [{ code: "OLD", reason: "expired" }],
       };
     });
-    provideGiftCardStep(async (_ctx, input) => ({ applied: [{ giftCardId: "gc_1", last4: "1234", amount: 2000 }], amountDue: input.total - 2000 }));
+    provideGiftCardStep(async (_ctx, input) => ({ applied: [{ giftCardId: "gc_1", kind: "gift_card", last4: "1234", amount: 2000, reason: null }], amountDue: input.total - 2000 }));
     const { cart } = await cartWith(berlin());
     expect(seen[0]).toMatchObject({ currency: "EUR", pricesIncludeTax: true, shipping: { methodId: ex.dhl.id, amount: 690 }, lines: [{ quantity: 2, unitPrice: 1800 }, { quantity: 1, unitPrice: 3900 }] });
     expect(seen[0].lines[0].categoryIds).toEqual([]);
@@ -247,7 +250,7 @@ describe("hook points for promotions (steps 3 and 6)", () => {
     expect(beans.tax).toEqual(eur(212));
     expect(kettle).toMatchObject({ lineTotal: eur(0), tax: eur(0), discounts: [{ amount: eur(3900) }] });
     // Shipping 6.90 - 2.00 = 4.90 at 19% included: 78.24 -> 78.
-    expect(cart.shipping).toMatchObject({ amount: eur(690), discount: eur(200), tax: eur(78) });
+    expect(cart.shipping).toMatchObject({ amount: eur(690), discount: eur(200), discounts: [{ promotionId: "promo_ship", code: null, amount: eur(200) }], tax: eur(78) });
     expect(cart.totals).toEqual({
       subtotal: eur(7500),
       discount: eur(360 + 3900 + 200),
@@ -259,6 +262,6 @@ describe("hook points for promotions (steps 3 and 6)", () => {
       amountDue: eur(3730 - 2000),
     });
     expect(cart.discounts).toEqual({ applied: [{ promotionId: "promo_beans", code: "BEANS10", title: "10% off beans", amount: eur(360) }], rejectedCodes: [{ code: "OLD", reason: "expired" }] });
-    expect(cart.giftCards).toEqual([{ giftCardId: "gc_1", last4: "1234", amount: eur(2000) }]);
+    expect(cart.giftCards).toEqual([{ giftCardId: "gc_1", kind: "gift_card", last4: "1234", amount: eur(2000), reason: null }]);
   });
 });

@@ -108,7 +108,7 @@ describe("cart totals (the pure assembly of the pipeline)", () => {
             rejectedCodes: [],
           };
           const taxResult = { lines: [...raw.map((_, i) => ({ key: `l${i}`, tax: taxes[i]!, rate: 1900, name: "VAT" })), { key: "shipping", tax: taxes[8]!, rate: 1900, name: "VAT" }] };
-          const cart = assembleCart(facts, discounts, taxResult, { applied: cards.map((a, i) => ({ giftCardId: `g${i}`, last4: "0000", amount: a })), amountDue: 0 });
+          const cart = assembleCart(facts, discounts, taxResult, { applied: cards.map((a, i) => ({ giftCardId: `g${i}`, kind: "gift_card" as const, last4: "0000", amount: a, reason: null })), amountDue: 0 });
           const t = cart.totals;
           const lineSum = cart.lines.reduce((s, l) => s + l.lineTotal, 0);
           const shipping = cart.shipping ? cart.shipping.amount - cart.shipping.discount : 0;

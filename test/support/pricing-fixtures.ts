@@ -38,7 +38,7 @@ export async function productWithPrices(input: { title?: string; taxClass?: stri
  * The worked example of docs/pricing.md. Countries are the test's own (set `countries`) so several
  * files can run it; the numbers are the documented ones for DE and US addresses.
  */
-export async function workedExample(options: { eu?: string[]; us?: string[]; stock?: number } = {}) {
+export async function workedExample(options: { eu?: string[]; us?: string[]; stock?: number; beansCategoryIds?: string[] } = {}) {
   const eu = options.eu ?? ["DE", "FR", "AT"];
   const us = options.us ?? ["US"];
   const tag = unique("x").toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -78,7 +78,7 @@ export async function workedExample(options: { eu?: string[]; us?: string[]; sto
     taxClass: "zero",
   });
 
-  const beans = await productWithPrices({ title: "Single-origin coffee beans 1 kg", taxClass: "reduced", weightGrams: 1000, prices: { EUR: 1800, USD: 1900 } });
+  const beans = await productWithPrices({ title: "Single-origin coffee beans 1 kg", taxClass: "reduced", weightGrams: 1000, prices: { EUR: 1800, USD: 1900 }, ...(options.beansCategoryIds && { categoryIds: options.beansCategoryIds }) });
   const kettle = await productWithPrices({ title: "Pour-over kettle", weightGrams: 1200, prices: { EUR: 4900, USD: 5500 } });
 
   const hour = 3_600_000;

@@ -131,6 +131,7 @@ export const CartShippingRef = builder.objectRef<NonNullable<Cart["shipping"]>>(
     name: t.exposeString("name"),
     amount: t.field({ type: MoneyRef, description: "Before shipping discounts.", resolve: (s) => s.amount }),
     discount: t.field({ type: MoneyRef, resolve: (s) => s.discount }),
+    discounts: t.field({ type: [AppliedDiscountRef], description: "The shipping discounts (free shipping) that make up `discount`.", resolve: (s) => s.discounts }),
     tax: t.field({ type: MoneyRef, resolve: (s) => s.tax }),
     taxRate: t.exposeInt("taxRate", { description: "Basis points." }),
   }),
@@ -149,11 +150,14 @@ const RejectedCodeRef = builder.objectRef<Cart["discounts"]["rejectedCodes"][num
   fields: (t) => ({ code: t.exposeString("code"), reason: t.exposeString("reason") }),
 });
 
-export const AppliedGiftCardRef = builder.objectRef<Cart["giftCards"][number]>("AppliedGiftCard").implement({
+export const AppliedGiftCardRef = builder.objectRef<Pick<Cart["giftCards"][number], "giftCardId" | "last4" | "amount"> & Partial<Cart["giftCards"][number]>>("AppliedGiftCard").implement({
+  description: "A gift card or store credit paying part of the cart: last, after discounts, shipping and tax, in the order applied.",
   fields: (t) => ({
     giftCardId: t.exposeID("giftCardId"),
+    kind: t.string({ description: "gift_card or store_credit.", resolve: (g) => g.kind ?? "gift_card" }),
     last4: t.exposeString("last4"),
-    amount: t.field({ type: MoneyRef, resolve: (g) => g.amount }),
+    amount: t.field({ type: MoneyRef, description: "What it pays; 0 when it cannot pay (see reason).", resolve: (g) => g.amount }),
+    reason: t.string({ nullable: true, description: "Why it pays nothing now: currency_mismatch, disabled, expired, empty. Checkout refuses the cart until it is removed.", resolve: (g) => g.reason ?? null }),
   }),
 });
 

@@ -30,4 +30,5 @@ export {
   type GiftCardInput,
   type GiftCards,
 } from "./pricing";
-export { Address, Totals, AppliedDiscount, CheckoutInput, type Cart } from "./schemas";
+export { applyDiscountCode, removeDiscountCode, applyGiftCard, removeGiftCard } from "./adjustments";
+export { Address, Totals, AppliedDiscount, CheckoutInput, Cart } from "./schemas";

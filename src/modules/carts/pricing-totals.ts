@@ -51,7 +51,8 @@ export interface Discounts {
 
 /** Step 6's result. */
 export interface GiftCards {
-  applied: { giftCardId: string; last4: string; amount: number }[];
+  /** Every card on the cart in the order applied; one that cannot pay now has amount 0 and a `reason`. */
+  applied: { giftCardId: string; kind: "gift_card" | "store_credit"; last4: string; amount: number; reason: "currency_mismatch" | "disabled" | "expired" | "empty" | null }[];
   amountDue: number;
 }
 

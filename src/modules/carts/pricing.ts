@@ -33,6 +33,8 @@ export interface DiscountInput {
   currency: string;
   pricesIncludeTax: boolean;
   customerId: string | null;
+  /** The cart's (or checkout's) email: guests' per-customer promotion limits count by it. */
+  email: string | null;
   customerGroupIds: string[];
   codes: string[];
   at: string;
@@ -76,6 +78,7 @@ const NO_DISCOUNTS: Discounts = { lines: [], shippingDiscounts: [], applied: [],
 export interface PriceCartInput {
   cartId: string;
   customerId: string | null;
+  email?: string | null;
   /** The market the shopper chose, if any. */
   marketId: string | null;
   shippingMethodId: string | null;
@@ -138,6 +141,7 @@ export async function priceCart(ctx: ServiceContext, input: PriceCartInput): Pro
           currency: market.currency,
           pricesIncludeTax,
           customerId: input.customerId,
+          email: input.email ?? null,
           customerGroupIds: groups.ids,
           codes: input.codes ?? [],
           at,

@@ -72,7 +72,15 @@ export const CartMarket = z
   .openapi("CartMarket", { description: "The market the cart is priced in: the chosen one, else the shipping country's, else the default." });
 
 export const CartShipping = z
-  .object({ methodId: z.string(), name: z.string(), amount: Money, discount: Money, tax: Money, taxRate: z.number().int() })
+  .object({
+    methodId: z.string(),
+    name: z.string(),
+    amount: Money,
+    discount: Money,
+    discounts: z.array(AppliedDiscount).openapi({ description: "The shipping discounts (free shipping) that make up `discount`." }),
+    tax: Money,
+    taxRate: z.number().int(),
+  })
   .openapi("CartShipping", { description: "The shipping method the cart is priced with: the chosen one when it applies, else the cheapest." });
 
 export const CartDiscounts = z
@@ -82,7 +90,15 @@ export const CartDiscounts = z
   })
   .openapi("CartDiscounts");
 
-export const AppliedGiftCard = z.object({ giftCardId: z.string(), last4: z.string(), amount: Money }).openapi("AppliedGiftCard");
+export const AppliedGiftCard = z
+  .object({
+    giftCardId: z.string(),
+    kind: z.enum(["gift_card", "store_credit"]),
+    last4: z.string(),
+    amount: Money.openapi({ description: "What it pays of this cart; 0 when it cannot pay (see `reason`)." }),
+    reason: z.enum(["currency_mismatch", "disabled", "expired", "empty"]).nullable().openapi({ description: "Why it pays nothing now (checkout refuses a cart with such a card until it is removed)." }),
+  })
+  .openapi("AppliedGiftCard", { description: "A gift card or store credit paying part of the cart: last, after discounts, shipping and tax, in the order applied." });
 
 export const CartStatus = z.enum(["open", "checking_out", "completed", "merged"]).openapi("CartStatus");
 

@@ -8,7 +8,9 @@ import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { parseInput } from "../../shared/validation";
 import { getProductRecord, getVariant, unsellableVariants, type UnsellableReason } from "../catalog";
+import { moveCartGiftCardsStatement } from "../gift-cards";
 import { holdStock, releaseStock } from "../inventory";
+import { moveCartCodesStatement } from "../promotions";
 import { requireMarket } from "../pricing";
 import { priceCart, resolveLinePrices, type PricedCart } from "./pricing";
 import { AddLineInput, CreateCartInput, UpdateCartInput, UpdateLineInput, type Cart, type CartLine, type CreatedCart } from "./schemas";
@@ -39,11 +41,12 @@ export const holdOwner = (cartId: string) => `cart:${cartId}`;
 // Reading and access
 
 /** The pipeline's input for a cart as stored (checkout passes its own address and moment). */
-export function pricingInput(row: CartRow, lines: readonly CartLineRow[], overrides: { shippingAddress?: CartRow["shippingAddress"]; at?: string } = {}) {
+export function pricingInput(row: CartRow, lines: readonly CartLineRow[], overrides: { shippingAddress?: CartRow["shippingAddress"]; email?: string; at?: string } = {}) {
   const address = overrides.shippingAddress !== undefined ? overrides.shippingAddress : row.shippingAddress;
   return {
     cartId: row.id,
     customerId: row.customerId,
+    email: overrides.email ?? row.email,
     marketId: row.marketId,
     shippingMethodId: row.shippingMethodId,
     shippingAddress: address ?? null,
@@ -91,7 +94,7 @@ export function toCart(env: Env, row: CartRow, lines: CartLineRow[], priced: Pri
     shippingMethodId: row.shippingMethodId,
     shippingMethods: priced.shippingMethods,
     shipping: priced.shipping
-      ? { methodId: priced.shipping.methodId, name: priced.shipping.name, amount: money(priced.shipping.amount), discount: money(priced.shipping.discount), tax: money(priced.shipping.tax), taxRate: priced.shipping.taxRate }
+      ? { methodId: priced.shipping.methodId, name: priced.shipping.name, amount: money(priced.shipping.amount), discount: money(priced.shipping.discount), discounts: priced.shipping.discounts.map((d) => ({ ...d, amount: money(d.amount) })), tax: money(priced.shipping.tax), taxRate: priced.shipping.taxRate }
       : null,
     discounts: { applied: priced.discounts.applied.map((a) => ({ ...a, amount: money(a.amount) })), rejectedCodes: priced.discounts.rejectedCodes },
     giftCards: priced.giftCards.map((g) => ({ ...g, amount: money(g.amount) })),
@@ -137,7 +140,7 @@ export async function loadCart(ctx: ServiceContext, id: string): Promise<{ row: 
   return { row, lines: await linesOf(ctx.db, id) };
 }
 
-async function loadOpenCart(ctx: ServiceContext, id: string) {
+export async function loadOpenCart(ctx: ServiceContext, id: string) {
   const cart = await loadCart(ctx, id);
   if (cart.row.status !== "open") {
     throw new ServiceError("CONFLICT", `Cart '${id}' is ${cart.row.status.replace("_", " ")} and can no longer change.`, {
@@ -401,6 +404,9 @@ export async function mergeGuestCart(ctx: ServiceContext, input: { cartToken: st
       .update(carts)
       .set({ currency: target.currency ?? guest.currency, email: target.email ?? guest.email, updatedAt: at })
       .where(and(eq(carts.id, target.id), guestStillOpen)),
+    // Codes and gift cards entered on the guest cart come along.
+    moveCartCodesStatement(ctx.db, guest.id, target.id, guestStillOpen),
+    moveCartGiftCardsStatement(ctx.db, guest.id, target.id, guestStillOpen),
     ctx.db
       .update(carts)
       .set({ status: "merged", tokenHash: null, updatedAt: at })
@@ -408,7 +414,7 @@ export async function mergeGuestCart(ctx: ServiceContext, input: { cartToken: st
       .returning({ id: carts.id }),
   ];
   const results = await ctx.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  if ((results[2] as { id: string }[]).length === 0) return;
+  if ((results.at(-1) as { id: string }[]).length === 0) return;
   const merged = [...targetLines, ...guestLines];
   for (const sku of new Set(guestLines.map((l) => l.sku))) {
     await releaseStock(ctx.env, { sku, owner: holdOwner(guest.id) });

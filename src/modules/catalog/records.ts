@@ -139,6 +139,25 @@ export async function categoriesByProductIds(db: Database, productIds: readonly 
   return new Map([...grouped].map(([k, list]) => [k, list.map((r) => toCategory(r.category))]));
 }
 
+/**
+ * One query: for each product, the ids of its categories and of all their ancestors (from the
+ * materialised paths), so that a rule on a category also matches products of its descendants.
+ */
+export async function categoryAncestryByProductIds(db: Database, productIds: readonly string[]): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>(productIds.map((id) => [id, []]));
+  if (productIds.length === 0) return result;
+  const rows = await db
+    .select({ productId: productCategories.productId, path: categories.path })
+    .from(productCategories)
+    .innerJoin(categories, eq(categories.id, productCategories.categoryId))
+    .where(inArray(productCategories.productId, [...new Set(productIds)]));
+  for (const { productId, path } of rows) {
+    const ids = result.get(productId)!;
+    for (const id of path.split("/")) if (id && !ids.includes(id)) ids.push(id);
+  }
+  return result;
+}
+
 /** One query for many categories by id. */
 export async function categoriesByIds(db: Database, ids: readonly string[]): Promise<Map<string, Category>> {
   if (ids.length === 0) return new Map();

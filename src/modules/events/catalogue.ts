@@ -58,6 +58,16 @@ const Return = z.object({
   refund: Money.nullable().optional().meta({ description: "received: the refund made on receipt, if any." }),
 });
 
+const Promotion = z.object({
+  id: z.string().meta({ description: "Promotion id (`promo_…`)." }),
+  title: z.string(),
+  trigger: z.enum(["automatic", "code"]),
+  status: z.enum(["active", "disabled"]),
+  codes: z.array(z.string()).meta({ description: "Its discount codes (upper-case); empty for automatic promotions." }),
+  startsAt: Timestamp.nullable(),
+  endsAt: Timestamp.nullable(),
+});
+
 const Stock = z.object({
   sku: z.string(),
   available: z.number().int().meta({ description: "On hand minus reserved." }),
@@ -107,6 +117,12 @@ export const eventCatalogue = {
   "inventory.low": { summary: "Available stock of a SKU fell to the low-stock threshold (LOW_STOCK_THRESHOLD, default 5) or below.", data: Stock },
   "inventory.out_of_stock": { summary: "Available stock of a SKU reached zero.", data: Stock },
   "customer.created": { summary: "A customer signed up.", data: z.object({ id: z.string(), email: z.string(), createdAt: Timestamp }) },
+  "promotion.created": { summary: "A promotion (automatic, or with discount codes) was created.", data: Promotion },
+  "promotion.updated": {
+    summary: "A promotion changed: its rule, conditions, window, limits, status or codes. Fetch it for every detail.",
+    data: Promotion.extend({ changed: z.array(z.string()).meta({ description: "Names of the changed fields; `codes` when codes were added or removed." }) }),
+  },
+  "promotion.deleted": { summary: "A promotion that was never redeemed was deleted, with its codes.", data: z.object({ id: z.string() }) },
   "price.changed": {
     summary: "A variant's base price in one currency was set, changed or removed (amount null). Catalog reads in markets of that currency show it at once.",
     data: z.object({

@@ -4,6 +4,8 @@ import type { ServiceContext } from "../../context";
 import { isUniqueViolation } from "../../shared/db-errors";
 import { notFound, ServiceError } from "../../shared/errors";
 import { eventInsert, publishAfterResponse, type EventType, type NewEvent } from "../events";
+import { giftCardReturnStatements } from "../gift-cards";
+import { returnRedemptionStatements } from "../promotions";
 import { orderLines, orders, orderTransitions, type FulfillmentStatus, type OrderChangeKind, type OrderStatus, type PaymentStatus } from "./tables";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -128,6 +130,10 @@ export async function changeOrder(
     const detail: Record<string, unknown> = { ...wanted.detail };
     if (paymentStatus !== row.paymentStatus) detail.paymentStatus = { from: row.paymentStatus, to: paymentStatus };
     if (fulfillmentStatus !== row.fulfillmentStatus) detail.fulfillmentStatus = { from: row.fulfillmentStatus, to: fulfillmentStatus };
+    // What the order took from promotions and gift cards comes back in this same batch, so exactly
+    // once: only one change can leave this version. A cancellation returns the promotion uses and
+    // the gift-card charges; a full refund (everything captured went back) the gift-card charges.
+    const giveBack = status !== row.status ? await givenBack(ctx.db, orderId, status, at) : [];
     const lifecycleEvent =
       status !== row.status
         ? [eventInsert(ctx.db, { type: eventForStatus[status], resource: { type: "order", id: orderId }, data: orderEventPayload(row, status, await orderLinesOf(ctx.db, orderId), { paymentStatus, fulfillmentStatus }) }, at)]
@@ -140,6 +146,7 @@ export async function changeOrder(
           .where(and(eq(orders.id, orderId), eq(orders.version, row.version))),
         ctx.db.insert(orderTransitions).values({ orderId, fromVersion: row.version, fromStatus: row.status, toStatus: status, change: wanted.change, actor: by, detail, at }),
         ...(wanted.statements ?? []),
+        ...giveBack,
         ...lifecycleEvent,
         ...(wanted.events ?? []).map((e) => eventInsert(ctx.db, e, at)),
       ]);
@@ -151,4 +158,12 @@ export async function changeOrder(
     publishAfterResponse(ctx);
     return { ...row, status, paymentStatus, fulfillmentStatus, version: row.version + 1, updatedAt: at };
   }
+}
+
+/** Statements that give back what the order took from promotions and gift cards when it becomes `status`. */
+async function givenBack(db: ChangeContext["db"], orderId: string, status: OrderStatus, at: string): Promise<BatchItem<"sqlite">[]> {
+  return [
+    ...(status === "cancelled" ? returnRedemptionStatements(db, orderId, at) : []),
+    ...(status === "cancelled" || status === "refunded" ? await giftCardReturnStatements(db, orderId, at) : []),
+  ] as BatchItem<"sqlite">[];
 }

@@ -23,8 +23,10 @@ import {
 import { CheckoutInput } from "../carts";
 import { accountCreatedAt } from "../customers";
 import { eventInsert, publishAfterResponse } from "../events";
+import { assertGiftCardsPay, chargeStatements, giftCardProblem } from "../gift-cards";
 import { holdAll, holdStock, releaseStock } from "../inventory";
 import { configuredProvider, startPayment } from "../payments";
+import { assertCodesStillApply, customerKeyOf, redemptionStatements, usageLimitProblem } from "../promotions";
 import { assessmentInsert, riskMode, riskRejected, scoreCheckout, type RiskAssessment } from "../risk";
 import type { PlacedOrder } from "./schemas";
 import { getOrder, orderEventData, toOrder } from "./service";
@@ -65,7 +67,8 @@ export interface CheckoutOptions {
  *    back to the cart and reopens it (abandoned.ts) once the claim's lease has expired.
  * 3. Risk: reject -> RISK_REJECTED, nothing written; review -> the order is written `on_hold`
  *    (event order.held) for an admin; approve -> `placed` (event order.placed).
- * 4. Write the order, its lines, its risk assessment, its first event and the cart's completion in
+ * 4. Write the order, its lines, its risk assessment, its first event, its promotion redemptions
+ *    and gift-card charges (under their usage-limit and balance CHECKs) and the cart's completion in
  *    ONE batch; the unique index on orders.cart_id is the last word on "one order per cart".
  * 5. Turn the holds into sales (settleOrderStock). On any failure before the batch commits, holds
  *    and claim go back; a failure after it is left to the cron, the order stands.
@@ -83,9 +86,11 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
   const stock: HeldStock = { owner: attemptOwner(claim), from: [holdOwner(cartId), ...previousAttempt], quantities: quantitiesBySku(lines), held: false };
   const orderToken = ORDER_TOKEN_PREFIX + randomToken(24);
   let orderId: string;
+  let codes: string[] = [];
   try {
     await assertSellable(ctx, lines);
     const priced = await priceForCheckout(ctx, cart, lines, ready);
+    codes = priced.discounts.applied.flatMap((a) => (a.code ? [a.code] : []));
     const pricedLines = lines.map((l, i) => ({ ...l, unitPrice: priced.lines[i]!.unitPrice, currency: priced.currency }));
     const assessment = await holdAndScore(ctx, stock, { ...ready, customerId: cart.customerId, lines: pricedLines, total: { amount: priced.totals.total, currency: priced.currency } });
     const mode = riskMode(ctx.env);
@@ -105,12 +110,14 @@ export async function checkout(ctx: ServiceContext, cartId: string, rawInput: un
     await ctx.db.batch([
       ctx.db.insert(orders).values(orderRow),
       ctx.db.insert(orderLines).values(lineRows),
+      ...spendingStatements(ctx, { orderId, customerId: cart.customerId, email: ready.email, priced, at }),
       assessmentInsert(ctx.db, orderId, assessment, mode, at),
       eventInsert(ctx.db, { type, resource: { type: "order", id: orderId }, data: orderEventData(placed) }, at),
       completeCheckoutStatement(ctx.db, cartId, orderId),
     ]);
   } catch (error) {
-    throw await rollback(ctx, cartId, claim, stock, error);
+    // A usage limit or a gift-card balance taken by a concurrent checkout: a 409 the shopper can act on.
+    throw await rollback(ctx, cartId, claim, stock, usageLimitProblem(error, codes) ?? giftCardProblem(error) ?? error);
   }
 
   publishAfterResponse(ctx);
@@ -159,9 +166,27 @@ function readiness(cartId: string, cart: CartRow, lines: readonly CartLineRow[],
  * method serves, are a 400 naming them. The order stores this snapshot.
  */
 async function priceForCheckout(ctx: ServiceContext, cart: CartRow, lines: readonly CartLineRow[], ready: Readiness): Promise<PricedCart> {
-  const priced = await priceCart(ctx, pricingInput(cart, lines, { shippingAddress: ready.shippingAddress }));
+  const priced = await priceCart(ctx, pricingInput(cart, lines, { shippingAddress: ready.shippingAddress, email: ready.email }));
   assertPurchasable(priced);
+  // What the shopper saw applied must still apply: a vanished code or an unusable card is a 409.
+  assertCodesStillApply(priced.discounts.rejectedCodes);
+  assertGiftCardsPay(priced.giftCards);
   return priced;
+}
+
+/**
+ * The order's promotion uses and gift-card charges, for its own batch: written under CHECKs on the
+ * usage counters and balances, so a limit or balance that a concurrent checkout used up fails the
+ * whole batch (turned into a 409 by the caller). Nothing is reserved before, nothing to release after.
+ */
+function spendingStatements(ctx: ServiceContext, args: { orderId: string; customerId: string | null; email: string; priced: PricedCart; at: string }) {
+  const { orderId, priced, at } = args;
+  const customerKey = customerKeyOf({ customerId: args.customerId, email: args.email })!;
+  const applied = priced.discounts.applied.map((a) => ({ promotionId: a.promotionId, code: a.code ?? undefined, amount: a.amount }));
+  return [
+    ...redemptionStatements(ctx.db, { orderId, customerKey, currency: priced.currency, applied, at }),
+    ...chargeStatements(ctx.db, { orderId, charges: priced.giftCards.map((g) => ({ giftCardId: g.giftCardId, amount: g.amount })), at }),
+  ];
 }
 
 /**
@@ -242,6 +267,7 @@ async function orderRows(args: {
     customerId: cart.customerId,
     email: ready.email,
     status: args.status,
+    // Gift cards and store credit paying everything leave nothing for a payment provider.
     paymentStatus: totals.amountDue === 0 ? ("not_required" as const) : ("pending" as const),
     fulfillmentStatus: "unfulfilled" as const,
     version: 0,
@@ -260,7 +286,8 @@ async function orderRows(args: {
       taxExempt: priced.taxExempt,
       shipping: priced.shipping && { methodId: priced.shipping.methodId, name: priced.shipping.name, amount: priced.shipping.amount, discount: priced.shipping.discount, discounts: priced.shipping.discounts, tax: priced.shipping.tax, taxRate: priced.shipping.taxRate },
       discounts: priced.discounts.applied,
-      giftCards: priced.giftCards,
+      // What each card paid (a card that paid nothing is not on the order).
+      giftCards: priced.giftCards.filter((g) => g.amount > 0).map((g) => ({ giftCardId: g.giftCardId, kind: g.kind, last4: g.last4, amount: g.amount })),
     },
     shippingAddress: ready.shippingAddress,
     billingAddress: ready.billingAddress,

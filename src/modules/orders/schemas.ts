@@ -72,12 +72,14 @@ export const Order = z
       .nullable()
       .openapi({ description: "The market it was sold in; null for orders placed before markets." }),
     shipping: z
-      .object({ methodId: z.string(), name: z.string(), amount: Money, discount: Money, tax: Money, taxRate: z.number().int() })
+      .object({ methodId: z.string(), name: z.string(), amount: Money, discount: Money, discounts: z.array(AppliedDiscount), tax: Money, taxRate: z.number().int() })
       .nullable()
       .openapi({ description: "The shipping method it was priced with; null for orders placed before markets." }),
     discounts: z.array(z.object({ promotionId: z.string(), code: z.string().nullable(), title: z.string(), amount: Money })).openapi({ description: "Promotions applied at checkout." }),
-    giftCards: z.array(z.object({ giftCardId: z.string(), last4: z.string(), amount: Money })).openapi({ description: "Gift cards and store credit applied at checkout." }),
-    amountDue: Money.openapi({ description: "What the customer pays through the payment provider (the total, less gift cards and store credit)." }),
+    giftCards: z
+      .array(z.object({ giftCardId: z.string(), kind: z.enum(["gift_card", "store_credit"]), last4: z.string(), amount: Money.openapi({ description: "What it paid of this order." }) }))
+      .openapi({ description: "Gift cards and store credit that paid part of the order, in the order applied (totals.amountDue is what is left for the payment)." }),
+    amountDue: Money.openapi({ description: "What the customer pays through the payment provider: the total less gift cards and store credit (the same as totals.amountDue)." }),
     shippingAddress: Address,
     billingAddress: z.union([Address, z.null()]),
     paymentProvider: z.string(),

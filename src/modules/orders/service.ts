@@ -5,8 +5,8 @@ import { notFound, ServiceError } from "../../shared/errors";
 import { newId } from "../../shared/ids";
 import { decodeCursor, type Page, pageOf } from "../../shared/pagination";
 import { parseInput } from "../../shared/validation";
-import type { PriceSource } from "../pricing";
 import { manualCapturePlan, paymentsForOrders, paymentStatusFor, refundPayment, settlePaymentForCancel, toPaymentAttempt } from "../payments";
+import type { PriceSource } from "../pricing";
 import { assessmentsForOrders, reviewStatement, type OrderRisk } from "../risk";
 import { allowedTransitions, changeOrder, type OrderLineRow, type OrderRow } from "./changes";
 import { ListOrdersInput, MarkPaidInput, OrderNoteInput, type Order, type OrderNote, type OrderStatus, type TimelineEntry } from "./schemas";
@@ -16,12 +16,10 @@ import { orderLines, orderNotes, orders, orderTransitions, type OrderPricingSnap
 export type { OrderRow };
 type Payments = Awaited<ReturnType<typeof paymentsForOrders>>;
 
-/**
- * What the customer still owes after gift cards and store credit (the checkout contract's `amountDue`),
- * as priced at checkout; orders placed before markets (no pricing snapshot) owe their total.
- */
-export function amountDue(row: Pick<OrderRow, "total" | "amountDue" | "pricing">): number {
-  return row.pricing ? row.amountDue : row.total;
+/** What the customer still owes after gift cards and store credit (the checkout contract's `amountDue`): what the payment provider is asked for. */
+export function amountDue(row: Pick<OrderRow, "amountDue">): number {
+  // Stored at checkout: the total less gift cards and store credit (orders from before markets: the total, backfilled).
+  return row.amountDue;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -68,7 +66,7 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], pay: { attempts: P
     market: row.pricing?.market ?? null,
     shipping: shippingOf(row.pricing?.shipping ?? null, money),
     discounts: (row.pricing?.discounts ?? []).map((d) => ({ ...d, amount: money(d.amount) })),
-    giftCards: (row.pricing?.giftCards ?? []).map((g) => ({ ...g, amount: money(g.amount) })),
+    giftCards: (row.pricing?.giftCards ?? []).map((g) => ({ giftCardId: g.giftCardId, kind: g.kind ?? "gift_card", last4: g.last4, amount: money(g.amount) })),
     amountDue: money(amountDue(row)),
     shippingAddress: row.shippingAddress,
     billingAddress: row.billingAddress ?? null,
@@ -88,7 +86,7 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], pay: { attempts: P
 
 function shippingOf(shipping: OrderPricingSnapshot["shipping"], money: (amount: number) => { amount: number; currency: string }): Order["shipping"] {
   if (!shipping) return null;
-  return { methodId: shipping.methodId, name: shipping.name, amount: money(shipping.amount), discount: money(shipping.discount), tax: money(shipping.tax), taxRate: shipping.taxRate };
+  return { methodId: shipping.methodId, name: shipping.name, amount: money(shipping.amount), discount: money(shipping.discount), discounts: shipping.discounts.map((d) => ({ ...d, amount: money(d.amount) })), tax: money(shipping.tax), taxRate: shipping.taxRate };
 }
 
 /** The payload every order.* event carries (its schema: src/modules/events/schemas.ts, published in /asyncapi.json). */

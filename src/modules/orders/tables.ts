@@ -8,7 +8,7 @@ export interface OrderPricingSnapshot {
   taxExempt: boolean;
   shipping: { methodId: string; name: string; amount: number; discount: number; discounts: { promotionId: string; code: string | null; amount: number }[]; tax: number; taxRate: number } | null;
   discounts: { promotionId: string; code: string | null; title: string; amount: number }[];
-  giftCards: { giftCardId: string; last4: string; amount: number }[];
+  giftCards: { giftCardId: string; kind?: "gift_card" | "store_credit"; last4: string; amount: number }[];
 }
 
 export const orderStatuses = ["on_hold", "placed", "paid", "fulfilled", "cancelled", "refunded"] as const;

@@ -11,6 +11,7 @@ const READS: readonly AdminScope[] = [
   "customers:read",
   "webhooks:read",
   "events:read",
+  "pricing:read",
   "staff:read",
   "keys:read",
   "audit:read",
@@ -19,9 +20,9 @@ const READS: readonly AdminScope[] = [
 
 export const ROLE_SCOPES: Record<StaffRole, readonly AdminScope[]> = {
   owner: ["admin:*"],
-  // Merchandisers run the catalog and its prices (base prices, price lists, markets, tax and shipping).
-  catalog: ["catalog:write", "inventory:write", "pricing:write", ...READS],
-  orders: ["orders:write", "inventory:write", ...READS],
+  // Merchandising sets prices and runs promotions; customer service issues gift cards and store credit.
+  catalog: ["catalog:write", "inventory:write", "pricing:write", "promotions:write", ...READS],
+  orders: ["orders:write", "inventory:write", "gift_cards:write", ...READS],
   // Support answers shoppers: it reads orders, customers, the catalog and stock, and changes nothing
   // (there are no order notes or returns to write yet).
   support: ["orders:read", "customers:read", "catalog:read", "inventory:read"],

@@ -52,6 +52,8 @@ export const SCOPES = [
   "inventory:write",
   "pricing:read",
   "pricing:write",
+  "promotions:write",
+  "gift_cards:write",
   "orders:read",
   "orders:write",
   "customers:read",
