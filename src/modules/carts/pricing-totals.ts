@@ -1,3 +1,4 @@
+import type { UnsellableReason } from "../catalog";
 import type { Market, PriceSource } from "../pricing";
 import type { ShippingOption } from "../shipping";
 import type { TaxResult } from "../tax";
@@ -107,6 +108,8 @@ export interface PricedCart extends AssembledCart {
   shippingMethods: ShippingOption[];
   /** What the shopper chose (null: none; the cart then ships with the cheapest). */
   chosenShippingMethodId: string | null;
+  /** The cart's variants that can no longer be bought, by variant id, from the same catalog read that priced them. */
+  unavailable: ReadonlyMap<string, UnsellableReason>;
 }
 
 function assertAmount(amount: number, what: string): void {

@@ -1,6 +1,6 @@
 import type { ServiceContext } from "../../context";
 import { ServiceError } from "../../shared/errors";
-import { variantFacts, type VariantFacts } from "../catalog";
+import { unsellableReason, variantFacts, type UnsellableReason, type VariantFacts } from "../catalog";
 import { customerGroupsOf, marketForCart, resolvePrices, type Market, type PriceSource } from "../pricing";
 import { quoteShipping, type QuotedMethod } from "../shipping";
 import { includedTax, taxProvider, type TaxDestination, type TaxResult } from "../tax";
@@ -107,12 +107,17 @@ export async function resolveLinePrices(ctx: ServiceContext, input: PriceCartInp
     at,
     lines: input.lines.map((l) => ({ lineId: l.id, variantId: l.variantId, quantity: l.quantity })),
   });
-  return { at, market, groups, lines: input.lines.map((l, i) => lineFacts(l, resolved[i]!, facts.get(l.variantId))) };
+  const unavailable = new Map<string, UnsellableReason>();
+  for (const { variantId } of input.lines) {
+    const reason = unsellableReason(facts.get(variantId)?.productStatus);
+    if (reason) unavailable.set(variantId, reason);
+  }
+  return { at, market, groups, unavailable, lines: input.lines.map((l, i) => lineFacts(l, resolved[i]!, facts.get(l.variantId))) };
 }
 
 export async function priceCart(ctx: ServiceContext, input: PriceCartInput): Promise<PricedCart> {
   const resolved = await resolveLinePrices(ctx, input);
-  const { at, market, groups } = resolved;
+  const { at, market, groups, unavailable } = resolved;
   let lines = resolved.lines;
   // Before an address is known, prices are estimated for the market's first country.
   const destination: TaxDestination = input.shippingAddress
@@ -179,7 +184,7 @@ export async function priceCart(ctx: ServiceContext, input: PriceCartInput): Pro
       ? await giftCardStep(ctx, { cartId: input.cartId, customerId: input.customerId, currency: market.currency, total: taxed.totals.total, at })
       : null;
   const result = assembleCart(pricingFacts, discounts, taxes, giftCards);
-  return { ...result, market, shippingMethods: methods.map(({ taxClass: _taxClass, ...option }) => option), chosenShippingMethodId: input.shippingMethodId };
+  return { ...result, market, shippingMethods: methods.map(({ taxClass: _taxClass, ...option }) => option), chosenShippingMethodId: input.shippingMethodId, unavailable };
 }
 
 export const SHIPPING_KEY = "shipping";

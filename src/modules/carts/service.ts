@@ -78,7 +78,7 @@ function toCartLine(row: CartLineRow, priced: PricedCart, unavailable: ReadonlyM
   };
 }
 
-export function toCart(env: Env, row: CartRow, lines: CartLineRow[], priced: PricedCart, unavailable: ReadonlyMap<string, UnsellableReason> = new Map()): Cart {
+export function toCart(env: Env, row: CartRow, lines: CartLineRow[], priced: PricedCart, unavailable: ReadonlyMap<string, UnsellableReason>): Cart {
   const money = (amount: number) => ({ amount, currency: priced.currency });
   const { market, totals } = priced;
   return {
@@ -152,9 +152,9 @@ export async function loadOpenCart(ctx: ServiceContext, id: string) {
 
 export async function getCart(ctx: ServiceContext, id: string): Promise<Cart> {
   const { row, lines } = await loadCart(ctx, id);
+  const priced = await priceCart(ctx, pricingInput(row, lines));
   // A completed cart's lines are history (the order has them); only an active cart says what is gone.
-  const unavailable = row.status === "completed" || row.status === "merged" ? new Map() : await unsellableVariants(ctx.db, lines.map((l) => l.variantId));
-  return toCart(ctx.env, row, lines, await priceCart(ctx, pricingInput(row, lines)), unavailable);
+  return toCart(ctx.env, row, lines, priced, row.status === "completed" || row.status === "merged" ? new Map() : priced.unavailable);
 }
 
 /** A cart line that can no longer be bought, with its position in the cart (for problem pointers). */

@@ -300,12 +300,18 @@ export async function unsellableVariants(db: Database, variantIds: readonly stri
     .where(inArray(variants.id, ids));
   const status = new Map(rows.map((r) => [r.id, r.status]));
   for (const id of ids) {
-    const s = status.get(id);
-    if (s === undefined) out.set(id, "variant_deleted");
-    else if (s === "archived") out.set(id, "product_archived");
-    else if (s === "draft") out.set(id, "product_draft");
+    const reason = unsellableReason(status.get(id));
+    if (reason) out.set(id, reason);
   }
   return out;
+}
+
+/** Why a variant whose product has this status (undefined: the variant is gone) cannot be bought; null when it can. */
+export function unsellableReason(productStatus: ProductRow["status"] | undefined): UnsellableReason | null {
+  if (productStatus === undefined) return "variant_deleted";
+  if (productStatus === "archived") return "product_archived";
+  if (productStatus === "draft") return "product_draft";
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
