@@ -1,4 +1,4 @@
-import { asc, eq, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
+import { asc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { isAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { availableUnits } from "../inventory";
@@ -242,11 +242,6 @@ function categoryIdsJson(productId: SQL): SQL<string> {
  */
 export function hydrationColumns(productId: SQL) {
   return { variantsJson: variantsJson(productId), categoryIdsJson: categoryIdsJson(productId) };
-}
-
-/** Drizzle select fields of a whole product row plus its hydration (for `.from(products)` joined with the market). */
-export function hydratedProductColumns() {
-  return { ...getTableColumns(products), ...hydrationColumns(sql.raw(`"products"."id"`)) };
 }
 
 /** A product record plus the columns of hydrationColumns, as the full `Product`. */
