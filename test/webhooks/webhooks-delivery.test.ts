@@ -137,6 +137,42 @@ describe("webhook deliveries", () => {
     expect(after.consecutiveFailures).toBe(8);
   });
 
+  it("disables the endpoint when a delivery gives up, even if its jittered schedule ended before the window", async () => {
+    // A window longer than any schedule (48 h against 22–33 h): only the "gave up" rule can disable.
+    const longWindow = { ...env, WEBHOOK_DISABLE_AFTER_HOURS: "48" };
+    receivers = mockReceivers(() => new Response("upstream down", { status: 502 }));
+    const ep = await createEndpoint(["order.paid"]);
+    await deliver(QUEUE, [{ body: await recordEvent("order.paid", { id: "ord_window" }) }]);
+    let [delivery] = await deliveriesOf(ep.id);
+    for (let step = 0; step < RETRY_DELAYS_SECONDS.length; step++) {
+      expect(await endpoint(ep.id)).toMatchObject({ status: "enabled" });
+      await sweepDueDeliveries(longWindow, new Date(delivery!.nextAttemptAt!));
+      [delivery] = await deliveriesOf(ep.id);
+    }
+    expect(delivery).toMatchObject({ status: "failed", attempts: 8 });
+    expect(await endpoint(ep.id)).toMatchObject({ status: "disabled", consecutiveFailures: 8 });
+    expect((await endpoint(ep.id)).disabledReason).toMatch(/Every attempt failed since .* \(8 attempts; last: HTTP 502\)/);
+  });
+
+  it("keeps the endpoint enabled when a delivery gives up but the endpoint answered another one in between", async () => {
+    const longWindow = { ...env, WEBHOOK_DISABLE_AFTER_HOURS: "48" };
+    let healthy = false;
+    receivers = mockReceivers(() => (healthy ? new Response(null, { status: 204 }) : new Response("upstream down", { status: 503 })));
+    const ep = await createEndpoint(["order.paid", "order.cancelled"]);
+    await deliver(QUEUE, [{ body: await recordEvent("order.paid", { id: "ord_between" }) }]);
+    // Another event gets through after the first delivery's first attempt: the streak restarts.
+    healthy = true;
+    await deliver(QUEUE, [{ body: await recordEvent("order.cancelled", { id: "ord_between" }) }]);
+    healthy = false;
+    let failing = (await deliveriesOf(ep.id)).find((d) => d.status === "pending")!;
+    for (let step = 0; step < RETRY_DELAYS_SECONDS.length; step++) {
+      await sweepDueDeliveries(longWindow, new Date(failing.nextAttemptAt!));
+      failing = (await deliveriesOf(ep.id)).find((d) => d.id === failing.id)!;
+    }
+    expect(failing).toMatchObject({ status: "failed", attempts: 8 });
+    expect(await endpoint(ep.id)).toMatchObject({ status: "enabled", consecutiveFailures: 7 });
+  });
+
   it("disables an endpoint at once when it answers 410 Gone, and sends it nothing more", async () => {
     receivers = mockReceivers(() => new Response("gone", { status: 410 }));
     const ep = await createEndpoint(["order.cancelled"]);

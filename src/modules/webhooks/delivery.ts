@@ -105,6 +105,8 @@ export interface AttemptVerdict {
   gone: boolean;
   /** Milliseconds until the next attempt, when the outcome is "retry". */
   delayMs: number | null;
+  /** A retryable failure with no retry left: the delivery gives up. */
+  exhausted: boolean;
   /** What the delivery row shows: the error or status, or "Retries exhausted; …". */
   summary: string | null;
   lastError: string | null;
@@ -124,7 +126,7 @@ export function classify(sent: SendResult, sendable: boolean, retryStep: number)
   const outcome = succeeded ? "succeeded" : delayMs !== null ? "retry" : "failed";
   const summary = sent.error ?? (statusCode !== null ? `HTTP ${statusCode}` : null);
   const lastError = succeeded ? null : retryable && delayMs === null ? `Retries exhausted; last: ${summary}` : summary;
-  return { outcome, succeeded, gone, delayMs, summary, lastError };
+  return { outcome, succeeded, gone, delayMs, summary, lastError, exhausted: retryable && delayMs === null };
 }
 
 /** One batch: the attempt row, the delivery's new state, and the endpoint's health. */
@@ -172,12 +174,21 @@ async function recordAttempt(
       summary: verdict.summary,
       at,
       windowStart: new Date(now.getTime() - r.disableAfterMs).toISOString(),
+      exhaustedDelivery: verdict.exhausted ? delivery.id : null,
     }),
   ] as const);
 }
 
-/** Success resets the failure streak; 410 disables at once; a streak older than the window disables. */
-function endpointHealth(db: Database, endpointId: string, r: { succeeded: boolean; gone: boolean; statusCode: number | null; summary: string | null; at: string; windowStart: string }) {
+/**
+ * Success resets the failure streak; 410 disables at once; a streak older than the window disables, and
+ * so does a delivery that ran out of retries while the streak covered its whole life (the streak began
+ * no later than its first attempt): the schedule's ±20 % jitter can end it a little before the window.
+ */
+function endpointHealth(
+  db: Database,
+  endpointId: string,
+  r: { succeeded: boolean; gone: boolean; statusCode: number | null; summary: string | null; at: string; windowStart: string; exhaustedDelivery: string | null },
+) {
   if (r.succeeded) {
     return [db.update(webhookEndpoints).set({ failingSince: null, consecutiveFailures: 0 }).where(eq(webhookEndpoints.id, endpointId))];
   }
@@ -189,7 +200,9 @@ function endpointHealth(db: Database, endpointId: string, r: { succeeded: boolea
     return [failed, disable(db, endpointId, r.at, "The endpoint answered 410 Gone.", sql`1 = 1`)];
   }
   const reason = sql`'Every attempt failed since ' || ${webhookEndpoints.failingSince} || ' (' || ${webhookEndpoints.consecutiveFailures} || ' attempts; last: ' || ${r.summary ?? "unknown"} || ').'`;
-  return [failed, disable(db, endpointId, r.at, reason, lte(webhookEndpoints.failingSince, r.windowStart))];
+  const streakLongEnough = lte(webhookEndpoints.failingSince, r.windowStart);
+  const firstAttempt = sql`(SELECT min(${webhookAttempts.createdAt}) FROM ${webhookAttempts} WHERE ${webhookAttempts.deliveryId} = ${r.exhaustedDelivery})`;
+  return [failed, disable(db, endpointId, r.at, reason, r.exhaustedDelivery ? or(streakLongEnough, lte(webhookEndpoints.failingSince, firstAttempt)) : streakLongEnough)];
 }
 
 function disable(db: Database, endpointId: string, at: string, reason: string | ReturnType<typeof sql>, condition: ReturnType<typeof sql> | undefined) {
