@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
+import { precompiled } from "../../db/precompiled";
 import { ServiceError } from "../../shared/errors";
-import { basePricesJsonSql, readMarket, readMarketJoin, readMarketPriceSql } from "../pricing";
+import { basePricesJsonSql, readMarket, readMarketJoin, readMarketListRowSql, readMarketPriceColumns, readMarketPriceSql } from "../pricing";
 import { products, variants } from "./tables";
 
 /**
@@ -26,26 +27,38 @@ export function pricingOf(ctx: Pick<ServiceContext, "market">, requested: string
 export const joinMarket = (pricing: Pricing) => readMarketJoin(pricing.market, pricing.at);
 export const ON_ITS_ROW = sql`1 = 1`;
 
-/** A variant's price and compare-at price in the joined read market; `variantId` is the SQL of its id. */
-export const variantPriceSql = (variantId: SQL) => readMarketPriceSql(variantId);
+/** The price-list row (rowid) that sets a variant's price in the joined read market; `variantId` is the SQL of its id. */
+export const variantListRowSql = (variantId: SQL) => readMarketListRowSql(variantId);
 
-/** The base prices (every currency) of the variant aliased `v`, as a JSON array ordered by currency. */
-export const BASE_PRICES_JSON = basePricesJsonSql(sql`v.id`);
+/** A variant's price and compare-at price from its joined list row (`list`) and base price row (`base`). */
+export const variantPriceColumns = (list: string, base: string) => readMarketPriceColumns(list, base);
 
-const variantPrice = readMarketPriceSql(sql`${variants.id}`);
-const productPrice = (aggregate: "min" | "max") => sql<number | null>`(SELECT ${sql.raw(aggregate)}(${variantPrice.price}) FROM ${variants} WHERE ${variants.productId} = ${products.id})`;
+/** The base prices (every currency) of the variant aliased `vr` (records.ts variantSource), as a JSON array ordered by currency. */
+export const basePricesJson = precompiled(() => basePricesJsonSql(sql`vr.id`));
 
-/** What a product row is read with in its market. */
+// The market price subqueries are constant (they refer to the joined `read_market`, never to a bound
+// value), so each is rendered once per isolate (db/precompiled.ts).
+const variantPrice = { price: precompiled(() => readMarketPriceSql(sql`${variants.id}`).price), compareAt: precompiled(() => readMarketPriceSql(sql`${variants.id}`).compareAt) };
+const productPrice = (aggregate: "min" | "max") =>
+  precompiled(() => sql<number | null>`(SELECT ${sql.raw(aggregate)}(${readMarketPriceSql(sql`${variants.id}`).price}) FROM ${variants} WHERE ${variants.productId} = ${products.id})`);
+const productPriceMin = productPrice("min");
+const productPriceMax = productPrice("max");
+
+/** What a product row is read with in its market (spread it into a select: the price columns are rendered on first use). */
 export const productMarketColumns = {
   marketHandle: readMarket.handle,
   marketCurrency: readMarket.currency,
   marketPricesIncludeTax: readMarket.pricesIncludeTax,
-  marketPriceMin: productPrice("min"),
-  marketPriceMax: productPrice("max"),
+  get marketPriceMin() {
+    return productPriceMin();
+  },
+  get marketPriceMax() {
+    return productPriceMax();
+  },
 };
 
 /** The lowest variant price of a product in the read's market: what listings filter and sort on. */
-export const productMarketPriceMin = productMarketColumns.marketPriceMin;
+export const productMarketPriceMin = productPriceMin;
 
 export interface ProductMarketValues {
   marketHandle: string;
@@ -56,11 +69,18 @@ export interface ProductMarketValues {
 }
 
 /** What a variant row is read with in its market. */
+const variantBasePrices = precompiled(() => basePricesJsonSql(sql`${variants.id}`));
 export const variantMarketColumns = {
   marketCurrency: readMarket.currency,
-  marketPrice: variantPrice.price,
-  marketCompareAt: variantPrice.compareAt,
-  basePrices: basePricesJsonSql(sql`${variants.id}`),
+  get marketPrice() {
+    return variantPrice.price();
+  },
+  get marketCompareAt() {
+    return variantPrice.compareAt();
+  },
+  get basePrices() {
+    return variantBasePrices();
+  },
 };
 
 export interface VariantMarketValues {

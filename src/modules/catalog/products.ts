@@ -7,37 +7,57 @@ import { newId } from "../../shared/ids";
 import { decodeCursor, type Page, pageOf, withItems } from "../../shared/pagination";
 import { slugify } from "../../shared/schemas";
 import { parseInput } from "../../shared/validation";
+import { precompiled } from "../../db/precompiled";
 import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertCategoriesExist, assertTaxClass, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
-import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, toProduct } from "./records";
+import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, parseHydration, toProduct, type Hydration } from "./records";
 import { deleteProductImageObjects } from "./images";
 import { findMarket } from "../pricing";
 import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, productMarketPriceMin, unknownMarket, type Pricing, type ProductMarketValues } from "./market";
 
-type ListedRow = { row: ProductRow } & ProductMarketValues & Partial<{ variantsJson: string; categoryIdsJson: string }>;
+/** A selected product (see productColumns): its row and market values, hydrated with its parsed variants and category ids. */
+type ListedRow = { row: ProductRow } & ProductMarketValues & { hydration?: Hydration };
 
-const NULL_PRICE_HIGH = sql`coalesce(${productMarketPriceMin}, 9007199254740991)`;
+/** What a product read's statement returns: without hydration the price range comes from SQL, with it from the variants. */
+type SelectedRow = { row: ProductRow } & Omit<ProductMarketValues, "marketPriceMin" | "marketPriceMax"> &
+  Partial<Pick<ProductMarketValues, "marketPriceMin" | "marketPriceMax">> &
+  Partial<{ variantsJson: string; categoryIdsJson: string }>;
 
-const NULL_PRICE_LOW = sql`coalesce(${productMarketPriceMin}, -1)`;
+const NULL_PRICE_HIGH = precompiled(() => sql`coalesce(${productMarketPriceMin()}, 9007199254740991)`);
+
+const NULL_PRICE_LOW = precompiled(() => sql`coalesce(${productMarketPriceMin()}, -1)`);
 
 /** Keyset pagination per sort order: the sort expression, its direction and the row value a cursor holds. Prices are the read market's. */
 const sorts = {
-  newest: { expr: sql`${products.createdAt}`, dir: "desc", value: (r: ListedRow) => r.row.createdAt },
+  newest: { expr: () => sql`${products.createdAt}`, dir: "desc", value: (r: ListedRow) => r.row.createdAt },
   price_asc: { expr: NULL_PRICE_HIGH, dir: "asc", value: (r: ListedRow) => r.marketPriceMin ?? Number.MAX_SAFE_INTEGER },
   price_desc: { expr: NULL_PRICE_LOW, dir: "desc", value: (r: ListedRow) => r.marketPriceMin ?? -1 },
-  title_asc: { expr: sql`${products.title}`, dir: "asc", value: (r: ListedRow) => r.row.title },
+  title_asc: { expr: () => sql`${products.title}`, dir: "asc", value: (r: ListedRow) => r.row.title },
 } as const;
 
-/** What a product read selects: the row, its market values and, hydrated, its variants and category ids. */
+/**
+ * What a product read selects: the row and its market values and, hydrated, its variants and category
+ * ids, whose prices give the price range (parseHydration), so the price subqueries are not selected.
+ */
 function productColumns(hydrated: boolean) {
-  return { row: products, ...productMarketColumns, ...(hydrated ? hydrationColumns(sql.raw(`"products"."id"`)) : {}) };
+  const m = productMarketColumns;
+  return hydrated
+    ? { row: products, marketHandle: m.marketHandle, marketCurrency: m.marketCurrency, marketPricesIncludeTax: m.marketPricesIncludeTax, ...hydrationColumns() }
+    : { row: products, ...productMarketColumns };
 }
 
-/** A selected product (see productColumns) as a record, or hydrated as a `Product`. */
-function fromListed({ row, variantsJson, categoryIdsJson, ...market }: ListedRow, hydrated: boolean): ProductRecord | Product {
+/** A selected row with its hydration parsed and its price range known. */
+function toListed({ variantsJson, categoryIdsJson, marketPriceMin, marketPriceMax, ...rest }: SelectedRow): ListedRow {
+  if (variantsJson === undefined || categoryIdsJson === undefined) return { ...rest, marketPriceMin: marketPriceMin ?? null, marketPriceMax: marketPriceMax ?? null };
+  const hydration = parseHydration({ variantsJson, categoryIdsJson });
+  return { ...rest, marketPriceMin: hydration.priceMin, marketPriceMax: hydration.priceMax, hydration };
+}
+
+/** A listed product as a record, or hydrated as a `Product`. */
+function fromListed({ row, hydration, ...market }: ListedRow): ProductRecord | Product {
   const record = toProductRecord(row, market);
-  return hydrated ? toProduct(record, { variantsJson: variantsJson!, categoryIdsJson: categoryIdsJson! }) : record;
+  return hydration ? toProduct(record, hydration) : record;
 }
 
 /**
@@ -74,27 +94,29 @@ async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolea
     const inStock = sql`${products.id} IN (SELECT ${variants.productId} FROM ${variants} WHERE ${variants.sku} IN (${skusInStock()}))`;
     where.push(input.inStock ? inStock : sql`NOT (${inStock})`);
   }
-  if (input.minPrice !== undefined) where.push(sql`${productMarketPriceMin} >= ${input.minPrice}`);
-  if (input.maxPrice !== undefined) where.push(sql`${productMarketPriceMin} <= ${input.maxPrice}`);
+  if (input.minPrice !== undefined) where.push(sql`${productMarketPriceMin()} >= ${input.minPrice}`);
+  if (input.maxPrice !== undefined) where.push(sql`${productMarketPriceMin()} <= ${input.maxPrice}`);
 
   const sort = sorts[input.sort];
+  const sortExpr = sort.expr();
   if (input.cursor) {
     const c = decodeCursor(input.cursor);
     const op = sort.dir === "asc" ? sql`>` : sql`<`;
-    where.push(sql`(${sort.expr} ${op} ${c.v} OR (${sort.expr} = ${c.v} AND ${products.id} ${op} ${c.id}))`);
+    where.push(sql`(${sortExpr} ${op} ${c.v} OR (${sortExpr} = ${c.v} AND ${products.id} ${op} ${c.id}))`);
   }
 
   // The market is joined into the statement (one row, or none for an unknown market).
-  const rows: ListedRow[] = await ctx.db
+  const selected: SelectedRow[] = await ctx.db
     .select(productColumns(hydrated))
     .from(products)
     .innerJoin(joinMarket(pricing), ON_ITS_ROW)
     .where(and(...where))
     .orderBy(
-      sort.dir === "asc" ? asc(sort.expr) : desc(sort.expr),
+      sort.dir === "asc" ? asc(sortExpr) : desc(sortExpr),
       sort.dir === "asc" ? asc(products.id) : desc(products.id),
     )
     .limit(input.limit + 1);
+  const rows = selected.map(toListed);
 
   // An empty page may mean an unknown market or category: only then is it worth a query to tell them apart.
   if (rows.length === 0 && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
@@ -103,7 +125,7 @@ async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolea
   const page = pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.row.id }), Boolean(input.cursor));
   return withItems(
     page,
-    page.items.map((r) => fromListed(r, hydrated)),
+    page.items.map(fromListed),
   );
 }
 
@@ -118,7 +140,7 @@ export async function getProduct(ctx: ServiceContext, idOrSlug: string, market?:
 }
 
 async function productIn(ctx: ServiceContext, idOrSlug: string, pricing: Pricing, hydrated: boolean): Promise<ProductRecord | Product> {
-  const found: ListedRow | undefined = await ctx.db
+  const found: SelectedRow | undefined = await ctx.db
     .select(productColumns(hydrated))
     .from(products)
     .innerJoin(joinMarket(pricing), ON_ITS_ROW)
@@ -127,7 +149,7 @@ async function productIn(ctx: ServiceContext, idOrSlug: string, pricing: Pricing
   if (!found && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
   // Drafts and archived products are invisible to the public: a 404, not a 403, so they do not leak.
   if (!found || (found.row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
-  return fromListed(found, hydrated);
+  return fromListed(toListed(found));
 }
 
 export async function createProduct(ctx: ServiceContext, rawInput: unknown): Promise<Product> {

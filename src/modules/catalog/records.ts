@@ -2,9 +2,10 @@ import { asc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { isAdmin, type ServiceContext } from "../../context";
 import type { Database } from "../../db/client";
 import { availableUnits } from "../inventory";
+import { precompiled } from "../../db/precompiled";
 import { ServiceError } from "../../shared/errors";
 import { type Category, type Product, type ProductRecord, type Variant, type VariantRecord } from "./schemas";
-import { BASE_PRICES_JSON, joinMarket, ON_ITS_ROW, variantMarketColumns, variantPriceSql, type Pricing, type ProductMarketValues, type VariantMarketValues } from "./market";
+import { basePricesJson, joinMarket, ON_ITS_ROW, variantListRowSql, variantMarketColumns, variantPriceColumns, type Pricing, type ProductMarketValues, type VariantMarketValues } from "./market";
 import { productImages } from "./image-urls";
 import { categories, productCategories, products, variants } from "./tables";
 
@@ -187,18 +188,31 @@ export async function childCategoriesByParentIds(db: Database, parentIds: readon
  * so each read that hydrates joins `joinMarket(pricing)` once, and the read caches key their entries
  * by the resolved market (modules/protection/catalog-cache.ts).
  */
-function priceColumns(): { amount: SQL; currency: SQL; compareAt: SQL } {
-  const price = variantPriceSql(sql`v.id`);
-  return { amount: price.price, currency: sql`read_market.market_currency`, compareAt: price.compareAt };
-}
 
-/** The columns a variant's JSON object is made of, under the alias `v`: its row, price and availability. */
-function variantSource(where: SQL, orderBy: SQL = sql``): SQL {
-  const price = priceColumns();
-  return sql`(SELECT v.id, v.product_id, v.sku, v.title, v.options, ${price.amount} AS amount, ${price.currency} AS currency,
-      ${price.compareAt} AS compare_at, ${BASE_PRICES_JSON} AS prices, v.weight_grams, v.position,
-      ${availableUnits(sql`v.sku`)} AS available, v.created_at, v.updated_at
-    FROM variants v WHERE ${where} ${orderBy}) AS v`;
+/**
+ * The columns of `variantSource` over `vr` (a variant with `list_row`, its price-list row), `lp` (that
+ * row) and `bp` (its base price in the market's currency): its row, price and availability. Constant
+ * (the market is the joined `read_market`), so rendered once per isolate (db/precompiled.ts).
+ */
+const variantSourceColumns = precompiled(() => {
+  const price = variantPriceColumns("lp", "bp");
+  return sql`vr.id, vr.product_id, vr.sku, vr.title, vr.options, ${price.price} AS amount, read_market.market_currency AS currency,
+      ${price.compareAt} AS compare_at, ${basePricesJson()} AS prices, vr.weight_grams, vr.position,
+      ${availableUnits(sql`vr.sku`)} AS available, vr.created_at, vr.updated_at`;
+});
+const variantListRow = precompiled(() => variantListRowSql(sql`v.id`));
+
+/**
+ * The variants that match `where` (over `variants v`), each with its price and availability, as the
+ * subquery `v` (in position order when `ordered`). The price list that sets a variant's price is
+ * chosen once per variant and joined, not looked up again for each column that needs it.
+ */
+function variantSource(where: SQL, ordered = false): SQL {
+  return sql`(SELECT ${variantSourceColumns()}
+    FROM (SELECT v.*, ${variantListRow()} AS list_row FROM variants v WHERE ${where}) AS vr
+    LEFT JOIN price_list_prices lp ON lp.rowid = vr.list_row
+    LEFT JOIN variant_prices bp ON bp.variant_id = vr.id AND bp.currency = read_market.market_currency
+    ${ordered ? sql`ORDER BY vr.position, vr.id` : sql``}) AS v`;
 }
 
 /** One variant of `variantSource` as a JSON object in the shape of `Variant`. */
@@ -211,12 +225,12 @@ const VARIANT_OBJECT = sql`json_object(
       'createdAt', v.created_at, 'updatedAt', v.updated_at)`;
 
 /**
- * The variants of the product whose id is `productId` (an SQL reference to the outer row), in position
- * order, each with its price and availability, as one JSON array in the shape of `Variant`.
+ * The variants of the outer `products` row, in position order, each with its price and availability,
+ * as one JSON array in the shape of `Variant`.
  */
-function variantsJson(productId: SQL): SQL<string> {
-  return sql<string>`(SELECT json_group_array(${VARIANT_OBJECT}) FROM ${variantSource(sql`v.product_id = ${productId}`, sql`ORDER BY v.position, v.id`)})`;
-}
+const variantsJson = precompiled(
+  () => sql<string>`(SELECT json_group_array(${VARIANT_OBJECT}) FROM ${variantSource(sql`v.product_id = "products"."id"`, true)})`,
+);
 
 /**
  * One variant by id in the read's market, with its price and availability (the same shape as in a
@@ -230,23 +244,48 @@ export async function variantById(db: Database, id: string, pricing: Pricing): P
   return { market: row?.market ?? null, variant: row?.json ? (JSON.parse(row.json) as Variant) : undefined };
 }
 
-/** The product's category ids, sorted, as one JSON array. */
-function categoryIdsJson(productId: SQL): SQL<string> {
-  return sql<string>`(SELECT json_group_array(pc.category_id) FROM
-    (SELECT category_id FROM product_categories WHERE product_id = ${productId} ORDER BY category_id) AS pc)`;
+/** The outer `products` row's category ids, sorted, as one JSON array. */
+const categoryIdsJson = precompiled(
+  () => sql<string>`(SELECT json_group_array(pc.category_id) FROM
+    (SELECT category_id FROM product_categories WHERE product_id = "products"."id" ORDER BY category_id) AS pc)`,
+);
+
+/**
+ * What to select next to a `products` row to hydrate it without another query. The statement must
+ * select from `products` (unaliased) and join the read's market (`joinMarket(pricing)`).
+ */
+export function hydrationColumns() {
+  return { variantsJson: variantsJson(), categoryIdsJson: categoryIdsJson() };
 }
 
 /**
- * What to select next to a product row (`productId` names the outer row's id) to hydrate it without
- * another query. The statement must join the read's market (`joinMarket(pricing)`).
+ * The columns of hydrationColumns, parsed: the variants and the category ids, and the product's price
+ * range in the read's market taken from its variants (the lowest and highest variant price; null when
+ * none has one). That is what productMarketColumns' two price subqueries compute, so a hydrated read
+ * selects the variants once and does not run them.
  */
-export function hydrationColumns(productId: SQL) {
-  return { variantsJson: variantsJson(productId), categoryIdsJson: categoryIdsJson(productId) };
+export interface Hydration {
+  variants: Variant[];
+  categoryIds: string[];
+  priceMin: number | null;
+  priceMax: number | null;
 }
 
-/** A product record plus the columns of hydrationColumns, as the full `Product`. */
-export function toProduct(record: ProductRecord, hydration: { variantsJson: string; categoryIdsJson: string }): Product {
-  return { ...record, variants: JSON.parse(hydration.variantsJson) as Variant[], categoryIds: JSON.parse(hydration.categoryIdsJson) as string[] };
+export function parseHydration(columns: { variantsJson: string; categoryIdsJson: string }): Hydration {
+  const variants = JSON.parse(columns.variantsJson) as Variant[];
+  let priceMin: number | null = null;
+  let priceMax: number | null = null;
+  for (const { price } of variants) {
+    if (!price) continue;
+    if (priceMin === null || price.amount < priceMin) priceMin = price.amount;
+    if (priceMax === null || price.amount > priceMax) priceMax = price.amount;
+  }
+  return { variants, categoryIds: JSON.parse(columns.categoryIdsJson) as string[], priceMin, priceMax };
+}
+
+/** A product record plus its parsed hydration, as the full `Product`. */
+export function toProduct(record: ProductRecord, hydration: Hydration): Product {
+  return { ...record, variants: hydration.variants, categoryIds: hydration.categoryIds };
 }
 
 // ---------------------------------------------------------------------------------------------

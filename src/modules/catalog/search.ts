@@ -6,7 +6,7 @@ import { parseInput } from "../../shared/validation";
 import { SearchInput, type SearchHit } from "./schemas";
 import { findMarket } from "../pricing";
 import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, unknownMarket } from "./market";
-import { type ProductRow, toProductRecord, hydrationColumns, toProduct } from "./records";
+import { type ProductRow, toProductRecord, hydrationColumns, parseHydration, toProduct } from "./records";
 
 // Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
 const MARK_OPEN = "\u{E000}";
@@ -49,14 +49,13 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
   const m = productMarketColumns;
   // Each hit comes hydrated (variants with availability, category ids) and priced in the read's market
   // (joined into the same statement, see ./market.ts).
-  const hydration = hydrationColumns(sql`products.id`);
+  const hydration = hydrationColumns();
   const rows = await ctx.db.all<ProductSqlRow & MarketSqlRow & { score: number; hl_title: string; hl_description: string; variants_json: string; category_ids_json: string }>(sql`
     SELECT products.*, ${hydration.variantsJson} AS variants_json, ${hydration.categoryIdsJson} AS category_ids_json,
       bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
       highlight(products_fts, 1, ${MARK_OPEN}, ${MARK_CLOSE}) AS hl_title,
       snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description,
-      ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency, ${m.marketPricesIncludeTax} AS market_prices_include_tax,
-      ${m.marketPriceMin} AS market_price_min, ${m.marketPriceMax} AS market_price_max
+      ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency, ${m.marketPricesIncludeTax} AS market_prices_include_tax
     FROM products_fts INNER JOIN products ON products.id = products_fts.product_id INNER JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW}
     WHERE products_fts MATCH ${match} AND products.status = 'active'
     ORDER BY score, products.id
@@ -66,20 +65,16 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
   const page = pageOf(rows, input.limit, (r, i) => ({ v: offset + i + 1, id: r.id }), offset > 0);
   return withItems(
     page,
-    page.items.map((r) => ({
-      product: toProduct(
-        toProductRecord(fromSqlRow(r), {
-          marketHandle: r.market_handle,
-          marketCurrency: r.market_currency,
-          marketPricesIncludeTax: r.market_prices_include_tax,
-          marketPriceMin: r.market_price_min,
-          marketPriceMax: r.market_price_max,
-        }),
-        { variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json },
-      ),
-      score: r.score,
-      highlights: { title: markToHtml(r.hl_title), description: markToHtml(r.hl_description) },
-    })),
+    page.items.map((r) => {
+      // The price range comes from the hydrated variants (parseHydration), not from two more subqueries.
+      const hydration = parseHydration({ variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json });
+      const market = { marketHandle: r.market_handle, marketCurrency: r.market_currency, marketPricesIncludeTax: r.market_prices_include_tax };
+      return {
+        product: toProduct(toProductRecord(fromSqlRow(r), { ...market, marketPriceMin: hydration.priceMin, marketPriceMax: hydration.priceMax }), hydration),
+        score: r.score,
+        highlights: { title: markToHtml(r.hl_title), description: markToHtml(r.hl_description) },
+      };
+    }),
   );
 }
 
@@ -87,8 +82,6 @@ interface MarketSqlRow {
   market_handle: string;
   market_currency: string;
   market_prices_include_tax: number;
-  market_price_min: number | null;
-  market_price_max: number | null;
 }
 
 interface ProductSqlRow {

@@ -3,7 +3,7 @@
 export { marketForCart, findMarket, requireMarket, defaultMarket, listMarkets, marketCacheSlot } from "./markets";
 export { customerGroupsOf } from "./groups";
 export { basePriceStatements, basePricesOf, type BasePriceInput } from "./prices";
-export { resolvePrices, marketPriceSql, readMarket, readMarketJoin, readMarketPriceSql, basePricesJsonSql, choosePrice, type MarketRef, type ResolvePricesInput, type ResolvedPrice } from "./resolve";
+export { resolvePrices, marketPriceSql, readMarket, readMarketJoin, readMarketPriceSql, readMarketListRowSql, readMarketPriceColumns, basePricesJsonSql, choosePrice, type MarketRef, type ResolvePricesInput, type ResolvedPrice } from "./resolve";
 export { provideVariantProducts, provideCustomerExists, type VariantProducts, type CustomerExists } from "./directory";
 export { pricingForgetDeletedVariants } from "./handlers";
 export { Market, MarketSelector, PriceSource, VariantPrice } from "./schemas";

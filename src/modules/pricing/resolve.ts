@@ -162,6 +162,32 @@ export function readMarketPriceSql(variantId: SQL): { price: SQL<number | null>;
   return marketPriceSql(variantId, readMarket, readMarket.at) as { price: SQL<number | null>; compareAt: SQL<number | null> };
 }
 
+/**
+ * The price-list row that sets a variant's one-unit price in the joined read market, as the row's
+ * `rowid` (null: no list applies, the base price does): marketPriceSql's choice made once, so a read
+ * that needs the price, the compare-at price and the list's own compare-at joins that one row
+ * (`readMarketPriceColumns`) instead of repeating the ordered subquery for each.
+ */
+export function readMarketListRowSql(variantId: SQL): SQL<number | null> {
+  return sql<number | null>`(SELECT ${priceListPrices}.rowid FROM ${priceListPrices} INNER JOIN ${priceLists} ON ${priceLists.id} = ${priceListPrices.priceListId}
+    WHERE ${priceListPrices.variantId} = ${variantId} AND ${priceListPrices.minQuantity} <= 1 AND ${listApplies(readMarket, [], readMarket.at)}
+    ORDER BY ${priceListPrices.amount} ASC, ${priceLists.createdAt} ASC, ${priceLists.id} ASC LIMIT 1)`;
+}
+
+/**
+ * marketPriceSql's price and compare-at price written over two joined rows: `list` (aliased
+ * price_list_prices, joined on `readMarketListRowSql`) and `base` (aliased variant_prices in the read
+ * market's currency). Both may be missing (LEFT JOIN).
+ */
+export function readMarketPriceColumns(list: string, base: string): { price: SQL<number | null>; compareAt: SQL<number | null> } {
+  const l = (column: string) => sql.raw(`${list}.${column}`);
+  const b = (column: string) => sql.raw(`${base}.${column}`);
+  return {
+    price: sql<number | null>`coalesce(${l("amount")}, ${b("amount")})`,
+    compareAt: sql<number | null>`CASE WHEN ${l("amount")} IS NOT NULL THEN coalesce(${l("compare_at_amount")}, CASE WHEN ${b("amount")} > ${l("amount")} THEN ${b("amount")} END) ELSE ${b("compare_at_amount")} END`,
+  };
+}
+
 /** A variant's base prices in every currency as a JSON array (`[{currency, amount, compareAtAmount}]`, by currency), for catalog reads. */
 export function basePricesJsonSql(variantId: SQL): SQL<string> {
   return sql<string>`(SELECT json_group_array(json_object('currency', bp.currency, 'amount', bp.amount, 'compareAtAmount', bp.compare_at_amount))
