@@ -4,6 +4,7 @@ import { Problem } from "../shared/schemas";
 import { validationError } from "../shared/validation";
 import { errorToResponse } from "./problem";
 import type { AppEnv } from "./types";
+import type { Context, TypedResponse } from "hono";
 
 /** zod failures in params, query or body become one 400 problem with a pointer per field. */
 const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
@@ -61,4 +62,13 @@ export function listOf<T extends z.ZodType>(item: T, name: string) {
       next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` to get the next page; null on the last page." }),
     })
     .openapi(name);
+}
+
+/**
+ * A 200 `application/json` response whose body is JSON text a service already wrote (e.g. catalog's
+ * listProductsJson, which splices the JSON SQLite built instead of parsing and re-serialising it).
+ * The route's OpenAPI schema still describes it; the catalog tests compare it with the parsed read.
+ */
+export function jsonText<T>(c: Context, text: string): TypedResponse<T, 200, "json"> {
+  return c.newResponse(text, 200, { "content-type": "application/json" }) as unknown as TypedResponse<T, 200, "json">;
 }

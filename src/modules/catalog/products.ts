@@ -11,7 +11,7 @@ import { precompiled } from "../../db/precompiled";
 import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertCategoriesExist, assertTaxClass, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
-import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, parseHydration, toProduct, type Hydration } from "./records";
+import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, productJson, toProduct, unpackHydration, type Hydration } from "./records";
 import { deleteProductImageObjects } from "./images";
 import { findMarket } from "../pricing";
 import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, productMarketPriceMin, unknownMarket, type Pricing, type ProductMarketValues } from "./market";
@@ -50,7 +50,7 @@ function productColumns(hydrated: boolean) {
 /** A selected row with its hydration parsed and its price range known. */
 function toListed({ variantsJson, categoryIdsJson, marketPriceMin, marketPriceMax, ...rest }: SelectedRow): ListedRow {
   if (variantsJson === undefined || categoryIdsJson === undefined) return { ...rest, marketPriceMin: marketPriceMin ?? null, marketPriceMax: marketPriceMax ?? null };
-  const hydration = parseHydration({ variantsJson, categoryIdsJson });
+  const hydration = unpackHydration({ variantsJson, categoryIdsJson });
   return { ...rest, marketPriceMin: hydration.priceMin, marketPriceMax: hydration.priceMax, hydration };
 }
 
@@ -60,6 +60,11 @@ function fromListed({ row, hydration, ...market }: ListedRow): ProductRecord | P
   return hydration ? toProduct(record, hydration) : record;
 }
 
+/** A hydrated listed product as the JSON text of its `Product` (see productJson). */
+function listedJson({ row, hydration, ...market }: ListedRow): string {
+  return productJson(toProductRecord(row, market), hydration!);
+}
+
 /**
  * A page of products in one statement, priced in the read's market (joined into the statement). With
  * `hydrated` each product comes with its variants (with availability and market prices) and category
@@ -67,16 +72,25 @@ function fromListed({ row, hydration, ...market }: ListedRow): ProductRecord | P
  * its own way).
  */
 export async function listProductRecords(ctx: ServiceContext, rawInput: unknown): Promise<Page<ProductRecord>> {
-  return listPage(ctx, rawInput, false);
+  const page = await listPage(ctx, rawInput, false);
+  return withItems(page, page.items.map(fromListed));
 }
 
 export async function listProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<Product>> {
-  return listPage(ctx, rawInput, true);
+  const page = await listPage(ctx, rawInput, true);
+  return withItems(page, page.items.map(fromListed) as Product[]);
 }
 
-async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: false): Promise<Page<ProductRecord>>;
-async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: true): Promise<Page<Product>>;
-async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolean): Promise<Page<ProductRecord | Product>> {
+/**
+ * listProducts' page with each product as its JSON text (REST writes them into its body): the same
+ * values, but the variants SQLite serialised are not parsed and serialised again (docs/performance.md).
+ */
+export async function listProductsJson(ctx: ServiceContext, rawInput: unknown): Promise<Page<string>> {
+  const page = await listPage(ctx, rawInput, true);
+  return withItems(page, page.items.map(listedJson));
+}
+
+async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolean): Promise<Page<ListedRow>> {
   const input = parseInput(ListProductsInput, rawInput);
   const pricing = pricingOf(ctx, input.market);
   const where: (SQL | undefined)[] = [visibleStatus(ctx, input.status)];
@@ -122,11 +136,7 @@ async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolea
   if (rows.length === 0 && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
   if (rows.length === 0 && input.category && !(await findCategory(ctx.db, input.category))) throw notFound("Category", input.category);
 
-  const page = pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.row.id }), Boolean(input.cursor));
-  return withItems(
-    page,
-    page.items.map(fromListed),
-  );
+  return pageOf(rows, input.limit, (r) => ({ v: sort.value(r), id: r.row.id }), Boolean(input.cursor));
 }
 
 /** One product priced in a market (`market`, else the request's X-Market, else the default). */

@@ -226,10 +226,13 @@ const VARIANT_OBJECT = sql`json_object(
 
 /**
  * The variants of the outer `products` row, in position order, each with its price and availability,
- * as one JSON array in the shape of `Variant`.
+ * as one JSON array in the shape of `Variant`, packed with the lowest and highest variant price in the
+ * market: `<min>,<max>,<array>` (empty when no variant has a price; see unpackHydration). The range
+ * comes from the same rows, so neither another subquery nor parsing the array is needed for it.
  */
 const variantsJson = precompiled(
-  () => sql<string>`(SELECT json_group_array(${VARIANT_OBJECT}) FROM ${variantSource(sql`v.product_id = "products"."id"`, true)})`,
+  () => sql<string>`(SELECT coalesce(min(v.amount), '') || ',' || coalesce(max(v.amount), '') || ',' || json_group_array(${VARIANT_OBJECT})
+    FROM ${variantSource(sql`v.product_id = "products"."id"`, true)})`,
 );
 
 /**
@@ -259,33 +262,37 @@ export function hydrationColumns() {
 }
 
 /**
- * The columns of hydrationColumns, parsed: the variants and the category ids, and the product's price
- * range in the read's market taken from its variants (the lowest and highest variant price; null when
- * none has one). That is what productMarketColumns' two price subqueries compute, so a hydrated read
- * selects the variants once and does not run them.
+ * The columns of hydrationColumns, unpacked but not parsed: the variants and category ids as JSON
+ * arrays, and the product's price range in the read's market (the lowest and highest variant price;
+ * null when none has one), which is what productMarketColumns' two price subqueries compute, so a
+ * hydrated read does not run them. REST writes the arrays into its body as they are (productJson).
  */
 export interface Hydration {
-  variants: Variant[];
-  categoryIds: string[];
+  variantsJson: string;
+  categoryIdsJson: string;
   priceMin: number | null;
   priceMax: number | null;
 }
 
-export function parseHydration(columns: { variantsJson: string; categoryIdsJson: string }): Hydration {
-  const variants = JSON.parse(columns.variantsJson) as Variant[];
-  let priceMin: number | null = null;
-  let priceMax: number | null = null;
-  for (const { price } of variants) {
-    if (!price) continue;
-    if (priceMin === null || price.amount < priceMin) priceMin = price.amount;
-    if (priceMax === null || price.amount > priceMax) priceMax = price.amount;
-  }
-  return { variants, categoryIds: JSON.parse(columns.categoryIdsJson) as string[], priceMin, priceMax };
+export function unpackHydration(columns: { variantsJson: string; categoryIdsJson: string }): Hydration {
+  const packed = columns.variantsJson;
+  const first = packed.indexOf(",");
+  const second = packed.indexOf(",", first + 1);
+  const amount = (text: string) => (text === "" ? null : Number(text));
+  return { variantsJson: packed.slice(second + 1), categoryIdsJson: columns.categoryIdsJson, priceMin: amount(packed.slice(0, first)), priceMax: amount(packed.slice(first + 1, second)) };
 }
 
-/** A product record plus its parsed hydration, as the full `Product`. */
+/** A product record plus its hydration, as the full `Product`. */
 export function toProduct(record: ProductRecord, hydration: Hydration): Product {
-  return { ...record, variants: hydration.variants, categoryIds: hydration.categoryIds };
+  return { ...record, variants: JSON.parse(hydration.variantsJson) as Variant[], categoryIds: JSON.parse(hydration.categoryIdsJson) as string[] };
+}
+
+/**
+ * The JSON text of `toProduct(record, hydration)` without parsing the variants and re-serialising them:
+ * the record's own JSON with the arrays SQLite built written in as they are (same keys, same order).
+ */
+export function productJson(record: ProductRecord, hydration: Hydration): string {
+  return `${JSON.stringify(record).slice(0, -1)},"variants":${hydration.variantsJson},"categoryIds":${hydration.categoryIdsJson}}`;
 }
 
 // ---------------------------------------------------------------------------------------------

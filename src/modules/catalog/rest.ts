@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { adminSecurity, createRouter, json, jsonBody, listOf, optionalAdminSecurity, problems, publicSecurity } from "../../http/openapi";
+import { adminSecurity, createRouter, json, jsonBody, jsonText, listOf, optionalAdminSecurity, problems, publicSecurity } from "../../http/openapi";
 import type { Context } from "hono";
 import { errorToResponse } from "../../http/problem";
 import type { AppEnv } from "../../http/types";
@@ -57,8 +57,9 @@ export const catalogRoutes = createRouter()
       responses: { 200: json(ProductList, "A page of products."), ...problems("VALIDATION_FAILED", "FORBIDDEN", "NOT_FOUND") },
     }),
     async (c) => {
-      const page = await catalog.listProducts(c.get("services"), c.req.valid("query"));
-      return c.json({ data: page.items, next_cursor: page.nextCursor }, 200);
+      // The products arrive as JSON text (listProductsJson): the body is written, not re-serialised.
+      const page = await catalog.listProductsJson(c.get("services"), c.req.valid("query"));
+      return jsonText<z.infer<typeof ProductList>>(c, `{"data":[${page.items.join(",")}],"next_cursor":${JSON.stringify(page.nextCursor)}}`);
     },
   )
   .openapi(

@@ -6,7 +6,7 @@ import { parseInput } from "../../shared/validation";
 import { SearchInput, type SearchHit } from "./schemas";
 import { findMarket } from "../pricing";
 import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, unknownMarket } from "./market";
-import { type ProductRow, toProductRecord, hydrationColumns, parseHydration, toProduct } from "./records";
+import { type ProductRow, toProductRecord, hydrationColumns, toProduct, unpackHydration } from "./records";
 
 // Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
 const MARK_OPEN = "\u{E000}";
@@ -66,8 +66,8 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
   return withItems(
     page,
     page.items.map((r) => {
-      // The price range comes from the hydrated variants (parseHydration), not from two more subqueries.
-      const hydration = parseHydration({ variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json });
+      // The price range comes with the hydrated variants (unpackHydration), not from two more subqueries.
+      const hydration = unpackHydration({ variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json });
       const market = { marketHandle: r.market_handle, marketCurrency: r.market_currency, marketPricesIncludeTax: r.market_prices_include_tax };
       return {
         product: toProduct(toProductRecord(fromSqlRow(r), { ...market, marketPriceMin: hydration.priceMin, marketPriceMax: hydration.priceMax }), hydration),
