@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { isAdmin, requireAdmin, type ServiceContext } from "../../context";
 import { skusInStock } from "../inventory";
@@ -11,18 +11,27 @@ import { precompiled } from "../../db/precompiled";
 import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertCategoriesExist, assertTaxClass, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
-import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, productJson, toProduct, unpackHydration, type Hydration } from "./records";
+import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, type ProductSqlRow, fromSqlRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, productJson, toProduct, unpackHydration, type Hydration } from "./records";
 import { deleteProductImageObjects } from "./images";
 import { findMarket } from "../pricing";
 import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, productMarketPriceMin, unknownMarket, type Pricing, type ProductMarketValues } from "./market";
 
-/** A selected product (see productColumns): its row and market values, hydrated with its parsed variants and category ids. */
+/** A read product: its row and market values, hydrated with its variants and category ids (unpacked, not parsed). */
 type ListedRow = { row: ProductRow } & ProductMarketValues & { hydration?: Hydration };
 
-/** What a product read's statement returns: without hydration the price range comes from SQL, with it from the variants. */
-type SelectedRow = { row: ProductRow } & Omit<ProductMarketValues, "marketPriceMin" | "marketPriceMax"> &
-  Partial<Pick<ProductMarketValues, "marketPriceMin" | "marketPriceMax">> &
-  Partial<{ variantsJson: string; categoryIdsJson: string }>;
+/**
+ * What a product read's statement returns, by column name: the row, the market's values and either
+ * the price range (records) or the hydration columns, whose variants give the range (unpackHydration).
+ */
+type SelectedRow = ProductSqlRow & {
+  market_handle: string;
+  market_currency: string;
+  market_prices_include_tax: number;
+  market_price_min?: number | null;
+  market_price_max?: number | null;
+  variants_json?: string;
+  category_ids_json?: string;
+};
 
 const NULL_PRICE_HIGH = precompiled(() => sql`coalesce(${productMarketPriceMin()}, 9007199254740991)`);
 
@@ -37,21 +46,37 @@ const sorts = {
 } as const;
 
 /**
- * What a product read selects: the row and its market values and, hydrated, its variants and category
- * ids, whose prices give the price range (parseHydration), so the price subqueries are not selected.
+ * What a product read selects, as constant SQL (rendered once per isolate, db/precompiled.ts): the
+ * row and the joined market's values, then either its price range (records) or, hydrated, its variants
+ * and category ids, whose prices give the range, so the two price subqueries are not run. Catalog reads
+ * are plain statements mapped by hand (fromSqlRow), not drizzle's builder: building and mapping the
+ * query was a fifth of a listing's CPU (docs/performance.md).
  */
-function productColumns(hydrated: boolean) {
+const SELECT_RECORD = precompiled(() => {
   const m = productMarketColumns;
-  return hydrated
-    ? { row: products, marketHandle: m.marketHandle, marketCurrency: m.marketCurrency, marketPricesIncludeTax: m.marketPricesIncludeTax, ...hydrationColumns() }
-    : { row: products, ...productMarketColumns };
+  return sql`SELECT "products".*, ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency,
+    ${m.marketPricesIncludeTax} AS market_prices_include_tax, ${m.marketPriceMin} AS market_price_min, ${m.marketPriceMax} AS market_price_max FROM "products"`;
+});
+const SELECT_HYDRATED = precompiled(() => {
+  const m = productMarketColumns;
+  const h = hydrationColumns();
+  return sql`SELECT "products".*, ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency,
+    ${m.marketPricesIncludeTax} AS market_prices_include_tax, ${h.variantsJson} AS variants_json, ${h.categoryIdsJson} AS category_ids_json FROM "products"`;
+});
+
+/** A product read's statement: the selection, the read's market joined (one row, or none when unknown), then `rest`. */
+function productRead(pricing: Pricing, hydrated: boolean, rest: SQL): SQL {
+  return sql`${hydrated ? SELECT_HYDRATED() : SELECT_RECORD()} INNER JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW} ${rest}`;
 }
 
-/** A selected row with its hydration parsed and its price range known. */
-function toListed({ variantsJson, categoryIdsJson, marketPriceMin, marketPriceMax, ...rest }: SelectedRow): ListedRow {
-  if (variantsJson === undefined || categoryIdsJson === undefined) return { ...rest, marketPriceMin: marketPriceMin ?? null, marketPriceMax: marketPriceMax ?? null };
-  const hydration = unpackHydration({ variantsJson, categoryIdsJson });
-  return { ...rest, marketPriceMin: hydration.priceMin, marketPriceMax: hydration.priceMax, hydration };
+/** A selected row as a read product, with its hydration unpacked and its price range known. */
+function toListed(r: SelectedRow): ListedRow {
+  const market = { marketHandle: r.market_handle, marketCurrency: r.market_currency, marketPricesIncludeTax: r.market_prices_include_tax };
+  if (r.variants_json === undefined || r.category_ids_json === undefined) {
+    return { row: fromSqlRow(r), ...market, marketPriceMin: r.market_price_min ?? null, marketPriceMax: r.market_price_max ?? null };
+  }
+  const hydration = unpackHydration({ variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json });
+  return { row: fromSqlRow(r), ...market, marketPriceMin: hydration.priceMin, marketPriceMax: hydration.priceMax, hydration };
 }
 
 /** A listed product as a record, or hydrated as a `Product`. */
@@ -119,17 +144,12 @@ async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolea
     where.push(sql`(${sortExpr} ${op} ${c.v} OR (${sortExpr} = ${c.v} AND ${products.id} ${op} ${c.id}))`);
   }
 
+  const condition = and(...where);
+  const dir = sql.raw(sort.dir === "asc" ? "ASC" : "DESC");
   // The market is joined into the statement (one row, or none for an unknown market).
-  const selected: SelectedRow[] = await ctx.db
-    .select(productColumns(hydrated))
-    .from(products)
-    .innerJoin(joinMarket(pricing), ON_ITS_ROW)
-    .where(and(...where))
-    .orderBy(
-      sort.dir === "asc" ? asc(sortExpr) : desc(sortExpr),
-      sort.dir === "asc" ? asc(products.id) : desc(products.id),
-    )
-    .limit(input.limit + 1);
+  const selected = await ctx.db.all<SelectedRow>(
+    productRead(pricing, hydrated, sql`${condition ? sql`WHERE ${condition}` : sql``} ORDER BY ${sortExpr} ${dir}, ${products.id} ${dir} LIMIT ${input.limit + 1}`),
+  );
   const rows = selected.map(toListed);
 
   // An empty page may mean an unknown market or category: only then is it worth a query to tell them apart.
@@ -150,15 +170,10 @@ export async function getProduct(ctx: ServiceContext, idOrSlug: string, market?:
 }
 
 async function productIn(ctx: ServiceContext, idOrSlug: string, pricing: Pricing, hydrated: boolean): Promise<ProductRecord | Product> {
-  const found: SelectedRow | undefined = await ctx.db
-    .select(productColumns(hydrated))
-    .from(products)
-    .innerJoin(joinMarket(pricing), ON_ITS_ROW)
-    .where(or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug)))
-    .get();
+  const found = await ctx.db.get<SelectedRow | undefined>(productRead(pricing, hydrated, sql`WHERE ${or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug))} LIMIT 1`));
   if (!found && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
   // Drafts and archived products are invisible to the public: a 404, not a 403, so they do not leak.
-  if (!found || (found.row.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
+  if (!found || (found.status !== "active" && !isAdmin(ctx.actor))) throw notFound("Product", idOrSlug);
   return fromListed(toListed(found));
 }
 

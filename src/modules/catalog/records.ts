@@ -295,6 +295,44 @@ export function productJson(record: ProductRecord, hydration: Hydration): string
   return `${JSON.stringify(record).slice(0, -1)},"variants":${hydration.variantsJson},"categoryIds":${hydration.categoryIdsJson}}`;
 }
 
+/** A `products` row as SQL returns it (`SELECT products.*`), for reads written as plain statements. */
+export interface ProductSqlRow {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  status: ProductRow["status"];
+  images: string;
+  uploaded_images: string;
+  attributes: string;
+  tax_class: string;
+  price_min: number | null;
+  price_max: number | null;
+  currency: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A `products` row as SQL returns it, as drizzle would map it (its JSON columns parsed). */
+export function fromSqlRow(r: ProductSqlRow): ProductRow {
+  return {
+    id: r.id,
+    slug: r.slug,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    images: JSON.parse(r.images) as string[],
+    uploadedImages: JSON.parse(r.uploaded_images) as ProductRow["uploadedImages"],
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
+    taxClass: r.tax_class,
+    priceMin: r.price_min,
+    priceMax: r.price_max,
+    currency: r.currency,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Public reads
 

@@ -6,7 +6,7 @@ import { parseInput } from "../../shared/validation";
 import { SearchInput, type SearchHit } from "./schemas";
 import { findMarket } from "../pricing";
 import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, unknownMarket } from "./market";
-import { type ProductRow, toProductRecord, hydrationColumns, toProduct, unpackHydration } from "./records";
+import { fromSqlRow, type ProductSqlRow, toProductRecord, hydrationColumns, toProduct, unpackHydration } from "./records";
 
 // Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
 const MARK_OPEN = "\u{E000}";
@@ -84,41 +84,6 @@ interface MarketSqlRow {
   market_prices_include_tax: number;
 }
 
-interface ProductSqlRow {
-  id: string;
-  slug: string;
-  title: string;
-  description: string;
-  status: ProductRow["status"];
-  images: string;
-  uploaded_images: string;
-  attributes: string;
-  tax_class: string;
-  price_min: number | null;
-  price_max: number | null;
-  currency: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function fromSqlRow(r: ProductSqlRow): ProductRow {
-  return {
-    id: r.id,
-    slug: r.slug,
-    title: r.title,
-    description: r.description,
-    status: r.status,
-    images: JSON.parse(r.images) as string[],
-    uploadedImages: JSON.parse(r.uploaded_images) as ProductRow["uploadedImages"],
-    attributes: JSON.parse(r.attributes) as Record<string, string>,
-    taxClass: r.tax_class,
-    priceMin: r.price_min,
-    priceMax: r.price_max,
-    currency: r.currency,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Admin writes. Each is one D1 batch (atomic); constraint violations become 409s.
