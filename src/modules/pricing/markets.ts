@@ -169,9 +169,9 @@ let slots: { generation: string; bySelector: Map<string, string>; defaultId: str
  * market `selector` resolves to, so every way of naming a market shares its cache entries; one query
  * per generation and isolate. An unknown selector gets a slot of its own (its read is a 400, never stored).
  */
-export async function marketCacheSlot(db: Database, selector: string | null, generation: string): Promise<string> {
+export async function marketCacheSlot(db: () => Database, selector: string | null, generation: string): Promise<string> {
   if (slots?.generation !== generation) {
-    const rows = await db.select({ id: markets.id, handle: markets.handle, isDefault: markets.isDefault }).from(markets);
+    const rows = await db().select({ id: markets.id, handle: markets.handle, isDefault: markets.isDefault }).from(markets);
     const bySelector = new Map<string, string>();
     for (const r of rows) bySelector.set(r.id, r.id).set(r.handle, r.id);
     slots = { generation, bySelector, defaultId: rows.find((r) => r.isDefault)?.id ?? null };

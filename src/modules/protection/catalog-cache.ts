@@ -66,8 +66,11 @@ export async function purgeCatalogCache(_env: Pick<Env, never> | Env, _changed: 
  */
 export const DEFAULT_MARKET = "-";
 
-/** Resolves a market selector (handle or id; null: the default market) to its slot within a cache generation. */
-export type MarketSlotResolver = (db: Database, selector: string | null, generation: string) => Promise<string>;
+/**
+ * Resolves a market selector (handle or id; null: the default market) to its slot within a cache
+ * generation. `db` is called only when the resolver must read (a read served from memory opens no database handle).
+ */
+export type MarketSlotResolver = (db: () => Database, selector: string | null, generation: string) => Promise<string>;
 
 let resolveSlot: MarketSlotResolver = async () => DEFAULT_MARKET;
 
@@ -76,7 +79,7 @@ export function provideMarketSlots(resolver: MarketSlotResolver): void {
 }
 
 /** The slot of a read for `selector` in this generation. */
-export const marketSlot = (db: Database, selector: string | null | undefined, generation: string): Promise<string> => resolveSlot(db, selector || null, generation);
+export const marketSlot = (db: () => Database, selector: string | null | undefined, generation: string): Promise<string> => resolveSlot(db, selector || null, generation);
 
 /**
  * The key of a REST read: generation, market slot, path and the query string in a canonical order.
@@ -105,7 +108,7 @@ const HOT_MAX_BODY_CHARS = 256 * 1024;
 // Isolates have 128 MB: the hot copies never take more than a few of them (the strings, and for REST
 // reads their UTF-8 bytes: at most about twice this).
 const HOT_MAX_TOTAL_CHARS = 4 * 1024 * 1024;
-const hot = new Map<string, { body: string; bytes?: Uint8Array<ArrayBuffer>; headers: [string, string][]; until: number }>();
+const hot = new Map<string, { body: string; bytes?: Uint8Array<ArrayBuffer>; init?: ResponseInit; headers: [string, string][]; until: number }>();
 const encoder = new TextEncoder();
 let hotChars = 0;
 
@@ -137,14 +140,15 @@ export function hotEntry(key: string, now = Date.now()): { body: string; headers
 }
 
 /**
- * A response from the hot copy of `key`. Its body is encoded to UTF-8 once per entry, not on every hit
- * (encoding a listing's ~60 KB string was the largest part of serving it from memory).
+ * A response from the hot copy of `key`. Its body is encoded to UTF-8 and its headers built once per
+ * entry, not on every hit (encoding a listing's ~60 KB string was the largest part of serving it from memory).
  */
 export function hotResponse(key: string, now = Date.now()): Response | undefined {
   const entry = hot.get(key);
   if (!entry || !hotEntry(key, now)) return undefined;
   entry.bytes ??= encoder.encode(entry.body) as Uint8Array<ArrayBuffer>;
-  return new Response(entry.bytes, { status: 200, headers: entry.headers });
+  entry.init ??= { status: 200, headers: new Headers(entry.headers) };
+  return new Response(entry.bytes, entry.init);
 }
 
 /** Drop the in-memory copies (tests use it to prove the Cache API copy on its own). */

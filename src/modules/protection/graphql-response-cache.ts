@@ -108,7 +108,7 @@ const documentIdentity = (query: string, operationName: string | null | undefine
 /** The entry's key; its market slot is the market X-Market resolves to (a `market` argument is in the document or variables). */
 async function entryKey(services: ServiceContext, identity: string, variables: unknown): Promise<string> {
   const generation = await currentGeneration(edgeCache());
-  const slot = await marketSlot(services.db, services.market, generation);
+  const slot = await marketSlot(() => services.db, services.market, generation);
   return graphqlCacheKey(generation, await sha256Hex(`${identity}\u0000${JSON.stringify(variables ?? {})}`), slot);
 }
 

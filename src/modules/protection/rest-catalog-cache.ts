@@ -38,6 +38,11 @@ function wantsOrigin(cacheControl: string | undefined): boolean {
   return !!cacheControl && /\b(no-cache|no-store|max-age=0)\b/i.test(cacheControl);
 }
 
+/** Cache keys by X-Market and URL, for the generation they were made in (not request-scoped: the same for every caller). */
+const keys = new Map<string, string>();
+let keysGeneration = "";
+const MAX_REMEMBERED_KEYS = 1000;
+
 /** For catalog GET routes: put it closest to the handler, after auth and rate limiting. */
 export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (c.req.method !== "GET") return next();
@@ -47,11 +52,23 @@ export const catalogReadCache = (): MiddlewareHandler<AppEnv> => async (c, next)
   let key: string | undefined;
   if (cache) {
     // Catalog reads are priced per market: the key's slot is the market the read resolves to
-    // (`?market=`, else X-Market, else the default), whichever way the request named it.
-    const url = new URL(c.req.url);
+    // (`?market=`, else X-Market, else the default), whichever way the request named it. The key of a
+    // URL and X-Market is remembered within the generation (markets changing start a new one).
     const generation = await currentGeneration(cache);
-    const slot = await marketSlot(c.get("services").db, url.searchParams.get("market") || c.req.header("x-market"), generation);
-    key = cacheKey(generation, url, slot);
+    if (keysGeneration !== generation) {
+      keys.clear();
+      keysGeneration = generation;
+    }
+    const xMarket = c.req.header("x-market");
+    const memo = `${xMarket ?? ""} ${c.req.url}`;
+    key = keys.get(memo);
+    if (!key) {
+      const url = new URL(c.req.url);
+      const services = c.get("services");
+      key = cacheKey(generation, url, await marketSlot(() => services.db, url.searchParams.get("market") || xMarket, generation));
+      if (keys.size >= MAX_REMEMBERED_KEYS) keys.clear();
+      keys.set(memo, key);
+    }
     // A client's `Cache-Control: no-cache` revalidates at the origin (and refreshes the edge copy).
     if (!wantsOrigin(c.req.header("cache-control"))) {
       let response = hotResponse(key);
