@@ -13,4 +13,9 @@ for candidate in "$root/../shared/peers/vendure" "$main/../shared/peers/vendure"
 done
 [ -n "$dir" ] && [ -f "$dir/side-by-side.sh" ] || { echo "bench:peer: no side-by-side.sh (set VENDURE_PEER_DIR); skipped"; exit 0; }
 command -v wrk >/dev/null || { echo "bench:peer: wrk not installed (apt-get install -y wrk); skipped"; exit 0; }
+# Under `npm run`, this project's node_modules/.bin (with its Node 22) leads PATH, but the recipe starts
+# Vendure with `node`, and Vendure's native SQLite module was built by the Node it was installed with:
+# hand the recipe the PATH without it (its `npx wrangler` still finds this project's wrangler and Node).
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)
+export PATH
 exec bash "$dir/side-by-side.sh" "$root"
