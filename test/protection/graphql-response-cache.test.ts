@@ -1,7 +1,8 @@
 import { getNamedType, isObjectType } from "graphql";
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import { getSchema } from "../../src/app/graphql";
-import { forgetHotCatalogEntries } from "../../src/modules/protection/catalog-cache";
+import { edgeCache, forgetHotCatalogEntries } from "../../src/modules/protection/catalog-cache";
 import { isConnection, isEdge } from "../../src/modules/protection/graphql-cost";
 import { deliver, recordEvent } from "../support/events-helpers";
 import { call, unique } from "../support/helpers";
@@ -24,6 +25,29 @@ async function createProduct(slug: string) {
 const productQuery = (slug: string) => `{ product(slug: "${slug}") { id title variants { sku price { amount currency } availability { available } } } }`;
 
 describe("GraphQL response cache", () => {
+  it("does not rewrite the stored result for an executed read that returns the same data, and refreshes it when it changes", async () => {
+    const slug = unique("gq-noreput");
+    const created = await createProduct(slug);
+    const puts = vi.spyOn(Object.getPrototypeOf(edgeCache()) as Cache, "put");
+    const graphqlPuts = () => puts.mock.calls.filter(([key]) => String(key instanceof Request ? key.url : key).includes("/graphql/")).length;
+    const executed = () => gqlWith(PROD, { query: productQuery(slug) }, { ip: freshIp(), headers: { "cache-control": "no-cache" } });
+    const before = graphqlPuts();
+    const first = await executed();
+    expect(first.body.data.product.title).toBe(`Kettle ${slug}`);
+    expect(graphqlPuts()).toBe(before + 1); // the first execution stores the result
+    const second = await executed();
+    expect(second.headers.get("x-edge-cache")).toBe("MISS");
+    expect(second.body.data).toEqual(first.body.data);
+    expect(graphqlPuts()).toBe(before + 1); // the same data: no second write
+    // New data in the same generation (a change the generation does not see) is written.
+    await env.DB.prepare("UPDATE products SET title = ? WHERE id = ?").bind("Quiet kettle", created.id).run();
+    const third = await executed();
+    expect(third.body.data.product.title).toBe("Quiet kettle");
+    expect(graphqlPuts()).toBe(before + 2);
+    expect((await gqlWith(PROD, { query: productQuery(slug) }, { ip: freshIp() })).body.data.product.title).toBe("Quiet kettle");
+    puts.mockRestore();
+  });
+
   it("answers a repeated anonymous catalog query from the cache, with the caller's own cost report", async () => {
     const slug = unique("gcache");
     await createProduct(slug);

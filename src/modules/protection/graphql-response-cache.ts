@@ -175,6 +175,10 @@ export function useCatalogResponseCache(): Plugin {
             [COST_HEADERS.requested, String(cost.requestedQueryCost)],
             [COST_HEADERS.actual, String(cost.actualQueryCost)],
           ];
+          // A read that executed anyway (`no-cache`, or another isolate's copy expired) and got the bytes
+          // this isolate stored moments ago leaves the copies alone, as REST's origin reads do: rewriting
+          // identical bytes costs a Cache API write per read and changes nothing a caller could see.
+          if (hotEntry(key)?.body === body) return;
           rememberHot(key, body, headers);
           services.waitUntil(edgeCache().put(key, new Response(body, { headers })));
         },
