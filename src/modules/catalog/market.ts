@@ -38,9 +38,10 @@ export const basePricesJson = precompiled(() => basePricesJsonSql(sql`vr.id`));
 
 // The market price subqueries are constant (they refer to the joined `read_market`, never to a bound
 // value), so each is rendered once per isolate (db/precompiled.ts).
-const variantPrice = { price: precompiled(() => readMarketPriceSql(sql`${variants.id}`).price), compareAt: precompiled(() => readMarketPriceSql(sql`${variants.id}`).compareAt) };
+const variantMarketPrice = () => readMarketPriceSql(sql`${variants.id}`);
+const variantPrice = { price: precompiled(() => variantMarketPrice().price), compareAt: precompiled(() => variantMarketPrice().compareAt) };
 const productPrice = (aggregate: "min" | "max") =>
-  precompiled(() => sql<number | null>`(SELECT ${sql.raw(aggregate)}(${readMarketPriceSql(sql`${variants.id}`).price}) FROM ${variants} WHERE ${variants.productId} = ${products.id})`);
+  precompiled(() => sql<number | null>`(SELECT ${sql.raw(aggregate)}(${variantMarketPrice().price}) FROM ${variants} WHERE ${variants.productId} = ${products.id})`);
 const productPriceMin = productPrice("min");
 const productPriceMax = productPrice("max");
 

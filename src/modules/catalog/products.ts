@@ -23,7 +23,7 @@ type ListedRow = { row: ProductRow } & ProductMarketValues & { hydration?: Hydra
  * What a product read's statement returns, by column name: the row, the market's values and either
  * the price range (records) or the hydration columns, whose variants give the range (unpackHydration).
  */
-type SelectedRow = ProductSqlRow & {
+export type SelectedRow = ProductSqlRow & {
   market_handle: string;
   market_currency: string;
   market_prices_include_tax: number;
@@ -52,21 +52,23 @@ const sorts = {
  * are plain statements mapped by hand (fromSqlRow), not drizzle's builder: building and mapping the
  * query was a fifth of a listing's CPU (docs/performance.md).
  */
-const SELECT_RECORD = precompiled(() => {
-  const m = productMarketColumns;
-  return sql`SELECT "products".*, ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency,
-    ${m.marketPricesIncludeTax} AS market_prices_include_tax, ${m.marketPriceMin} AS market_price_min, ${m.marketPriceMax} AS market_price_max FROM "products"`;
-});
-const SELECT_HYDRATED = precompiled(() => {
-  const m = productMarketColumns;
+const productColumns = (extra: () => SQL) =>
+  precompiled(() => {
+    const m = productMarketColumns;
+    return sql`"products".*, ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency,
+    ${m.marketPricesIncludeTax} AS market_prices_include_tax, ${extra()}`;
+  });
+const RECORD_COLUMNS = productColumns(() => sql`${productMarketColumns.marketPriceMin} AS market_price_min, ${productMarketColumns.marketPriceMax} AS market_price_max`);
+
+/** A hydrated product's columns (a `SelectedRow`; hydratedProduct maps it), for statements over `products` that join the read's market. */
+export const hydratedProductColumns = productColumns(() => {
   const h = hydrationColumns();
-  return sql`SELECT "products".*, ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency,
-    ${m.marketPricesIncludeTax} AS market_prices_include_tax, ${h.variantsJson} AS variants_json, ${h.categoryIdsJson} AS category_ids_json FROM "products"`;
+  return sql`${h.variantsJson} AS variants_json, ${h.categoryIdsJson} AS category_ids_json`;
 });
 
 /** A product read's statement: the selection, the read's market joined (one row, or none when unknown), then `rest`. */
 function productRead(pricing: Pricing, hydrated: boolean, rest: SQL): SQL {
-  return sql`${hydrated ? SELECT_HYDRATED() : SELECT_RECORD()} INNER JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW} ${rest}`;
+  return sql`SELECT ${hydrated ? hydratedProductColumns() : RECORD_COLUMNS()} FROM "products" INNER JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW} ${rest}`;
 }
 
 /** A selected row as a read product, with its hydration unpacked and its price range known. */
@@ -83,6 +85,11 @@ function toListed(r: SelectedRow): ListedRow {
 function fromListed({ row, hydration, ...market }: ListedRow): ProductRecord | Product {
   const record = toProductRecord(row, market);
   return hydration ? toProduct(record, hydration) : record;
+}
+
+/** A row selected with hydratedProductColumns as the full `Product`. */
+export function hydratedProduct(row: SelectedRow): Product {
+  return fromListed(toListed(row)) as Product;
 }
 
 /** A hydrated listed product as the JSON text of its `Product` (see productJson). */

@@ -187,9 +187,7 @@ export async function childCategoriesByParentIds(db: Database, parentIds: readon
  * base price, or a price list that applies to everyone there now. The statements below reference it,
  * so each read that hydrates joins `joinMarket(pricing)` once, and the read caches key their entries
  * by the resolved market (modules/protection/catalog-cache.ts).
- */
-
-/**
+ *
  * The columns of `variantSource` over `vr` (a variant with `list_row`, its price-list row), `lp` (that
  * row) and `bp` (its base price in the market's currency): its row, price and availability. Constant
  * (the market is the joined `read_market`), so rendered once per isolate (db/precompiled.ts).

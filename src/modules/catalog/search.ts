@@ -5,8 +5,8 @@ import { decodeCursor, type Page, pageOf, withItems } from "../../shared/paginat
 import { parseInput } from "../../shared/validation";
 import { SearchInput, type SearchHit } from "./schemas";
 import { findMarket } from "../pricing";
-import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, unknownMarket } from "./market";
-import { fromSqlRow, type ProductSqlRow, toProductRecord, hydrationColumns, toProduct, unpackHydration } from "./records";
+import { joinMarket, pricingOf, ON_ITS_ROW, unknownMarket } from "./market";
+import { hydratedProduct, hydratedProductColumns, type SelectedRow } from "./products";
 
 // Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
 const MARK_OPEN = "\u{E000}";
@@ -46,16 +46,13 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
   }
 
   const pricing = pricingOf(ctx, input.market);
-  const m = productMarketColumns;
   // Each hit comes hydrated (variants with availability, category ids) and priced in the read's market
-  // (joined into the same statement, see ./market.ts).
-  const hydration = hydrationColumns();
-  const rows = await ctx.db.all<ProductSqlRow & MarketSqlRow & { score: number; hl_title: string; hl_description: string; variants_json: string; category_ids_json: string }>(sql`
-    SELECT products.*, ${hydration.variantsJson} AS variants_json, ${hydration.categoryIdsJson} AS category_ids_json,
+  // (joined into the same statement, see ./market.ts), with the columns and mapping of product reads.
+  const rows = await ctx.db.all<SelectedRow & { score: number; hl_title: string; hl_description: string }>(sql`
+    SELECT ${hydratedProductColumns()},
       bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
       highlight(products_fts, 1, ${MARK_OPEN}, ${MARK_CLOSE}) AS hl_title,
-      snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description,
-      ${m.marketHandle} AS market_handle, ${m.marketCurrency} AS market_currency, ${m.marketPricesIncludeTax} AS market_prices_include_tax
+      snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description
     FROM products_fts INNER JOIN products ON products.id = products_fts.product_id INNER JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW}
     WHERE products_fts MATCH ${match} AND products.status = 'active'
     ORDER BY score, products.id
@@ -65,25 +62,10 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
   const page = pageOf(rows, input.limit, (r, i) => ({ v: offset + i + 1, id: r.id }), offset > 0);
   return withItems(
     page,
-    page.items.map((r) => {
-      // The price range comes with the hydrated variants (unpackHydration), not from two more subqueries.
-      const hydration = unpackHydration({ variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json });
-      const market = { marketHandle: r.market_handle, marketCurrency: r.market_currency, marketPricesIncludeTax: r.market_prices_include_tax };
-      return {
-        product: toProduct(toProductRecord(fromSqlRow(r), { ...market, marketPriceMin: hydration.priceMin, marketPriceMax: hydration.priceMax }), hydration),
-        score: r.score,
-        highlights: { title: markToHtml(r.hl_title), description: markToHtml(r.hl_description) },
-      };
-    }),
+    page.items.map((r) => ({
+      product: hydratedProduct(r),
+      score: r.score,
+      highlights: { title: markToHtml(r.hl_title), description: markToHtml(r.hl_description) },
+    })),
   );
 }
-
-interface MarketSqlRow {
-  market_handle: string;
-  market_currency: string;
-  market_prices_include_tax: number;
-}
-
-
-// ---------------------------------------------------------------------------------------------
-// Admin writes. Each is one D1 batch (atomic); constraint violations become 409s.

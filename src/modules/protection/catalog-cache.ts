@@ -108,7 +108,15 @@ const HOT_MAX_BODY_CHARS = 256 * 1024;
 // Isolates have 128 MB: the hot copies never take more than a few of them (the strings, and for REST
 // reads their UTF-8 bytes: at most about twice this).
 const HOT_MAX_TOTAL_CHARS = 4 * 1024 * 1024;
-const hot = new Map<string, { body: string; bytes?: Uint8Array<ArrayBuffer>; init?: ResponseInit; headers: [string, string][]; until: number }>();
+interface HotEntry {
+  body: string;
+  headers: [string, string][];
+  until: number;
+  /** The body as UTF-8 and the response's init, made on the first hit that needs a Response (hotResponse). */
+  bytes?: Uint8Array<ArrayBuffer>;
+  init?: ResponseInit;
+}
+const hot = new Map<string, HotEntry>();
 const encoder = new TextEncoder();
 let hotChars = 0;
 
@@ -129,7 +137,11 @@ export function rememberHot(key: string, body: string, headers: Headers | [strin
 }
 
 /** The hot copy of `key` (body and headers), if this isolate has a fresh one. */
-export function hotEntry(key: string, now = Date.now()): { body: string; headers: [string, string][] } | undefined {
+export function hotEntry(key: string, now = Date.now()): Pick<HotEntry, "body" | "headers"> | undefined {
+  return liveEntry(key, now);
+}
+
+function liveEntry(key: string, now: number): HotEntry | undefined {
   const entry = hot.get(key);
   if (!entry) return undefined;
   if (entry.until <= now) {
@@ -144,8 +156,8 @@ export function hotEntry(key: string, now = Date.now()): { body: string; headers
  * entry, not on every hit (encoding a listing's ~60 KB string was the largest part of serving it from memory).
  */
 export function hotResponse(key: string, now = Date.now()): Response | undefined {
-  const entry = hot.get(key);
-  if (!entry || !hotEntry(key, now)) return undefined;
+  const entry = liveEntry(key, now);
+  if (!entry) return undefined;
   entry.bytes ??= encoder.encode(entry.body) as Uint8Array<ArrayBuffer>;
   entry.init ??= { status: 200, headers: new Headers(entry.headers) };
   return new Response(entry.bytes, entry.init);
