@@ -6,6 +6,10 @@ import { useEffect, useState } from "preact/hooks";
 export const BASE = "/admin";
 type Listener = () => void;
 const listeners = new Set<Listener>();
+let navigations = 0;
+
+/** How many in-app navigations (links, back and forward) happened since the page loaded. */
+export const navigationCount = (): number => navigations;
 
 export function currentPath(): string {
   return location.pathname.replace(/\/+$/, "") || BASE;
@@ -14,10 +18,12 @@ export function currentPath(): string {
 export function navigate(to: string, { replace = false } = {}): void {
   if (to === location.pathname + location.search) return;
   history[replace ? "replaceState" : "pushState"](null, "", to);
+  navigations++;
   for (const listener of listeners) listener();
 }
 
 addEventListener("popstate", () => {
+  navigations++;
   for (const listener of listeners) listener();
 });
 

@@ -2,14 +2,23 @@
 import type { ComponentChildren, InputHTMLAttributes } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, type Problem } from "./api";
+import { navigationCount } from "./router";
+
+/** The navigation whose page heading last received focus (0: the first load, which moves no focus). */
+let focusedAfter = 0;
 
 /** Every page: one h1 that receives focus after navigation, and the document title. */
 export function Page(props: { title: string; actions?: ComponentChildren; children: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${props.title} · Edgeshop admin`;
-    // Move focus to the new page's heading (not on first load: the browser starts at the top anyway).
-    if (document.activeElement && document.activeElement !== document.body) heading.current?.focus();
+    // Move focus to the new page's heading once per navigation; not on first load (the browser starts at
+    // the top anyway), and not when a page re-renders without one: that used to pull a keyboard user who
+    // had started tabbing (e.g. to the skip link) back to the heading while the first page was loading.
+    if (navigationCount() !== focusedAfter) {
+      focusedAfter = navigationCount();
+      heading.current?.focus();
+    }
   }, [props.title]);
   return (
     <>
