@@ -78,6 +78,8 @@ export const ADMIN_SCOPES: readonly AdminScope[] = [
  * Everything a service needs for one request. Built once per request and passed down;
  * nothing request-scoped lives at module scope because isolates are reused across requests.
  */
+export type ClientNetwork = { country?: string | undefined; asn?: number | undefined };
+
 export interface ServiceContext {
   env: Env;
   db: Database;
@@ -86,7 +88,7 @@ export interface ServiceContext {
   /** The caller's IP (`CF-Connecting-IP`), for per-client throttling; absent outside HTTP. */
   clientIp?: string;
   /** Where the request came from (`request.cf` country and ASN), for risk scoring; absent outside Cloudflare. */
-  clientNetwork?: { country?: string | undefined; asn?: number | undefined };
+  readonly clientNetwork?: ClientNetwork | undefined;
   /** Guest credentials: the secret cart token (`X-Cart-Token`) and order token (`X-Order-Token`), if sent. */
   cartToken?: string | undefined;
   orderToken?: string | undefined;
@@ -101,7 +103,11 @@ export function createServiceContext(args: {
   actor: Actor;
   requestId: string;
   clientIp?: string;
-  clientNetwork?: { country?: string | undefined; asn?: number | undefined };
+  /**
+   * The client's network, or how to read it: given as a function it is read on first use (reading a
+   * request's `cf` object is not free, and only checkout's risk scoring needs it).
+   */
+  clientNetwork?: ClientNetwork | (() => ClientNetwork | undefined);
   waitUntil?: (promise: Promise<unknown>) => void;
   cartToken?: string | undefined;
   orderToken?: string | undefined;
@@ -110,6 +116,7 @@ export function createServiceContext(args: {
   db?: () => Database;
 }): ServiceContext {
   let db: Database | undefined;
+  let network = args.clientNetwork;
   return {
     env: args.env,
     get db() {
@@ -118,7 +125,10 @@ export function createServiceContext(args: {
     actor: args.actor,
     requestId: args.requestId,
     ...(args.clientIp && { clientIp: args.clientIp }),
-    ...(args.clientNetwork && { clientNetwork: args.clientNetwork }),
+    get clientNetwork() {
+      if (typeof network === "function") network = network();
+      return network;
+    },
     cartToken: args.cartToken,
     orderToken: args.orderToken,
     ...(args.market && { market: args.market }),

@@ -73,7 +73,7 @@ export const authenticate = (options: { csrf: "unsafe-methods" | "graphql" }): M
       actor,
       requestId: c.get("requestId"),
       clientIp: c.req.header("cf-connecting-ip"),
-      clientNetwork: clientNetwork(c.req.raw.cf),
+      clientNetwork: () => clientNetwork(c.req.raw.cf),
       waitUntil,
       cartToken: c.req.header("x-cart-token"),
       orderToken: c.req.header("x-order-token"),
