@@ -70,6 +70,10 @@ function createInstance(mode: Mode): YogaServerInstance<ServerContext, GraphQLCo
     context: ({ services, responseCookies }) => createGraphQLContext(services, responseCookies),
     // CORS is the Hono middleware's (exact allow-list); Yoga's default would reflect any origin.
     cors: false,
+    // The body limit is the Hono middleware's too (src/app/http.ts `limitBody`: MAX_BODY_BYTES, image
+    // uploads MAX_IMAGE_BYTES), in front of every /graphql request and far below Yoga's default 25 MB;
+    // Yoga's own copy piped every request body through one more TransformStream (~3% of a read).
+    maxRequestBodySize: false,
     // Unexpected errors are logged by maskError with the request id; yoga's own logger would repeat them.
     logging: false,
     maskedErrors: {

@@ -17,8 +17,9 @@ export function toConnection<T>(page: Page<T>) {
       get startCursor() {
         return page.cursors[0] ?? null;
       },
+      // With a next page, the last item's cursor is the next cursor the page already encoded.
       get endCursor() {
-        return page.cursors.at(-1) ?? null;
+        return page.nextCursor ?? page.cursors.at(-1) ?? null;
       },
     },
   };

@@ -104,6 +104,43 @@ describe("one statement per catalog read", () => {
     );
   });
 
+  it("brings a product's categories in the same statement over GraphQL (product, listing, search), in the loader's order", async () => {
+    // Ordered by depth, then position, then id: the second root (position 1) before the first (position 2), the child last.
+    const first = await createCategory({ position: 2 });
+    const second = await createCategory({ position: 1 });
+    const child = await createCategory({ parentId: first.id });
+    const title = `Categorised ${unique("c")}`;
+    const product = await createProduct({ title, categoryIds: [child.id, first.id, second.id] });
+    const fields = `id categories { id name slug description depth position parent { id } } variants { sku }`;
+    const documents = {
+      product: `{ product(slug: "${product.slug}") { ${fields} } }`,
+      listing: `{ products(first: 1, category: "${child.id}") { edges { node { ${fields} } } } }`,
+      search: `{ search(query: ${JSON.stringify(title)}, first: 1) { edges { node { product { ${fields} } } } } }`,
+      // Categories without variants: still one statement (the product is read hydrated).
+      records: `{ product(slug: "${product.slug}") { id categories { id } } }`,
+    };
+    const expected = [second.id, first.id, child.id];
+    for (const [name, query] of Object.entries(documents)) {
+      await warmMarketSlots();
+      const counter = countingD1(env.DB);
+      const res = await callWith({ DB: counter.db, ENVIRONMENT: "production" }, "POST", "/graphql", {
+        body: { query },
+        headers: { "cf-connecting-ip": freshIp(), "cache-control": "no-cache" },
+      });
+      expect(res.body.errors, name).toBeUndefined();
+      const read = name === "listing" ? res.body.data.products.edges[0].node : name === "search" ? res.body.data.search.edges[0].node.product : res.body.data.product;
+      expect(read.id, name).toBe(product.id);
+      expect(read.categories.map((c: any) => c.id), name).toEqual(expected);
+      // Parents are resolved by their loader (one more statement) only where asked for.
+      expect(counter.count(), name).toBe(name === "records" ? 1 : 2);
+      if (name !== "records") {
+        const rest = (await call("GET", `/v1/categories/${child.id}`)).body;
+        expect(read.categories[2]).toEqual({ id: rest.id, name: rest.name, slug: rest.slug, description: rest.description, depth: 1, position: rest.position, parent: { id: first.id } });
+        expect(read.categories[0].parent).toBeNull();
+      }
+    }
+  });
+
   it("keeps paging with the next cursor", async () => {
     const { category, products } = await stockedCategory();
     const first = (await call("GET", `/v1/products?category=${category.id}&limit=2`)).body;

@@ -81,6 +81,15 @@ describe("request body limits", () => {
     expect(res.body.type).toBe("https://edgeshop.dev/problems/payload-too-large");
   });
 
+  it("limits GraphQL bodies with the same configured size (Yoga keeps no limit of its own)", async () => {
+    const query = `{ categories { id } } # ${"x".repeat(2000)}`;
+    const headers = { "cf-connecting-ip": freshIp() };
+    const res = await callWith({ MAX_BODY_BYTES: "1024" }, "POST", "/graphql", { body: { query }, headers });
+    expect(res.status).toBe(413);
+    expect(res.body.type).toBe("https://edgeshop.dev/problems/payload-too-large");
+    expect((await callWith({ MAX_BODY_BYTES: "4096" }, "POST", "/graphql", { body: { query }, headers })).status).toBe(200);
+  });
+
   it("still refuses non-JSON bodies with 415", async () => {
     const res = await callWith({}, "POST", "/v1/products", { admin: true, body: "title=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(res.status).toBe(415);

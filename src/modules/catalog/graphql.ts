@@ -2,9 +2,11 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import { orNull } from "../../graphql/errors";
 import { builder, SHARED, DeletedRef, dropNulls, fromKeyValues, KeyValueInput, KeyValueRef, MoneyInput, MoneyRef, toKeyValues } from "../../graphql/builder";
 import { forwardArgs, toConnection } from "../../graphql/connection";
+import type { ServiceContext } from "../../context";
 import { ServiceError } from "../../shared/errors";
 import { deleteProductImage, uploadProductImage } from "./images";
 import type { Category, ProductImage, ProductRecord, SearchHit, VariantRecord } from "./schemas";
+import type { HydratedProduct, HydrationOptions } from "./products";
 import { variantsKey } from "./loaders";
 import * as catalog from "./service";
 
@@ -85,7 +87,8 @@ ProductRef.implement({
       // priced in the same market: no second query. Each then carries its availability too.
       resolve: (p, _args, ctx) => ("variants" in p && Array.isArray(p.variants) ? (p.variants as VariantRecord[]) : ctx.loaders.catalog.variantsByProduct.load(variantsKey(p))),
     }),
-    categories: t.field({ type: [CategoryRef], resolve: (p, _args, ctx) => ctx.loaders.catalog.categoriesByProduct.load(p.id) }),
+    // Hydrated reads that were asked for categories carry them (readOptions): no loader query.
+    categories: t.field({ type: [CategoryRef], resolve: (p, _args, ctx) => (p as HydratedProduct).categories ?? ctx.loaders.catalog.categoriesByProduct.load(p.id) }),
     createdAt: t.exposeString("createdAt", { description: "RFC 3339 UTC." }),
     updatedAt: t.exposeString("updatedAt", { description: "RFC 3339 UTC." }),
   }),
@@ -138,7 +141,7 @@ CategoryRef.implement({
       },
       resolve: async (c, args, ctx, info) =>
         toConnection(
-          await (asksFor(info, "variants") ? catalog.listProducts : catalog.listProductRecords)(ctx.services, {
+          await listIn(ctx.services, info, {
             ...forwardArgs(args),
             category: c.id,
             ...(args.sort && { sort: args.sort }),
@@ -179,6 +182,20 @@ function asksFor(info: GraphQLResolveInfo, name: string): boolean {
   return info.fieldNodes.some((node) => walk(node.selectionSet));
 }
 
+/**
+ * How to read products for this field: hydrated (one statement) when the selection asks for variants or
+ * categories, with the categories in the same statement when it asks for them; null: records only.
+ */
+function readOptions(info: GraphQLResolveInfo): HydrationOptions | null {
+  const categories = asksFor(info, "categories");
+  return categories || asksFor(info, "variants") ? { categories } : null;
+}
+
+function listIn(services: ServiceContext, info: GraphQLResolveInfo, input: Record<string, unknown>) {
+  const options = readOptions(info);
+  return options ? catalog.listProducts(services, input, options) : catalog.listProductRecords(services, input);
+}
+
 function byIdOrSlug(args: { id?: string | null; slug?: string | null }): string {
   const key = args.id ?? args.slug;
   if (!key || (args.id && args.slug)) {
@@ -205,7 +222,7 @@ builder.queryFields((t) => ({
       const { first, after, last, before, ...filters } = args;
       const input = { ...forwardArgs({ first, after, last, before }), ...dropNulls(filters) };
       // Asked for variants: one statement brings them (with availability) instead of two loader queries.
-      return toConnection(await (asksFor(info, "variants") ? catalog.listProducts : catalog.listProductRecords)(ctx.services, input));
+      return toConnection(await listIn(ctx.services, info, input));
     },
   }),
   product: t.field({
@@ -214,7 +231,11 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "A product by id or slug; null when it does not exist or is not visible to you.",
     args: { id: t.arg.id(), slug: t.arg.string(), market: t.arg.string({ description: MARKET_ARG }) },
-    resolve: (_root, args, ctx, info) => orNull(() => (asksFor(info, "variants") ? catalog.getProduct : catalog.getProductRecord)(ctx.services, byIdOrSlug(args), args.market)),
+    resolve: (_root, args, ctx, info) =>
+      orNull(() => {
+        const options = readOptions(info);
+        return options ? catalog.getProduct(ctx.services, byIdOrSlug(args), args.market, options) : catalog.getProductRecord(ctx.services, byIdOrSlug(args), args.market);
+      }),
   }),
   categories: t.field({
     type: [CategoryRef],
@@ -234,8 +255,8 @@ builder.queryFields((t) => ({
     extensions: SHARED,
     description: "Full-text search over active products, ranked by bm25.",
     args: { query: t.arg.string({ required: true }), market: t.arg.string({ description: MARKET_ARG }) },
-    resolve: async (_root, args, ctx) =>
-      toConnection(await catalog.searchProducts(ctx.services, { q: args.query, ...forwardArgs(args), ...(args.market && { market: args.market }) })),
+    resolve: async (_root, args, ctx, info) =>
+      toConnection(await catalog.searchProducts(ctx.services, { q: args.query, ...forwardArgs(args), ...(args.market && { market: args.market }) }, { categories: asksFor(info, "categories") })),
   }),
 }));
 

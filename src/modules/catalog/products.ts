@@ -8,16 +8,28 @@ import { decodeCursor, type Page, pageOf, withItems } from "../../shared/paginat
 import { slugify } from "../../shared/schemas";
 import { parseInput } from "../../shared/validation";
 import { precompiled } from "../../db/precompiled";
-import { CreateProductInput, ListProductsInput, UpdateProductInput, type Product, type ProductRecord } from "./schemas";
+import { CreateProductInput, ListProductsInput, UpdateProductInput, type Category, type Product, type ProductRecord } from "./schemas";
 import { categories, productCategories, products, variants } from "./tables";
 import { refreshPriceRange, productEvent, assertCategoriesExist, assertTaxClass, assertVariantSet, variantPriceStatements, variantValues, commitCatalogChange } from "./commit";
-import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, type ProductSqlRow, fromSqlRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, productJson, toProduct, unpackHydration, type Hydration } from "./records";
+import { now, D1_MAX_BOUND_PARAMETERS, type ProductRow, type ProductSqlRow, fromSqlRow, toProductRecord, visibleStatus, findCategory, hydrationColumns, categoriesColumn, productJson, toProduct, unpackHydration, type Hydration } from "./records";
 import { deleteProductImageObjects } from "./images";
 import { findMarket } from "../pricing";
 import { joinMarket, pricingOf, ON_ITS_ROW, productMarketColumns, productMarketPriceMin, unknownMarket, type Pricing, type ProductMarketValues } from "./market";
 
-/** A read product: its row and market values, hydrated with its variants and category ids (unpacked, not parsed). */
-type ListedRow = { row: ProductRow } & ProductMarketValues & { hydration?: Hydration };
+/** A read product: its row and market values, hydrated with its variants and category ids (unpacked, not parsed), and its categories' JSON when asked for. */
+type ListedRow = { row: ProductRow } & ProductMarketValues & { hydration?: Hydration; categoriesJson?: string };
+
+/**
+ * What a hydrated read brings besides variants and category ids. `categories`: each product's
+ * categories as `Category` objects (in categoriesByProductIds' order), in the same statement:
+ * GraphQL's `Product.categories` then needs no loader query. REST reads do not ask for them.
+ */
+export interface HydrationOptions {
+  categories?: boolean;
+}
+
+/** A hydrated product, with its categories when the read asked for them (HydrationOptions). */
+export type HydratedProduct = Product & { categories?: Category[] };
 
 /**
  * What a product read's statement returns, by column name: the row, the market's values and either
@@ -31,6 +43,7 @@ export type SelectedRow = ProductSqlRow & {
   market_price_max?: number | null;
   variants_json?: string;
   category_ids_json?: string;
+  categories_json?: string;
 };
 
 const NULL_PRICE_HIGH = precompiled(() => sql`coalesce(${productMarketPriceMin()}, 9007199254740991)`);
@@ -60,15 +73,24 @@ const productColumns = (extra: () => SQL) =>
   });
 const RECORD_COLUMNS = productColumns(() => sql`${productMarketColumns.marketPriceMin} AS market_price_min, ${productMarketColumns.marketPriceMax} AS market_price_max`);
 
-/** A hydrated product's columns (a `SelectedRow`; hydratedProduct maps it), for statements over `products` that join the read's market. */
-export const hydratedProductColumns = productColumns(() => {
+const HYDRATED_COLUMNS = productColumns(() => {
   const h = hydrationColumns();
   return sql`${h.variantsJson} AS variants_json, ${h.categoryIdsJson} AS category_ids_json`;
 });
+const HYDRATED_WITH_CATEGORIES_COLUMNS = productColumns(() => {
+  const h = hydrationColumns();
+  return sql`${h.variantsJson} AS variants_json, ${h.categoryIdsJson} AS category_ids_json, ${categoriesColumn()} AS categories_json`;
+});
 
-/** A product read's statement: the selection, the read's market joined (one row, or none when unknown), then `rest`. */
-function productRead(pricing: Pricing, hydrated: boolean, rest: SQL): SQL {
-  return sql`SELECT ${hydrated ? hydratedProductColumns() : RECORD_COLUMNS()} FROM "products" INNER JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW} ${rest}`;
+/**
+ * A hydrated product's columns (a `SelectedRow`; hydratedProduct maps it), with its categories when
+ * `options.categories`, for statements over `products` that join the read's market.
+ */
+export const hydratedProductColumns = (options: HydrationOptions = {}) => (options.categories ? HYDRATED_WITH_CATEGORIES_COLUMNS() : HYDRATED_COLUMNS());
+
+/** A product read's statement: the selection, the read's market joined (one row, or none when unknown), then `rest`. `hydrated` null: records only. */
+function productRead(pricing: Pricing, hydrated: HydrationOptions | null, rest: SQL): SQL {
+  return sql`SELECT ${hydrated ? hydratedProductColumns(hydrated) : RECORD_COLUMNS()} FROM "products" INNER JOIN ${joinMarket(pricing)} ON ${ON_ITS_ROW} ${rest}`;
 }
 
 /** A selected row as a read product, with its hydration unpacked and its price range known. */
@@ -78,22 +100,27 @@ function toListed(r: SelectedRow): ListedRow {
     return { row: fromSqlRow(r), ...market, marketPriceMin: r.market_price_min ?? null, marketPriceMax: r.market_price_max ?? null };
   }
   const hydration = unpackHydration({ variantsJson: r.variants_json, categoryIdsJson: r.category_ids_json });
-  return { row: fromSqlRow(r), ...market, marketPriceMin: hydration.priceMin, marketPriceMax: hydration.priceMax, hydration };
+  const listed: ListedRow = { row: fromSqlRow(r), ...market, marketPriceMin: hydration.priceMin, marketPriceMax: hydration.priceMax, hydration };
+  if (r.categories_json !== undefined) listed.categoriesJson = r.categories_json;
+  return listed;
 }
 
-/** A listed product as a record, or hydrated as a `Product`. */
-function fromListed({ row, hydration, ...market }: ListedRow): ProductRecord | Product {
+/** A listed product as a record, or hydrated as a `Product` (with its categories when they were read). */
+function fromListed({ row, hydration, categoriesJson, ...market }: ListedRow): ProductRecord | HydratedProduct {
   const record = toProductRecord(row, market);
-  return hydration ? toProduct(record, hydration) : record;
+  if (!hydration) return record;
+  const product: HydratedProduct = toProduct(record, hydration);
+  if (categoriesJson !== undefined) product.categories = JSON.parse(categoriesJson) as Category[];
+  return product;
 }
 
-/** A row selected with hydratedProductColumns as the full `Product`. */
-export function hydratedProduct(row: SelectedRow): Product {
-  return fromListed(toListed(row)) as Product;
+/** A row selected with hydratedProductColumns as the full `Product` (with its categories when selected). */
+export function hydratedProduct(row: SelectedRow): HydratedProduct {
+  return fromListed(toListed(row)) as HydratedProduct;
 }
 
 /** A hydrated listed product as the JSON text of its `Product` (see productJson). */
-function listedJson({ row, hydration, ...market }: ListedRow): string {
+function listedJson({ row, hydration, categoriesJson: _categories, ...market }: ListedRow): string {
   return productJson(toProductRecord(row, market), hydration!);
 }
 
@@ -104,13 +131,13 @@ function listedJson({ row, hydration, ...market }: ListedRow): string {
  * its own way).
  */
 export async function listProductRecords(ctx: ServiceContext, rawInput: unknown): Promise<Page<ProductRecord>> {
-  const page = await listPage(ctx, rawInput, false);
+  const page = await listPage(ctx, rawInput, null);
   return withItems(page, page.items.map(fromListed));
 }
 
-export async function listProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<Product>> {
-  const page = await listPage(ctx, rawInput, true);
-  return withItems(page, page.items.map(fromListed) as Product[]);
+export async function listProducts(ctx: ServiceContext, rawInput: unknown, options: HydrationOptions = {}): Promise<Page<HydratedProduct>> {
+  const page = await listPage(ctx, rawInput, options);
+  return withItems(page, page.items.map(fromListed) as HydratedProduct[]);
 }
 
 /**
@@ -118,11 +145,11 @@ export async function listProducts(ctx: ServiceContext, rawInput: unknown): Prom
  * values, but the variants SQLite serialised are not parsed and serialised again (docs/performance.md).
  */
 export async function listProductsJson(ctx: ServiceContext, rawInput: unknown): Promise<Page<string>> {
-  const page = await listPage(ctx, rawInput, true);
+  const page = await listPage(ctx, rawInput, {});
   return withItems(page, page.items.map(listedJson));
 }
 
-async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolean): Promise<Page<ListedRow>> {
+async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: HydrationOptions | null): Promise<Page<ListedRow>> {
   const input = parseInput(ListProductsInput, rawInput);
   const pricing = pricingOf(ctx, input.market);
   const where: (SQL | undefined)[] = [visibleStatus(ctx, input.status)];
@@ -168,15 +195,15 @@ async function listPage(ctx: ServiceContext, rawInput: unknown, hydrated: boolea
 
 /** One product priced in a market (`market`, else the request's X-Market, else the default). */
 export async function getProductRecord(ctx: ServiceContext, idOrSlug: string, market?: string | null): Promise<ProductRecord> {
-  return productIn(ctx, idOrSlug, pricingOf(ctx, market), false);
+  return productIn(ctx, idOrSlug, pricingOf(ctx, market), null);
 }
 
-/** A product with its variants (with availability and market prices) and category ids, in one statement. */
-export async function getProduct(ctx: ServiceContext, idOrSlug: string, market?: string | null): Promise<Product> {
-  return (await productIn(ctx, idOrSlug, pricingOf(ctx, market), true)) as Product;
+/** A product with its variants (with availability and market prices) and category ids (and categories, when asked), in one statement. */
+export async function getProduct(ctx: ServiceContext, idOrSlug: string, market?: string | null, options: HydrationOptions = {}): Promise<HydratedProduct> {
+  return (await productIn(ctx, idOrSlug, pricingOf(ctx, market), options)) as HydratedProduct;
 }
 
-async function productIn(ctx: ServiceContext, idOrSlug: string, pricing: Pricing, hydrated: boolean): Promise<ProductRecord | Product> {
+async function productIn(ctx: ServiceContext, idOrSlug: string, pricing: Pricing, hydrated: HydrationOptions | null): Promise<ProductRecord | HydratedProduct> {
   const found = await ctx.db.get<SelectedRow | undefined>(productRead(pricing, hydrated, sql`WHERE ${or(eq(products.id, idOrSlug), eq(products.slug, idOrSlug))} LIMIT 1`));
   if (!found && pricing.market && !(await findMarket(ctx, pricing.market))) throw unknownMarket(pricing);
   // Drafts and archived products are invisible to the public: a 404, not a 403, so they do not leak.

@@ -252,6 +252,21 @@ const categoryIdsJson = precompiled(
 );
 
 /**
+ * The outer `products` row's categories in the order of `categoriesByProductIds` (depth, position,
+ * id), each as a JSON object in the shape of `Category`: GraphQL's `Product.categories` without a
+ * second statement (REST reads do not select it).
+ */
+const categoriesJson = precompiled(
+  () => sql<string>`(SELECT json_group_array(json_object('id', c.id, 'parentId', c.parent_id, 'name', c.name, 'slug', c.slug,
+      'description', c.description, 'depth', c.depth, 'position', c.position, 'createdAt', c.created_at, 'updatedAt', c.updated_at)) FROM
+    (SELECT categories.* FROM product_categories INNER JOIN categories ON categories.id = product_categories.category_id
+      WHERE product_categories.product_id = "products"."id" ORDER BY categories.depth, categories.position, categories.id) AS c)`,
+);
+
+/** A product's categories column (see categoriesJson), for reads that select from `products` (unaliased). */
+export const categoriesColumn = () => categoriesJson();
+
+/**
  * What to select next to a `products` row to hydrate it without another query. The statement must
  * select from `products` (unaliased) and join the read's market (`joinMarket(pricing)`).
  */

@@ -6,7 +6,7 @@ import { parseInput } from "../../shared/validation";
 import { SearchInput, type SearchHit } from "./schemas";
 import { findMarket } from "../pricing";
 import { joinMarket, pricingOf, ON_ITS_ROW, unknownMarket } from "./market";
-import { hydratedProduct, hydratedProductColumns, type SelectedRow } from "./products";
+import { hydratedProduct, hydratedProductColumns, type HydrationOptions, type SelectedRow } from "./products";
 
 // Private-use markers survive FTS5's highlight(); the text is HTML-escaped before they become <mark>.
 const MARK_OPEN = "\u{E000}";
@@ -31,8 +31,8 @@ export function toFtsQuery(q: string): string | null {
     .join(" ");
 }
 
-/** Full-text search over active products, ranked by bm25 (title 10, SKU 5, description 2). */
-export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Promise<Page<SearchHit>> {
+/** Full-text search over active products, ranked by bm25 (title 10, SKU 5, description 2); `options` as for product reads. */
+export async function searchProducts(ctx: ServiceContext, rawInput: unknown, options: HydrationOptions = {}): Promise<Page<SearchHit>> {
   const input = parseInput(SearchInput, rawInput);
   const match = toFtsQuery(input.q);
   if (!match) {
@@ -49,7 +49,7 @@ export async function searchProducts(ctx: ServiceContext, rawInput: unknown): Pr
   // Each hit comes hydrated (variants with availability, category ids) and priced in the read's market
   // (joined into the same statement, see ./market.ts), with the columns and mapping of product reads.
   const rows = await ctx.db.all<SelectedRow & { score: number; hl_title: string; hl_description: string }>(sql`
-    SELECT ${hydratedProductColumns()},
+    SELECT ${hydratedProductColumns(options)},
       bm25(products_fts, 0.0, 10.0, 2.0, 5.0) AS score,
       highlight(products_fts, 1, ${MARK_OPEN}, ${MARK_CLOSE}) AS hl_title,
       snippet(products_fts, 2, ${MARK_OPEN}, ${MARK_CLOSE}, '…', 24) AS hl_description

@@ -116,23 +116,42 @@ function estimate(set: SelectionSetNode, type: GraphQLCompositeType, walk: Walk,
   return total;
 }
 
-/** What was actually returned: the same rules over the response data, counting real list lengths. */
-function measure(set: SelectionSetNode, type: GraphQLCompositeType, data: Record<string, unknown>, walk: Walk): number {
-  let total = 0;
+/**
+ * What measuring the data of a selection set needs, worked out from the document alone: each counted
+ * (non-leaf) field's response key, its own cost and the plan of its selection. Which fields count and
+ * what each costs depend only on the document, the operation and the variables, so a plan is made
+ * once per document and variables (graphql-limits.ts memoises it) and the response data is then
+ * only walked, not matched against the schema again for every object of a page.
+ */
+export type CostPlan = readonly { key: string; own: number; child: CostPlan | null }[];
+
+function plan(set: SelectionSetNode, type: GraphQLCompositeType, walk: Walk): CostPlan {
+  const fields: { key: string; own: number; child: CostPlan | null }[] = [];
   for (const field of collectFields(set, type, walk)) {
     if (field.name.value.startsWith("__")) continue;
-    const key = field.alias?.value ?? field.name.value;
-    if (!(key in data)) continue;
     const definition = fieldDefinition(type, field.name.value);
     if (!definition) continue;
     const named = getNamedType(definition.type);
     if (isLeafType(named)) continue;
-    const own = ownCost(type, named, walk);
+    fields.push({ key: field.alias?.value ?? field.name.value, own: ownCost(type, named, walk), child: field.selectionSet ? plan(field.selectionSet, named as GraphQLCompositeType, walk) : null });
+  }
+  return fields;
+}
+
+/** What was actually returned: the same rules over the response data, counting real list lengths. */
+function measure(fields: CostPlan, data: Record<string, unknown>): number {
+  let total = 0;
+  for (const { key, own, child } of fields) {
+    if (!(key in data)) continue;
     const value = data[key];
-    const items = Array.isArray(value) ? value : [value];
-    for (const item of items) {
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        total += own;
+        if (child && item && typeof item === "object") total += measure(child, item as Record<string, unknown>);
+      }
+    } else {
       total += own;
-      if (item && typeof item === "object" && field.selectionSet) total += measure(field.selectionSet, named as GraphQLCompositeType, item as Record<string, unknown>, walk);
+      if (child && value && typeof value === "object") total += measure(child, value as Record<string, unknown>);
     }
   }
   return total;
@@ -157,6 +176,22 @@ export function requestedQueryCost(
   return Math.max(1, root ? estimate(operation.selectionSet, root, walkOf(schema, fragments, variables)) : 0);
 }
 
+/** The plan that actualCost measures an operation's data with (null: no root type to measure). */
+export function actualCostPlan(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: readonly FragmentDefinitionNode[],
+  variables: Record<string, unknown> | null | undefined,
+): CostPlan | null {
+  const root = rootType(schema, operation);
+  return root ? plan(operation.selectionSet, root, walkOf(schema, fragments, variables)) : null;
+}
+
+/** The actual cost of an operation's data, measured with its actualCostPlan. */
+export function actualCost(fields: CostPlan | null, data: Record<string, unknown> | null | undefined): number {
+  return Math.max(1, fields && data ? measure(fields, data) : 0);
+}
+
 export function actualQueryCost(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
@@ -164,6 +199,5 @@ export function actualQueryCost(
   variables: Record<string, unknown> | null | undefined,
   data: Record<string, unknown> | null | undefined,
 ): number {
-  const root = rootType(schema, operation);
-  return Math.max(1, root && data ? measure(operation.selectionSet, root, data, walkOf(schema, fragments, variables)) : 0);
+  return actualCost(data ? actualCostPlan(schema, operation, fragments, variables) : null, data);
 }

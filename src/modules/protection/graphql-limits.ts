@@ -23,7 +23,7 @@ import { clientIdentity, protectionLimits } from "./limits";
 import type { BucketPolicy, BucketState } from "./rate-limiter-object";
 import { giveBackTokens, logLimiterFailure, takeTokens } from "./rate-limiter";
 import { ServiceError, type ErrorCode } from "../../shared/errors";
-import { actualQueryCost, COST, requestedQueryCost } from "./graphql-cost";
+import { actualCost, actualCostPlan, COST, requestedQueryCost, type CostPlan } from "./graphql-cost";
 import { toGraphQLError } from "../../graphql/errors";
 
 /**
@@ -166,21 +166,27 @@ export function settleQueryCost(charge: CostCharge, actual: number): CostExtensi
   return { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: after ? throttleStatus(policy, after.remaining) : null };
 }
 
-// The requested cost depends only on the document, the operation and the variables: Yoga's parse cache
-// hands back the same DocumentNode for the same text, so it is computed once per document and variables.
-const requestedCosts = new WeakMap<DocumentNode, Map<string, number>>();
+// The requested cost, and the plan the actual cost is measured with, depend only on the document, the
+// operation and the variables: Yoga's parse cache hands back the same DocumentNode for the same text,
+// so each is worked out once per document and variables.
+interface CostMemo {
+  requested: number;
+  /** Made on the first execution that needs it; null: nothing to measure. */
+  plan?: CostPlan | null;
+}
+const costMemos = new WeakMap<DocumentNode, Map<string, CostMemo>>();
 const REQUESTED_COSTS_PER_DOCUMENT = 50;
 
-function memoisedRequestedCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[], variables: Record<string, unknown> | undefined): number {
-  let perDocument = requestedCosts.get(document);
-  if (!perDocument) requestedCosts.set(document, (perDocument = new Map()));
+function memoisedCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[], variables: Record<string, unknown> | undefined): CostMemo {
+  let perDocument = costMemos.get(document);
+  if (!perDocument) costMemos.set(document, (perDocument = new Map()));
   const key = `${operation.name?.value ?? ""}\u0000${JSON.stringify(variables ?? {})}`;
-  let cost = perDocument.get(key);
-  if (cost === undefined) {
-    cost = requestedQueryCost(schema, operation, fragments, variables);
-    if (perDocument.size < REQUESTED_COSTS_PER_DOCUMENT) perDocument.set(key, cost);
+  let memo = perDocument.get(key);
+  if (memo === undefined) {
+    memo = { requested: requestedQueryCost(schema, operation, fragments, variables) };
+    if (perDocument.size < REQUESTED_COSTS_PER_DOCUMENT) perDocument.set(key, memo);
   }
-  return cost;
+  return memo;
 }
 
 /**
@@ -203,7 +209,8 @@ export function useCostLimit(): Plugin {
       if (operation.operation === "mutation") context.d1Session?.usePrimary();
       const fragments = definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
       const variables = args.variableValues as Record<string, unknown> | undefined;
-      const requested = memoisedRequestedCost(args.schema, args.document, operation, fragments, variables);
+      const memo = memoisedCost(args.schema, args.document, operation, fragments, variables);
+      const requested = memo.requested;
 
       if (requested > COST.maxQueryCost) {
         const { policy, state } = await chargeQueryCost(services, context.request, 0);
@@ -225,7 +232,9 @@ export function useCostLimit(): Plugin {
         onExecuteDone({ result, setResult }) {
           if (!result || Symbol.asyncIterator in result) return;
           const executed = result as ExecutionResult;
-          const actual = Math.min(requested, actualQueryCost(args.schema, operation, fragments, variables, executed.data as Record<string, unknown> | null));
+          const data = executed.data as Record<string, unknown> | null | undefined;
+          if (data && memo.plan === undefined) memo.plan = actualCostPlan(args.schema, operation, fragments, variables);
+          const actual = Math.min(requested, actualCost(memo.plan ?? null, data));
           setResult({ ...executed, extensions: { ...executed.extensions, cost: settleQueryCost(charge, actual) } });
         },
       };

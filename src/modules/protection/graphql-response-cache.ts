@@ -114,6 +114,24 @@ async function entryKey(services: ServiceContext, identity: string, variables: u
 
 const COST_HEADERS = { requested: "x-requested-cost", actual: "x-actual-cost" } as const;
 
+/**
+ * A `stringify` for Yoga's result serialiser that writes `data`, already serialised as `body`, as it
+ * is: the same text as JSON.stringify of the result (same keys in the same order, functions and
+ * undefined left out). A result whose data is not this one (a later plugin replaced it) is
+ * serialised as usual.
+ */
+function serialiseWith(data: unknown, body: string): (result: ExecutionResult) => string {
+  return (result) => {
+    if (result.data !== data) return JSON.stringify(result);
+    let out = "";
+    for (const [name, value] of Object.entries(result)) {
+      const text: string | undefined = name === "data" ? body : JSON.stringify(value);
+      if (text !== undefined) out += `${out ? "," : "{"}${JSON.stringify(name)}:${text}`;
+    }
+    return out ? `${out}}` : "{}";
+  };
+}
+
 export function useCatalogResponseCache(): Plugin {
   const lookups = new WeakMap<object, Lookup & { variables: unknown }>();
   const statuses = new WeakMap<Request, "HIT" | "MISS">();
@@ -163,12 +181,14 @@ export function useCatalogResponseCache(): Plugin {
       // The generation is taken before the data is read: a purge meanwhile leaves this entry behind.
       const key = await entryKey(services, lookup.identity, lookup.variables);
       return {
-        onExecuteDone({ result }) {
+        onExecuteDone({ result, setResult }) {
           if (!result || Symbol.asyncIterator in result) return;
           const executed = result as ExecutionResult;
           const cost = (executed.extensions as { cost?: { requestedQueryCost: number; actualQueryCost: number } } | undefined)?.cost;
           if (executed.errors?.length || !executed.data || !cost) return;
           const body = JSON.stringify(executed.data);
+          // The response writes the data as these bytes instead of serialising it a second time.
+          setResult({ ...executed, stringify: serialiseWith(executed.data, body) } as ExecutionResult);
           const headers: [string, string][] = [
             ["cache-control", EDGE_CACHE_CONTROL],
             ["content-type", "application/json"],
