@@ -136,6 +136,30 @@ describe("market-aware catalog reads over REST", () => {
 });
 
 describe("market-aware catalog reads over GraphQL", () => {
+  it("brings each variant's base prices exactly when the selection asks for them, fragments included", async () => {
+    const rest = await call("GET", `/v1/products/${dear.product.slug}`);
+    const basePrices = rest.body.variants[0].prices.map((p: any) => ({ currency: p.currency, amount: p.amount }));
+    expect(basePrices).toEqual([{ currency: "EUR", amount: 2000 }, { currency: "GBP", amount: 1500 }, { currency: "USD", amount: 2400 }]);
+    const res = await gql(
+      `query($slug: String!, $cat: String!, $q: String!) {
+        direct: product(slug: $slug) { variants { prices { currency amount } } }
+        listed: products(category: $cat, sort: TITLE_ASC, first: 3) { edges { node { ...VariantPrices } } }
+        found: search(query: $q, first: 1) { edges { node { product { variants { ... on Variant { prices { currency amount } } } } } } }
+        without: products(category: $cat, sort: TITLE_ASC, first: 3) { edges { node { title variants { sku price { amount } } } } }
+      }
+      fragment VariantPrices on Product { title variants { sku price { amount } prices { currency amount } } }`,
+      { slug: dear.product.slug, cat: category.slug, q: "Beta" },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.direct.variants[0].prices).toEqual(basePrices);
+    const beta = res.data.listed.edges.find((e: any) => e.node.title === "Beta").node;
+    expect(beta.variants[0].prices).toEqual(basePrices);
+    expect(res.data.found.edges.map((e: any) => e.node.product.variants[0].prices)).toContainEqual(basePrices);
+    // Reading without the base prices changes nothing else the selection asked for.
+    const strip = (node: any) => ({ title: node.title, variants: node.variants.map((v: any) => ({ sku: v.sku, price: v.price })) });
+    expect(res.data.without.edges.map((e: any) => e.node)).toEqual(res.data.listed.edges.map((e: any) => strip(e.node)));
+  });
+
   it("prices each root field in its own market argument, variants included, in one query", async () => {
     const res = await gql(
       `query($slug: String!, $uk: String!, $us: String!, $cat: String!) {

@@ -184,11 +184,16 @@ function asksFor(info: GraphQLResolveInfo, name: string): boolean {
 
 /**
  * How to read products for this field: hydrated (one statement) when the selection asks for variants or
- * categories, with the categories in the same statement when it asks for them; null: records only.
+ * categories, with the categories in the same statement when it asks for them, and the variants' base
+ * prices in every currency only when it asks for `prices`; null: records only.
  */
 function readOptions(info: GraphQLResolveInfo): HydrationOptions | null {
   const categories = asksFor(info, "categories");
-  return categories || asksFor(info, "variants") ? { categories } : null;
+  return categories || asksFor(info, "variants") ? hydrationFor(info, categories) : null;
+}
+
+function hydrationFor(info: GraphQLResolveInfo, categories = asksFor(info, "categories")): HydrationOptions {
+  return { categories, basePrices: asksFor(info, "prices") };
 }
 
 function listIn(services: ServiceContext, info: GraphQLResolveInfo, input: Record<string, unknown>) {
@@ -256,7 +261,7 @@ builder.queryFields((t) => ({
     description: "Full-text search over active products, ranked by bm25.",
     args: { query: t.arg.string({ required: true }), market: t.arg.string({ description: MARKET_ARG }) },
     resolve: async (_root, args, ctx, info) =>
-      toConnection(await catalog.searchProducts(ctx.services, { q: args.query, ...forwardArgs(args), ...(args.market && { market: args.market }) }, { categories: asksFor(info, "categories") })),
+      toConnection(await catalog.searchProducts(ctx.services, { q: args.query, ...forwardArgs(args), ...(args.market && { market: args.market }) }, hydrationFor(info))),
   }),
 }));
 

@@ -26,6 +26,11 @@ type ListedRow = { row: ProductRow } & ProductMarketValues & { hydration?: Hydra
  */
 export interface HydrationOptions {
   categories?: boolean;
+  /**
+   * `false`: each variant's `prices` (its base price in every currency, before price lists) is left
+   * empty, for GraphQL reads whose selection does not ask for it. REST reads always bring it.
+   */
+  basePrices?: boolean;
 }
 
 /** A hydrated product, with its categories when the read asked for them (HydrationOptions). */
@@ -73,20 +78,19 @@ const productColumns = (extra: () => SQL) =>
   });
 const RECORD_COLUMNS = productColumns(() => sql`${productMarketColumns.marketPriceMin} AS market_price_min, ${productMarketColumns.marketPriceMax} AS market_price_max`);
 
-const HYDRATED_COLUMNS = productColumns(() => {
-  const h = hydrationColumns();
-  return sql`${h.variantsJson} AS variants_json, ${h.categoryIdsJson} AS category_ids_json`;
-});
-const HYDRATED_WITH_CATEGORIES_COLUMNS = productColumns(() => {
-  const h = hydrationColumns();
-  return sql`${h.variantsJson} AS variants_json, ${h.categoryIdsJson} AS category_ids_json, ${categoriesColumn()} AS categories_json`;
-});
+const hydratedColumnsOf = (categories: boolean, basePrices: boolean) =>
+  productColumns(() => {
+    const h = hydrationColumns({ basePrices });
+    return sql`${h.variantsJson} AS variants_json, ${h.categoryIdsJson} AS category_ids_json${categories ? sql`, ${categoriesColumn()} AS categories_json` : sql``}`;
+  });
+const HYDRATED_COLUMNS = [hydratedColumnsOf(false, true), hydratedColumnsOf(true, true), hydratedColumnsOf(false, false), hydratedColumnsOf(true, false)] as const;
 
 /**
  * A hydrated product's columns (a `SelectedRow`; hydratedProduct maps it), with its categories when
- * `options.categories`, for statements over `products` that join the read's market.
+ * `options.categories` and without its variants' base prices when `options.basePrices` is false, for
+ * statements over `products` that join the read's market.
  */
-export const hydratedProductColumns = (options: HydrationOptions = {}) => (options.categories ? HYDRATED_WITH_CATEGORIES_COLUMNS() : HYDRATED_COLUMNS());
+export const hydratedProductColumns = (options: HydrationOptions = {}) => HYDRATED_COLUMNS[(options.categories ? 1 : 0) + (options.basePrices === false ? 2 : 0)]!();
 
 /** A product read's statement: the selection, the read's market joined (one row, or none when unknown), then `rest`. `hydrated` null: records only. */
 function productRead(pricing: Pricing, hydrated: HydrationOptions | null, rest: SQL): SQL {
