@@ -191,13 +191,3 @@ export function actualCostPlan(
 export function actualCost(fields: CostPlan | null, data: Record<string, unknown> | null | undefined): number {
   return Math.max(1, fields && data ? measure(fields, data) : 0);
 }
-
-export function actualQueryCost(
-  schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  fragments: readonly FragmentDefinitionNode[],
-  variables: Record<string, unknown> | null | undefined,
-  data: Record<string, unknown> | null | undefined,
-): number {
-  return actualCost(data ? actualCostPlan(schema, operation, fragments, variables) : null, data);
-}
