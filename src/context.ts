@@ -74,12 +74,13 @@ export const ADMIN_SCOPES: readonly AdminScope[] = [
   "audit:read",
 ];
 
+/** Where a request came from (`request.cf` country and ASN), as risk scoring reads it. */
+export type ClientNetwork = { country?: string | undefined; asn?: number | undefined };
+
 /**
  * Everything a service needs for one request. Built once per request and passed down;
  * nothing request-scoped lives at module scope because isolates are reused across requests.
  */
-export type ClientNetwork = { country?: string | undefined; asn?: number | undefined };
-
 export interface ServiceContext {
   env: Env;
   db: Database;

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { ClientNetwork } from "../context";
 import { ServiceError } from "../shared/errors";
 import { problemFor, problemResponse } from "./problem";
 import type { AppEnv } from "./types";
@@ -47,7 +48,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /** Country and ASN from `request.cf` (set by Cloudflare's edge; absent in plain local requests). */
-export function clientNetwork(cf: Request["cf"]): { country?: string; asn?: number } | undefined {
+export function clientNetwork(cf: Request["cf"]): ClientNetwork | undefined {
   if (!cf) return undefined;
   const country = typeof cf.country === "string" ? cf.country : undefined;
   const asn = typeof cf.asn === "number" ? cf.asn : undefined;
