@@ -13,8 +13,8 @@ export const PRIVATE_CACHE_CONTROL = "private, no-cache";
 export const CACHE_STATUS_HEADER = "x-edge-cache";
 
 /** `"` + base64url(SHA-256(body)) + `"`: the same bytes always get the same tag, in every isolate. */
-export async function strongEtag(body: string | Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", typeof body === "string" ? new TextEncoder().encode(body) : body));
+export async function strongEtag(body: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
   return `"${toBase64Url(digest)}"`;
 }
 
